@@ -1,0 +1,74 @@
+//! Reading artifacts: streamed from disk and hashed, never held whole in memory.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use edgeverify_core::{Digest, HashAlgorithm, Hasher};
+
+/// Read buffer: large enough for SD-card throughput, small enough for any device.
+const READ_BUFFER_BYTES: usize = 256 * 1024;
+
+/// `FILE_OR_DIGEST` of the conformance protocol: a digest only if it is `sha256:` followed by
+/// exactly 64 hex characters and no file by that name exists.
+pub(crate) enum ArtifactArg {
+    Path(std::path::PathBuf),
+    Sha256(Digest),
+}
+
+impl ArtifactArg {
+    pub(crate) fn parse(arg: &str) -> Self {
+        if let Some(hex) = arg.strip_prefix("sha256:") {
+            if hex.len() == 64 && !Path::new(arg).exists() {
+                if let Some(d) =
+                    decode_hex(hex).and_then(|b| Digest::new(HashAlgorithm::Sha256, &b))
+                {
+                    return Self::Sha256(d);
+                }
+            }
+        }
+        Self::Path(arg.into())
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Hashes an open file with every algorithm in `algorithms`, in one pass.
+pub(crate) fn hash_reader(
+    mut reader: impl Read,
+    algorithms: &[HashAlgorithm],
+) -> io::Result<Vec<Digest>> {
+    let mut hashers: Vec<Hasher> = Vec::new();
+    for alg in algorithms {
+        if !hashers.iter().any(|h| h.algorithm() == *alg) {
+            hashers.push(Hasher::new(*alg));
+        }
+    }
+    let mut buf = vec![0u8; READ_BUFFER_BYTES];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = buf.get(..n).unwrap_or_default();
+        for h in &mut hashers {
+            h.update(chunk);
+        }
+    }
+    Ok(hashers.into_iter().map(Hasher::finish).collect())
+}
+
+/// Hashes the file at `path` (see [`hash_reader`]).
+pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
+    hash_reader(File::open(path)?, algorithms)
+}

@@ -1,0 +1,62 @@
+//! `edgeverify`: offline Sigstore bundle and SLSA provenance verification for edge devices.
+//!
+//! Exit codes: 0 verified / allowed, 1 verification failed / denied, 2 usage, I/O or
+//! configuration error. Failures print one line naming the stage and the reason.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod artifact;
+mod trust;
+mod verify_bundle;
+
+/// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
+#[derive(Parser)]
+#[command(name = "edgeverify", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a Sigstore bundle for a file or a `sha256:<hex>` digest (sigstore-conformance
+    /// client protocol).
+    VerifyBundle(verify_bundle::Args),
+}
+
+/// How a command ended, mapped to the documented exit codes.
+pub(crate) enum Outcome {
+    /// Verified / allowed.
+    Verified,
+    /// The evidence or the policy said no.
+    Rejected,
+    /// Usage, I/O or configuration problem: nothing was decided.
+    Unusable,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Verified => Self::SUCCESS,
+            Outcome::Rejected => Self::from(1),
+            Outcome::Unusable => Self::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are successes; everything else is a usage error (2).
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
+    }
+}

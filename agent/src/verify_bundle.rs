@@ -1,0 +1,173 @@
+//! `edgeverify verify-bundle`: the sigstore-conformance client protocol, offline.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Parser};
+use edgeverify_core::{
+    hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm,
+    Matcher, Policy, PublicKey, Stage, VerifiedBundle,
+};
+
+use crate::artifact::{self, ArtifactArg};
+use crate::{trust, Outcome};
+
+#[derive(Parser)]
+#[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
+#[command(group(ArgGroup::new("subject").args(["certificate_identity", "certificate_identity_regexp"])))]
+#[command(group(ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])))]
+pub(crate) struct Args {
+    /// The Sigstore bundle (JSON).
+    #[arg(long, value_name = "FILE")]
+    bundle: PathBuf,
+    /// Expected certificate identity (SAN: URI or e-mail), exact.
+    #[arg(long, value_name = "ID")]
+    certificate_identity: Option<String>,
+    /// Expected certificate identity as a regular expression matching the whole SAN.
+    #[arg(long, value_name = "REGEX")]
+    certificate_identity_regexp: Option<String>,
+    /// Expected OIDC issuer, exact.
+    #[arg(long, value_name = "URL")]
+    certificate_oidc_issuer: Option<String>,
+    /// Expected OIDC issuer as a regular expression matching the whole issuer.
+    #[arg(long, value_name = "REGEX")]
+    certificate_oidc_issuer_regexp: Option<String>,
+    /// Verify with this PEM public key (self-managed key) instead of a certificate identity.
+    #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
+    key: Option<PathBuf>,
+    /// Trust root (trusted_root.json); default: the embedded Sigstore public-good root.
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
+    /// Print the verdict as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// The artifact path, or `sha256:<64 hex>`.
+    #[arg(value_name = "FILE_OR_DIGEST")]
+    artifact: String,
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    match verify_bundle(args) {
+        Ok(verified) => {
+            report_success(args, &verified);
+            Outcome::Verified
+        }
+        Err(Failure::Rejected(e)) => {
+            report_failure(args, &e.to_string(), Some(e.stage()));
+            if matches!(e.stage(), Stage::Input | Stage::TrustRoot) {
+                Outcome::Unusable
+            } else {
+                Outcome::Rejected
+            }
+        }
+        Err(Failure::Unusable(msg)) => {
+            report_failure(args, &msg, None);
+            Outcome::Unusable
+        }
+    }
+}
+
+enum Failure {
+    Rejected(Error),
+    Unusable(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Self::Rejected(e)
+    }
+}
+
+fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
+    let policy = policy(args)?;
+    let root = trust::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let bundle_json =
+        trust::read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
+    let bundle = Bundle::from_json(&bundle_json)?;
+    let verified = match ArtifactArg::parse(&args.artifact) {
+        ArtifactArg::Sha256(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
+        ArtifactArg::Path(path) => {
+            let mut algs = vec![HashAlgorithm::Sha256];
+            algs.extend(bundle.message_digest_algorithm());
+            let digests = artifact::hash_file(&path, &algs)
+                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?;
+            verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+        }
+    };
+    Ok(verified)
+}
+
+fn policy(args: &Args) -> Result<Policy, Failure> {
+    let usage = |e: Error| Failure::Unusable(e.to_string());
+    if let Some(key_path) = &args.key {
+        let pem = trust::read_bounded(key_path, 64 * 1024).map_err(Failure::Unusable)?;
+        let pem = String::from_utf8(pem)
+            .map_err(|_| Failure::Unusable(format!("{} is not PEM text", key_path.display())))?;
+        let key = PublicKey::from_pem(&pem)
+            .map_err(|e| Failure::Unusable(format!("{}: {e}", key_path.display())))?;
+        return Ok(Policy::PublicKey(key));
+    }
+    let subject = match (
+        &args.certificate_identity,
+        &args.certificate_identity_regexp,
+    ) {
+        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
+        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, None) => return Err(Failure::Unusable("missing --certificate-identity".into())),
+    };
+    let issuer = match (
+        &args.certificate_oidc_issuer,
+        &args.certificate_oidc_issuer_regexp,
+    ) {
+        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
+        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, None) => {
+            return Err(Failure::Unusable(
+                "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
+            ))
+        }
+    };
+    Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+}
+
+fn report_success(args: &Args, v: &VerifiedBundle) {
+    let entry = v.log_entries().first();
+    if args.json {
+        let json = serde_json::json!({
+            "verified": true,
+            "identity": v.identity(),
+            "issuer": v.issuer(),
+            "log_index": entry.map(|e| e.log_index),
+            "integrated_time": v.integrated_time().map(|t| t.as_secs()),
+            "verified_times": v.verified_times().iter().map(|t| t.as_secs()).collect::<Vec<_>>(),
+            "artifact_sha256": v.artifact_sha256().map(|d| hex_encode(d.as_bytes())),
+        });
+        println!("{json}");
+    } else {
+        let signer = match (v.identity(), v.issuer()) {
+            (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
+            (Some(id), None) => id.to_string(),
+            _ => "the given key".to_string(),
+        };
+        let when = v
+            .verified_times()
+            .first()
+            .map(|t| format!(", signed at {} (unix)", t.as_secs()))
+            .unwrap_or_default();
+        let index = entry
+            .map(|e| format!(", log index {}", e.log_index))
+            .unwrap_or_default();
+        println!("Verified OK: signed by {signer}{when}{index}");
+    }
+}
+
+fn report_failure(args: &Args, message: &str, stage: Option<Stage>) {
+    if args.json {
+        let json = serde_json::json!({
+            "verified": false,
+            "stage": stage.map(Stage::name),
+            "error": message,
+        });
+        println!("{json}");
+    }
+    eprintln!("edgeverify: verification failed: {message}");
+}

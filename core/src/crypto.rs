@@ -1,0 +1,443 @@
+//! All cryptographic primitives, and the only module that names `ring` or RustCrypto.
+//!
+//! ring does hashing and every signature check it can. ring cannot verify ECDSA from a digest
+//! computed elsewhere (it always hashes the message itself), so the digest-only path — the
+//! caller streamed a large artifact and hands us its SHA-256 — uses RustCrypto `p256`/`p384`
+//! prehash verification.
+
+use alloc::vec::Vec;
+
+use der::asn1::ObjectIdentifier;
+use der::Decode as _;
+use ring::signature::{self as ring_sig, UnparsedPublicKey, VerificationAlgorithm};
+use rustls_pki_types::SignatureVerificationAlgorithm;
+
+use crate::error::Error;
+
+/// A hash function used by signatures, digests and Merkle trees.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HashAlgorithm {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// Length of the digest in bytes.
+    pub const fn output_len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+
+    fn ring(self) -> &'static ring::digest::Algorithm {
+        match self {
+            Self::Sha256 => &ring::digest::SHA256,
+            Self::Sha384 => &ring::digest::SHA384,
+            Self::Sha512 => &ring::digest::SHA512,
+        }
+    }
+
+    /// Hash `data` in one go.
+    pub fn digest(self, data: &[u8]) -> Digest {
+        let mut h = Hasher::new(self);
+        h.update(data);
+        h.finish()
+    }
+
+    /// The lowercase name used in Rekor v1 bodies and in-toto subjects (`sha256`, …).
+    pub const fn rekor_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    /// The protobuf enum name (`SHA2_256`, …).
+    pub const fn proto_name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA2_256",
+            Self::Sha384 => "SHA2_384",
+            Self::Sha512 => "SHA2_512",
+        }
+    }
+
+    /// Parses either naming (`sha256` or `SHA2_256`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sha256" | "SHA2_256" => Some(Self::Sha256),
+            "sha384" | "SHA2_384" => Some(Self::Sha384),
+            "sha512" | "SHA2_512" => Some(Self::Sha512),
+            _ => None,
+        }
+    }
+
+    /// The algorithm identified by a DER OID (NIST hash OIDs 2.16.840.1.101.3.4.2.{1,2,3}).
+    pub(crate) fn from_oid(oid: &ObjectIdentifier) -> Option<Self> {
+        match *oid {
+            OID_SHA256 => Some(Self::Sha256),
+            OID_SHA384 => Some(Self::Sha384),
+            OID_SHA512 => Some(Self::Sha512),
+            _ => None,
+        }
+    }
+}
+
+const OID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const OID_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const OID_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+
+/// A digest value together with the algorithm that produced it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Digest {
+    algorithm: HashAlgorithm,
+    bytes: [u8; 64],
+}
+
+impl Digest {
+    /// A digest from its bytes; `None` if the length does not fit the algorithm.
+    pub fn new(algorithm: HashAlgorithm, value: &[u8]) -> Option<Self> {
+        if value.len() != algorithm.output_len() {
+            return None;
+        }
+        let mut bytes = [0u8; 64];
+        bytes.get_mut(..value.len())?.copy_from_slice(value);
+        Some(Self { algorithm, bytes })
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> HashAlgorithm {
+        self.algorithm
+    }
+
+    /// The digest bytes (32, 48 or 64 of them).
+    pub fn as_bytes(&self) -> &[u8] {
+        // `new` and `finish` guarantee the length fits in the array.
+        self.bytes
+            .get(..self.algorithm.output_len())
+            .unwrap_or(&self.bytes)
+    }
+}
+
+impl core::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{}:{}",
+            self.algorithm.rekor_name(),
+            crate::encoding::hex_encode(self.as_bytes())
+        )
+    }
+}
+
+/// A streaming hash, for artifacts too large to hold in memory.
+#[derive(Clone)]
+pub struct Hasher {
+    algorithm: HashAlgorithm,
+    ctx: ring::digest::Context,
+}
+
+impl Hasher {
+    /// Starts a hash.
+    pub fn new(algorithm: HashAlgorithm) -> Self {
+        Self {
+            algorithm,
+            ctx: ring::digest::Context::new(algorithm.ring()),
+        }
+    }
+
+    /// The algorithm being computed.
+    pub fn algorithm(&self) -> HashAlgorithm {
+        self.algorithm
+    }
+
+    /// Feeds more bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        self.ctx.update(data);
+    }
+
+    /// Finishes the hash.
+    pub fn finish(self) -> Digest {
+        let out = self.ctx.finish();
+        let mut bytes = [0u8; 64];
+        let value = out.as_ref();
+        if let Some(slot) = bytes.get_mut(..value.len()) {
+            slot.copy_from_slice(value);
+        }
+        Digest {
+            algorithm: self.algorithm,
+            bytes,
+        }
+    }
+}
+
+/// SHA-256 of `data` as an array (Merkle trees, log IDs, key hashes).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    sha256_parts(&[data])
+}
+
+/// SHA-256 over several slices, as if concatenated.
+pub(crate) fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+/// Constant-time comparison for secrets is not needed here (everything compared is public),
+/// but equal-length checks must not be forgotten; this is the one place that does both.
+pub(crate) fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a == b
+}
+
+/// The type of a public key, as far as verification cares.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// ECDSA over NIST P-256.
+    EcdsaP256,
+    /// ECDSA over NIST P-384.
+    EcdsaP384,
+    /// Ed25519.
+    Ed25519,
+    /// RSA (2048–8192 bits, as ring accepts).
+    Rsa,
+}
+
+/// A public key that signatures can be checked against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    key_type: KeyType,
+    /// The encoding the key came in: DER SubjectPublicKeyInfo, or PKCS#1 for trust-root RSA
+    /// keys declared `PKCS1_RSA_PKCS1V5`. Compared byte-for-byte when binding log entries.
+    der: Vec<u8>,
+    /// What ring wants: the uncompressed EC point, the PKCS#1 RSAPublicKey, or the raw
+    /// Ed25519 key.
+    raw: Vec<u8>,
+}
+
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+impl PublicKey {
+    /// Parses a DER `SubjectPublicKeyInfo`.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
+        let invalid = |reason| Error::PublicKeyInvalid { reason };
+        let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|_| invalid("not a DER SubjectPublicKeyInfo"))?;
+        let raw = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(invalid("public key bit string has unused bits"))?;
+        let key_type = match spki.algorithm.oid {
+            OID_EC_PUBLIC_KEY => {
+                let curve = spki
+                    .algorithm
+                    .parameters
+                    .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                    .ok_or(invalid("EC key without a named curve"))?;
+                match curve {
+                    OID_P256 => KeyType::EcdsaP256,
+                    OID_P384 => KeyType::EcdsaP384,
+                    _ => {
+                        return Err(Error::UnsupportedAlgorithm {
+                            what: "elliptic curve other than P-256/P-384",
+                        })
+                    }
+                }
+            }
+            OID_ED25519 => KeyType::Ed25519,
+            OID_RSA => KeyType::Rsa,
+            _ => {
+                return Err(Error::UnsupportedAlgorithm {
+                    what: "public key algorithm",
+                })
+            }
+        };
+        let expected_len = match key_type {
+            KeyType::EcdsaP256 => Some(65),
+            KeyType::EcdsaP384 => Some(97),
+            KeyType::Ed25519 => Some(32),
+            KeyType::Rsa => None,
+        };
+        if expected_len.is_some_and(|len| raw.len() != len) {
+            return Err(invalid("public key has the wrong length for its type"));
+        }
+        Ok(Self {
+            key_type,
+            der: der.to_vec(),
+            raw: raw.to_vec(),
+        })
+    }
+
+    /// Parses a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo).
+    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+        let der = crate::pem::decode_one(pem, "PUBLIC KEY").ok_or(Error::PublicKeyInvalid {
+            reason: "not a PEM PUBLIC KEY block",
+        })?;
+        Self::from_spki_der(&der)
+    }
+
+    /// A PKCS#1 `RSAPublicKey` (trust roots declare such keys as `PKCS1_RSA_PKCS1V5`).
+    pub(crate) fn from_pkcs1_rsa(der: &[u8]) -> Result<Self, Error> {
+        // Let ring judge the structure: it rejects anything that is not a sane RSA key when
+        // verifying, and we refuse obviously empty input here.
+        if der.is_empty() {
+            return Err(Error::PublicKeyInvalid {
+                reason: "empty RSA key",
+            });
+        }
+        Ok(Self {
+            key_type: KeyType::Rsa,
+            der: der.to_vec(),
+            raw: der.to_vec(),
+        })
+    }
+
+    /// The key type.
+    pub fn key_type(&self) -> KeyType {
+        self.key_type
+    }
+
+    /// The key as it was encoded (SPKI DER, or PKCS#1 for trust-root RSA keys).
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The hash a signature by this key uses unless told otherwise (Sigstore algorithm
+    /// registry): P-256 and RSA → SHA-256, P-384 → SHA-384; Ed25519 signs messages itself.
+    pub(crate) fn default_hash(&self) -> HashAlgorithm {
+        match self.key_type {
+            KeyType::EcdsaP384 => HashAlgorithm::Sha384,
+            KeyType::Ed25519 => HashAlgorithm::Sha512,
+            KeyType::EcdsaP256 | KeyType::Rsa => HashAlgorithm::Sha256,
+        }
+    }
+
+    /// Verifies `signature` over `message` with the given hash (ignored for Ed25519, which is
+    /// always pure Ed25519 here). ECDSA signatures are ASN.1 DER; RSA is PKCS#1 v1.5.
+    pub(crate) fn verify(
+        &self,
+        hash: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let alg: &dyn VerificationAlgorithm = match (self.key_type, hash) {
+            (KeyType::EcdsaP256, HashAlgorithm::Sha256) => &ring_sig::ECDSA_P256_SHA256_ASN1,
+            (KeyType::EcdsaP256, HashAlgorithm::Sha384) => &ring_sig::ECDSA_P256_SHA384_ASN1,
+            (KeyType::EcdsaP384, HashAlgorithm::Sha256) => &ring_sig::ECDSA_P384_SHA256_ASN1,
+            (KeyType::EcdsaP384, HashAlgorithm::Sha384) => &ring_sig::ECDSA_P384_SHA384_ASN1,
+            (KeyType::Ed25519, _) => &ring_sig::ED25519,
+            (KeyType::Rsa, HashAlgorithm::Sha256) => &ring_sig::RSA_PKCS1_2048_8192_SHA256,
+            (KeyType::Rsa, HashAlgorithm::Sha384) => &ring_sig::RSA_PKCS1_2048_8192_SHA384,
+            (KeyType::Rsa, HashAlgorithm::Sha512) => &ring_sig::RSA_PKCS1_2048_8192_SHA512,
+            _ => return Err(SignatureError::Unsupported),
+        };
+        UnparsedPublicKey::new(alg, &self.raw)
+            .verify(message, signature)
+            .map_err(|_| SignatureError::Invalid)
+    }
+
+    /// Verifies an ECDSA signature (ASN.1 DER) over a digest computed by the caller.
+    pub(crate) fn verify_prehashed(
+        &self,
+        digest: &Digest,
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+        let prehash = digest.as_bytes();
+        match self.key_type {
+            KeyType::EcdsaP256 => {
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&self.raw)
+                    .map_err(|_| SignatureError::Invalid)?;
+                let sig = p256::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| SignatureError::Invalid)?;
+                key.verify_prehash(prehash, &sig)
+                    .map_err(|_| SignatureError::Invalid)
+            }
+            KeyType::EcdsaP384 => {
+                let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(&self.raw)
+                    .map_err(|_| SignatureError::Invalid)?;
+                let sig = p384::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| SignatureError::Invalid)?;
+                key.verify_prehash(prehash, &sig)
+                    .map_err(|_| SignatureError::Invalid)
+            }
+            // Ed25519 (pure) and RSA need the message itself.
+            KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
+        }
+    }
+}
+
+/// Why a low-level signature check failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SignatureError {
+    /// The key/hash combination is not supported.
+    Unsupported,
+    /// The signature is wrong (or malformed).
+    Invalid,
+}
+
+/// Signature algorithms accepted in X.509 chains (Fulcio, TSA), as webpki verifiers backed
+/// by ring. SHA-1 and other weak schemes are absent on purpose.
+pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_known_answer() {
+        let d = HashAlgorithm::Sha256.digest(b"abc");
+        assert_eq!(
+            crate::encoding::hex_encode(d.as_bytes()),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256(b"abc"),
+            *<&[u8; 32]>::try_from(d.as_bytes()).unwrap()
+        );
+        assert_eq!(sha256_parts(&[b"a", b"bc"]), sha256(b"abc"));
+    }
+
+    #[test]
+    fn digest_length_must_match_algorithm() {
+        assert!(Digest::new(HashAlgorithm::Sha256, &[0; 31]).is_none());
+        assert!(Digest::new(HashAlgorithm::Sha384, &[0; 48]).is_some());
+    }
+
+    #[test]
+    fn rejects_garbage_keys() {
+        assert!(PublicKey::from_spki_der(b"").is_err());
+        assert!(PublicKey::from_spki_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_err());
+        assert!(PublicKey::from_pem(
+            "-----BEGIN PUBLIC KEY-----\nwrongkey==\n-----END PUBLIC KEY-----\n"
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,258 @@
+//! Small decoders shared by the JSON models: base64, hex, proto3-JSON integers, RFC 3339
+//! times, and a depth pre-check for JSON.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use crate::time::UnixTime;
+
+/// Standard base64 with padding, as proto3 JSON producers emit it. Line breaks (`\r`, `\n`)
+/// are skipped, as Go's decoder (and so sigstore-go) skips them: some producers wrap long
+/// base64 values.
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    if text.contains(['\r', '\n']) {
+        let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+        engine.decode(compact).ok()
+    } else {
+        engine.decode(text).ok()
+    }
+}
+
+/// Standard base64 with padding.
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Lowercase or uppercase hex into bytes; `None` on odd length or a non-hex character.
+pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => Some((hex_value(*hi)? << 4) | hex_value(*lo)?),
+            _ => None,
+        })
+        .collect()
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// True when `json` nests arrays/objects no deeper than `max_depth`. Linear, allocation-free,
+/// and run before serde so that a hostile document cannot recurse deeply in the parser.
+pub(crate) fn json_depth_within(json: &[u8], max_depth: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// A proto3 `bytes` field: a base64 string in JSON.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Base64Bytes(pub(crate) Vec<u8>);
+
+impl<'de> Deserialize<'de> for Base64Bytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Base64Bytes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base64 string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Base64Bytes, E> {
+                base64_decode(v)
+                    .map(Base64Bytes)
+                    .ok_or_else(|| E::custom("invalid base64"))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// A JSON array that refuses more than `N` elements while it is being parsed, so a hostile
+/// document cannot make us allocate an unbounded list before a count check runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Bounded<T, const N: usize>(pub(crate) Vec<T>);
+
+impl<T, const N: usize> Default for Bounded<T, N> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T, const N: usize>(core::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>, const N: usize> Visitor<'de> for V<T, N> {
+            type Value = Bounded<T, N>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an array of at most {N} elements")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    if out.len() == N {
+                        return Err(de::Error::custom("too many elements"));
+                    }
+                    out.push(item);
+                }
+                Ok(Bounded(out))
+            }
+        }
+        deserializer.deserialize_seq(V::<T, N>(core::marker::PhantomData))
+    }
+}
+
+/// A proto3 `int64`/`uint64` field: a decimal string in JSON (numbers accepted too).
+/// Negative values are rejected: every integer we read (log index, tree size, time) is ≥ 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct JsonU64(pub(crate) u64);
+
+impl<'de> Deserialize<'de> for JsonU64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = JsonU64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer (as a string or a number)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonU64, E> {
+                Ok(JsonU64(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonU64, E> {
+                u64::try_from(v)
+                    .map(JsonU64)
+                    .map_err(|_| E::custom("negative integer"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonU64, E> {
+                parse_decimal_u64(v)
+                    .map(JsonU64)
+                    .ok_or_else(|| E::custom("not a non-negative decimal integer"))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Strict decimal: ASCII digits only (no sign, no spaces), fits in u64.
+pub(crate) fn parse_decimal_u64(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A `google.protobuf.Timestamp` in JSON: an RFC 3339 string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Rfc3339(pub(crate) UnixTime);
+
+impl<'de> Deserialize<'de> for Rfc3339 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Rfc3339;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Rfc3339, E> {
+                UnixTime::parse_rfc3339(v)
+                    .map(Rfc3339)
+                    .ok_or_else(|| E::custom("invalid RFC 3339 timestamp"))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip_and_rejects() {
+        assert_eq!(hex_decode("00ff10").as_deref(), Some(&[0u8, 255, 16][..]));
+        assert_eq!(hex_encode(&[0, 255, 16]), "00ff10");
+        assert!(hex_decode("0").is_none());
+        assert!(hex_decode("zz").is_none());
+    }
+
+    #[test]
+    fn base64_skips_line_breaks_only() {
+        assert_eq!(
+            base64_decode("AAEC\nAwQF").as_deref(),
+            Some(&[0u8, 1, 2, 3, 4, 5][..])
+        );
+        assert_eq!(
+            base64_decode("AAEC\r\nAwQF").as_deref(),
+            Some(&[0u8, 1, 2, 3, 4, 5][..])
+        );
+        assert_eq!(base64_decode("AAEC AwQF"), None);
+        assert_eq!(base64_decode("AAEC-_"), None);
+    }
+
+    #[test]
+    fn depth_check_counts_outside_strings_only() {
+        assert!(json_depth_within(br#"{"a":[1,{"b":"[[[[["}]}"#, 3));
+        assert!(!json_depth_within(b"[[[[1]]]]", 3));
+        assert!(json_depth_within(br#"{"a":"\"[[[[["}"#, 1));
+    }
+
+    #[test]
+    fn decimal_is_strict() {
+        assert_eq!(parse_decimal_u64("0"), Some(0));
+        assert_eq!(parse_decimal_u64("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_decimal_u64("18446744073709551616"), None);
+        assert_eq!(parse_decimal_u64("-1"), None);
+        assert_eq!(parse_decimal_u64("+1"), None);
+        assert_eq!(parse_decimal_u64(""), None);
+        assert_eq!(parse_decimal_u64(" 1"), None);
+    }
+}

@@ -1,0 +1,77 @@
+//! # edgeverify-core
+//!
+//! Offline verification of [Sigstore] bundles (v0.1–v0.3) and [SLSA] provenance against a
+//! pinned Sigstore trust root, for edge devices. `no_std` + `alloc`; no I/O and no clock:
+//! bytes and a policy come in, a typed verdict or a typed [`Error`] comes out.
+//!
+//! ```no_run
+//! use edgeverify_core::{verify, Artifact, Bundle, CertificateIdentity, Policy, TrustRoot};
+//! # fn main() -> Result<(), edgeverify_core::Error> {
+//! # let (bundle_json, artifact) = (b"", b"");
+//! let root = TrustRoot::embedded_production()?;
+//! let bundle = Bundle::from_json(bundle_json)?;
+//! let policy = Policy::Identity(CertificateIdentity::exact(
+//!     "https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0",
+//!     "https://token.actions.githubusercontent.com",
+//! )?);
+//! let verified = verify(&root, &bundle, Artifact::Bytes(artifact), &policy)?;
+//! println!("signed by {:?}", verified.identity());
+//! # Ok(()) }
+//! ```
+//!
+//! The pipeline ([`verify`]) follows the Sigstore client specification: transparency-log
+//! evidence (Rekor v1 SET, inclusion proof, checkpoint; Rekor v2 checkpoint and proof; entry
+//! body bound to the bundle), verified times (SET-backed integrated time, RFC 3161
+//! timestamps), the certificate chain at every verified time, embedded SCTs, the signature
+//! (message or DSSE + in-toto subject), then the policy (identity, key, or SLSA).
+//!
+//! Every bound on hostile input is a named constant in [`limits`].
+//!
+//! [Sigstore]: https://sigstore.dev
+//! [SLSA]: https://slsa.dev
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod bundle;
+mod checkpoint;
+mod crypto;
+mod ct;
+mod dsse;
+mod encoding;
+mod error;
+pub mod limits;
+mod pem;
+mod policy;
+pub mod slsa;
+mod time;
+mod tlog;
+mod trust_root;
+mod tsa;
+mod verify;
+mod x509;
+
+pub use bundle::{Bundle, BundleVersion};
+pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
+pub use dsse::IN_TOTO_PAYLOAD_TYPE;
+pub use encoding::hex_encode;
+pub use error::{Document, Error, Stage};
+pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
+pub use time::{TimeRange, UnixTime};
+pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
+pub use x509::FulcioExtensions;

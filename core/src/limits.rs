@@ -1,0 +1,59 @@
+//! Every bound on hostile input, in one place.
+//!
+//! Each limit is checked before the data it bounds is allocated or processed, and each
+//! says why it has the value it has. Real Sigstore material is far below all of them.
+
+/// Largest bundle accepted, in bytes. Real bundles are 4–20 KiB; SLSA provenance bundles with
+/// many subjects reach a few hundred KiB. 4 MiB leaves ample room and bounds JSON parsing.
+pub const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest `trusted_root.json` accepted, in bytes. The public-good root is 7 KiB, staging 13 KiB.
+pub const MAX_TRUST_ROOT_BYTES: usize = 1024 * 1024;
+
+/// Transparency-log entries per bundle (sigstore-go `MaxAllowedTlogEntries`).
+pub const MAX_TLOG_ENTRIES: usize = 32;
+
+/// RFC 3161 timestamps per bundle (sigstore-go `MaxAllowedTimestamps`).
+pub const MAX_TIMESTAMPS: usize = 32;
+
+/// Hashes in one Merkle inclusion proof. A proof has at most one hash per tree level, and a
+/// tree of 2^64 leaves has 64 levels.
+pub const MAX_PROOF_HASHES: usize = 64;
+
+/// Signature lines in one checkpoint (signed note); the Go `sumdb/note` parser's limit.
+pub const MAX_CHECKPOINT_SIGNATURES: usize = 100;
+
+/// Bytes of one checkpoint text. A Rekor checkpoint is a few hundred bytes; witnesses add
+/// one ~100-byte line each, so 100 signature lines fit comfortably.
+pub const MAX_CHECKPOINT_BYTES: usize = 16 * 1024;
+
+/// Signed certificate timestamps in one certificate's SCT list. Fulcio embeds one; browsers'
+/// CT policies need at most a handful.
+pub const MAX_SCTS: usize = 16;
+
+/// Certificates in a chain from the trust root (Fulcio: intermediate + root) or in a bundle.
+pub const MAX_CHAIN_CERTIFICATES: usize = 8;
+
+/// Size of one DER certificate. Fulcio leaves from GitHub Actions carry ~20 extensions and
+/// are about 2 KiB; webpki bounds TBS data at 64 KiB.
+pub const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
+
+/// Entries of each kind (logs, CT logs, CAs, TSAs) in one trust root. Public good has 2–3 each.
+pub const MAX_TRUST_ROOT_ENTRIES: usize = 64;
+
+/// Subjects in one in-toto statement (sigstore-go limit).
+pub const MAX_STATEMENT_SUBJECTS: usize = 1024;
+
+/// Digests per in-toto subject (sigstore-go limit).
+pub const MAX_SUBJECT_DIGESTS: usize = 32;
+
+/// Nesting depth of any JSON document we parse. serde_json stops at 128 on its own; our
+/// documents (bundle, trust root, statement) are no deeper than 10, except free-form SLSA
+/// predicates, which stay far below 64.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Length of an identity or issuer pattern given by the operator (regex or exact).
+pub const MAX_PATTERN_BYTES: usize = 1024;
+
+/// Compiled size bound for an identity regex, so a hostile pattern cannot exhaust memory.
+pub const MAX_REGEX_SIZE_BYTES: usize = 256 * 1024;

@@ -1,0 +1,359 @@
+//! The pinned trust material: `trusted_root.json` (Sigstore `TrustedRoot`, media types v0.1 and
+//! v0.2), parsed once into keys, certificate chains and validity windows.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Deserialize;
+
+use crate::crypto::{self, PublicKey};
+use crate::encoding::{json_depth_within, Base64Bytes, Bounded, Rfc3339};
+use crate::error::{Document, Error};
+use crate::limits;
+use crate::time::TimeRange;
+
+/// The Sigstore public-good production trust root embedded in the crate.
+///
+/// Source: `github.com/sigstore/root-signing` `targets/trusted_root.json` (TUF targets v14,
+/// last changed 2025-09-22, adds the first Rekor v2 log). Replacing this file changes
+/// [`EMBEDDED_PRODUCTION_SHA256`], which makes every change visible in review; loading checks
+/// the two agree.
+const EMBEDDED_PRODUCTION_JSON: &[u8] = include_bytes!("../trust/production.trusted_root.json");
+
+/// SHA-256 (lowercase hex) of the embedded production `trusted_root.json`.
+pub const EMBEDDED_PRODUCTION_SHA256: &str =
+    "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66";
+
+const MEDIA_TYPES: &[&str] = &[
+    "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    "application/vnd.dev.sigstore.trustedroot.v0.1+json",
+    "application/vnd.dev.sigstore.trustedroot.v0.2+json",
+];
+
+/// Trusted keys and certificate authorities, with their validity windows.
+#[derive(Clone, Debug)]
+pub struct TrustRoot {
+    pub(crate) tlogs: Vec<TransparencyLog>,
+    pub(crate) ctlogs: Vec<TransparencyLog>,
+    pub(crate) certificate_authorities: Vec<CertificateAuthority>,
+    pub(crate) timestamp_authorities: Vec<CertificateAuthority>,
+    source_sha256: [u8; 32],
+}
+
+/// A transparency log (Rekor) or certificate-transparency log, as the trust root lists it.
+#[derive(Clone, Debug)]
+pub(crate) struct TransparencyLog {
+    /// Host and port of `baseUrl` (`localhost:8000`): Rekor v1 checkpoint origins and key
+    /// names start with it.
+    pub(crate) authority: String,
+    /// Host of `baseUrl` without the port: a Rekor v2 checkpoint origin must equal it.
+    pub(crate) hostname: String,
+    /// The log ID exactly as written in the trust root (never recomputed: Rekor v2 IDs are
+    /// not a hash of the key alone).
+    pub(crate) log_id: Vec<u8>,
+    /// `None` when the key type is one we cannot verify with; such a log never verifies.
+    pub(crate) key: Option<PublicKey>,
+    pub(crate) valid_for: TimeRange,
+}
+
+/// A certificate authority (Fulcio) or timestamping authority.
+#[derive(Clone, Debug)]
+pub(crate) struct CertificateAuthority {
+    /// DER certificates, leaf → root as in the file; the last one is the trust anchor.
+    pub(crate) chain: Vec<Vec<u8>>,
+    pub(crate) valid_for: TimeRange,
+}
+
+impl TrustRoot {
+    /// The embedded Sigstore public-good production trust root.
+    pub fn embedded_production() -> Result<Self, Error> {
+        let root = Self::from_json(EMBEDDED_PRODUCTION_JSON)?;
+        if crate::encoding::hex_encode(&root.source_sha256) != EMBEDDED_PRODUCTION_SHA256 {
+            return Err(Error::TrustRootInvalid {
+                reason: "embedded trust root does not match its recorded SHA-256",
+            });
+        }
+        Ok(root)
+    }
+
+    /// Parses a `trusted_root.json`.
+    pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+        if json.len() > limits::MAX_TRUST_ROOT_BYTES {
+            return Err(Error::LimitExceeded {
+                what: "trust root size",
+                limit: limits::MAX_TRUST_ROOT_BYTES,
+            });
+        }
+        if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
+            return Err(Error::LimitExceeded {
+                what: "trust root JSON depth",
+                limit: limits::MAX_JSON_DEPTH,
+            });
+        }
+        let doc: TrustedRootJson =
+            serde_json::from_slice(json).map_err(|e| Error::json(Document::TrustRoot, &e))?;
+        if !MEDIA_TYPES.contains(&doc.media_type.as_str()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        Ok(Self {
+            tlogs: doc
+                .tlogs
+                .0
+                .into_iter()
+                .map(TransparencyLog::from_json)
+                .collect::<Result<_, _>>()?,
+            ctlogs: doc
+                .ctlogs
+                .0
+                .into_iter()
+                .map(TransparencyLog::from_json)
+                .collect::<Result<_, _>>()?,
+            certificate_authorities: doc
+                .certificate_authorities
+                .0
+                .into_iter()
+                .map(CertificateAuthority::from_json)
+                .collect::<Result<_, _>>()?,
+            timestamp_authorities: doc
+                .timestamp_authorities
+                .0
+                .into_iter()
+                .map(CertificateAuthority::from_json)
+                .collect::<Result<_, _>>()?,
+            source_sha256: crypto::sha256(json),
+        })
+    }
+
+    /// SHA-256 of the JSON this trust root was parsed from. Callers key caches on it and
+    /// compare it against a pinned value.
+    pub fn source_sha256(&self) -> &[u8; 32] {
+        &self.source_sha256
+    }
+
+    pub(crate) fn tlog_by_id(&self, log_id: &[u8]) -> Option<&TransparencyLog> {
+        self.tlogs
+            .iter()
+            .find(|l| crypto::bytes_equal(&l.log_id, log_id))
+    }
+
+    pub(crate) fn ctlog_by_id(&self, log_id: &[u8]) -> Option<&TransparencyLog> {
+        self.ctlogs
+            .iter()
+            .find(|l| crypto::bytes_equal(&l.log_id, log_id))
+    }
+}
+
+impl TransparencyLog {
+    fn from_json(json: TransparencyLogJson) -> Result<Self, Error> {
+        let invalid = |reason| Error::TrustRootInvalid { reason };
+        if json.hash_algorithm != "SHA2_256" {
+            // RFC 6962 Merkle trees with anything but SHA-256 are not deployed; refusing
+            // them avoids second-guessing a leaf/node hash we cannot check.
+            return Err(invalid("log hash algorithm is not SHA2_256"));
+        }
+        let raw = json
+            .public_key
+            .raw_bytes
+            .ok_or(invalid("log public key has no rawBytes"))?
+            .0;
+        let valid_for = json
+            .public_key
+            .valid_for
+            .ok_or(invalid("log public key has no validFor"))?
+            .into_range()
+            .ok_or(invalid("log public key validFor has no start"))?;
+        let key = match json.public_key.key_details.as_str() {
+            "PKCS1_RSA_PKCS1V5" => Some(PublicKey::from_pkcs1_rsa(&raw)?),
+            // Unknown or unsupported key types are kept but can never verify anything: the
+            // rest of the root stays usable and entries from such logs do not count.
+            _ => PublicKey::from_spki_der(&raw).ok(),
+        };
+        let authority = url_authority(&json.base_url).ok_or(invalid("log baseUrl is not a URL"))?;
+        let hostname = match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => authority,
+        };
+        if json.log_id.key_id.0.is_empty() {
+            return Err(invalid("log has an empty logId"));
+        }
+        Ok(Self {
+            authority: String::from(authority),
+            hostname: String::from(hostname),
+            log_id: json.log_id.key_id.0,
+            key,
+            valid_for,
+        })
+    }
+}
+
+impl CertificateAuthority {
+    fn from_json(json: CertificateAuthorityJson) -> Result<Self, Error> {
+        let invalid = |reason| Error::TrustRootInvalid { reason };
+        let certs = json.cert_chain.certificates.0;
+        if certs.is_empty() {
+            return Err(invalid("certificate authority has an empty chain"));
+        }
+        let valid_for = json
+            .valid_for
+            .ok_or(invalid("certificate authority has no validFor"))?
+            .into_range()
+            .ok_or(invalid("certificate authority validFor has no start"))?;
+        Ok(Self {
+            chain: certs.into_iter().map(|c| c.raw_bytes.0).collect(),
+            valid_for,
+        })
+    }
+}
+
+/// `scheme://authority/path` → `authority`.
+fn url_authority(url: &str) -> Option<&str> {
+    let (_scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty()).then_some(authority)
+}
+
+// ---- JSON model (proto3 JSON of dev.sigstore.trustroot.v1.TrustedRoot) ----
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TrustedRootJson {
+    media_type: String,
+    #[serde(default)]
+    tlogs: Bounded<TransparencyLogJson, { limits::MAX_TRUST_ROOT_ENTRIES }>,
+    #[serde(default)]
+    certificate_authorities: Bounded<CertificateAuthorityJson, { limits::MAX_TRUST_ROOT_ENTRIES }>,
+    #[serde(default)]
+    ctlogs: Bounded<TransparencyLogJson, { limits::MAX_TRUST_ROOT_ENTRIES }>,
+    #[serde(default)]
+    timestamp_authorities: Bounded<CertificateAuthorityJson, { limits::MAX_TRUST_ROOT_ENTRIES }>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TransparencyLogJson {
+    base_url: String,
+    hash_algorithm: String,
+    public_key: PublicKeyJson,
+    log_id: LogIdJson,
+    // v0.2 fields (some v0.1 files carry them too); not needed for verification.
+    #[serde(default, rename = "checkpointKeyId")]
+    _checkpoint_key_id: Option<LogIdJson>,
+    #[serde(default, rename = "operator")]
+    _operator: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PublicKeyJson {
+    raw_bytes: Option<Base64Bytes>,
+    #[serde(default)]
+    key_details: String,
+    valid_for: Option<TimeRangeJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LogIdJson {
+    key_id: Base64Bytes,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TimeRangeJson {
+    start: Option<Rfc3339>,
+    end: Option<Rfc3339>,
+}
+
+impl TimeRangeJson {
+    /// A window needs a start: a missing start must not silently mean "since forever".
+    fn into_range(self) -> Option<TimeRange> {
+        Some(TimeRange {
+            start: self.start?.0,
+            end: self.end.map(|e| e.0),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CertificateAuthorityJson {
+    #[serde(default, rename = "subject")]
+    _subject: Option<serde_json::Value>,
+    #[serde(default, rename = "uri")]
+    _uri: Option<String>,
+    cert_chain: CertChainJson,
+    valid_for: Option<TimeRangeJson>,
+    #[serde(default, rename = "operator")]
+    _operator: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CertChainJson {
+    certificates: Bounded<CertJson, { limits::MAX_CHAIN_CERTIFICATES }>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CertJson {
+    raw_bytes: Base64Bytes,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_root_loads_and_matches_its_pin() {
+        let root = TrustRoot::embedded_production().unwrap();
+        assert_eq!(root.tlogs.len(), 2);
+        assert_eq!(root.ctlogs.len(), 2);
+        assert_eq!(root.certificate_authorities.len(), 2);
+        assert_eq!(root.timestamp_authorities.len(), 1);
+        assert_eq!(root.tlogs[0].authority, "rekor.sigstore.dev");
+        assert_eq!(root.tlogs[1].hostname, "log2025-1.rekor.sigstore.dev");
+        assert!(root.tlogs.iter().all(|l| l.key.is_some()));
+        // The Rekor v1 log ID is SHA-256 of its SPKI; the Rekor v2 one is not, which is why
+        // IDs are taken as written.
+        let v1 = &root.tlogs[0];
+        assert_eq!(v1.log_id, crypto::sha256(v1.key.as_ref().unwrap().der()));
+        let v2 = &root.tlogs[1];
+        assert_ne!(v2.log_id, crypto::sha256(v2.key.as_ref().unwrap().der()));
+    }
+
+    #[test]
+    fn authority_and_hostname() {
+        assert_eq!(
+            url_authority("https://rekor.sigstore.dev"),
+            Some("rekor.sigstore.dev")
+        );
+        assert_eq!(
+            url_authority("http://localhost:8000/api"),
+            Some("localhost:8000")
+        );
+        assert_eq!(url_authority("rekor.sigstore.dev"), None);
+        assert_eq!(url_authority("https:///x"), None);
+    }
+
+    #[test]
+    fn rejects_bad_roots() {
+        assert!(matches!(
+            TrustRoot::from_json(b"{"),
+            Err(Error::MalformedJson { .. })
+        ));
+        assert_eq!(
+            TrustRoot::from_json(br#"{"mediaType":"application/json"}"#).unwrap_err(),
+            Error::UnsupportedMediaType
+        );
+        let unknown_field = br#"{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","extra":1}"#;
+        assert!(matches!(
+            TrustRoot::from_json(unknown_field),
+            Err(Error::MalformedJson { .. })
+        ));
+        let deep = alloc::format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(matches!(
+            TrustRoot::from_json(deep.as_bytes()),
+            Err(Error::LimitExceeded { .. })
+        ));
+    }
+}

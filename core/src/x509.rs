@@ -1,0 +1,406 @@
+//! X.509: the signing certificate, its Fulcio extensions and identity, and path validation to
+//! a trusted certificate authority at a given (verified) time through rustls-webpki.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use der::asn1::{ObjectIdentifier, Utf8StringRef};
+use der::{Decode as _, Encode as _};
+use rustls_pki_types::CertificateDer;
+use webpki::{ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
+use x509_cert::Certificate;
+
+use crate::crypto::{self, PublicKey};
+use crate::error::Error;
+use crate::time::UnixTime;
+use crate::trust_root::CertificateAuthority;
+
+const OID_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+const OID_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+const OID_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
+const OID_ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+pub(crate) const OID_CODE_SIGNING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+pub(crate) const OID_TIME_STAMPING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+/// RFC 6962 embedded SCT list.
+pub(crate) const OID_SCT_LIST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11129.2.4.2");
+/// Fulcio's arc: 1.3.6.1.4.1.57264.1.N.
+const FULCIO_ARC: &str = "1.3.6.1.4.1.57264.1";
+const OID_FULCIO_OTHERNAME_SAN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
+
+/// The Fulcio certificate extensions (OID `1.3.6.1.4.1.57264.1.N`), decoded to text.
+///
+/// `.1`–`.6` hold raw UTF-8 in the extension value; `.8` and later hold a DER UTF8String
+/// (`.7` is an OtherName SAN type, not an extension). Values that are not valid text make the
+/// certificate invalid rather than being skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FulcioExtensions {
+    values: Vec<(u32, String)>,
+}
+
+impl FulcioExtensions {
+    /// The value of `1.3.6.1.4.1.57264.1.<arc>`, if present.
+    pub fn get(&self, arc: u32) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(a, _)| *a == arc)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// All present extensions as `(arc, value)`, in certificate order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.values.iter().map(|(a, v)| (*a, v.as_str()))
+    }
+}
+
+/// A parsed leaf (signing) certificate. Parsing does not mean trusted: see
+/// [`Leaf::verify_chain_at`].
+#[derive(Clone, Debug)]
+pub(crate) struct Leaf {
+    pub(crate) der: Vec<u8>,
+    pub(crate) cert: Certificate,
+    pub(crate) public_key: PublicKey,
+    pub(crate) not_before: UnixTime,
+    pub(crate) not_after: UnixTime,
+    /// The SAN that names the signer: first URI, else first email, else the Fulcio
+    /// OtherName username (sigstore-go's order).
+    pub(crate) identity: Option<String>,
+    /// All URI, email and Fulcio-username SANs.
+    pub(crate) all_identities: Vec<String>,
+    pub(crate) extensions: FulcioExtensions,
+    is_ca: bool,
+    eku: Vec<ObjectIdentifier>,
+    digital_signature: Option<bool>,
+}
+
+/// The outcome of path validation that later stages need.
+#[derive(Clone, Debug)]
+pub(crate) struct VerifiedChain {
+    /// DER SubjectPublicKeyInfo of the certificate that issued the leaf.
+    pub(crate) issuer_spki: Vec<u8>,
+}
+
+impl Leaf {
+    pub(crate) fn parse(der: &[u8]) -> Result<Self, Error> {
+        let invalid = |reason| Error::CertificateInvalid { reason };
+        let cert =
+            Certificate::from_der(der).map_err(|_| invalid("not a DER X.509 certificate"))?;
+        let tbs = &cert.tbs_certificate;
+        let spki = tbs
+            .subject_public_key_info
+            .to_der()
+            .map_err(|_| invalid("cannot encode the public key"))?;
+        let public_key = PublicKey::from_spki_der(&spki)?;
+        let not_before = UnixTime::from_secs(tbs.validity.not_before.to_unix_duration().as_secs());
+        let not_after = UnixTime::from_secs(tbs.validity.not_after.to_unix_duration().as_secs());
+
+        let mut leaf = Self {
+            der: der.to_vec(),
+            public_key,
+            not_before,
+            not_after,
+            identity: None,
+            all_identities: Vec::new(),
+            extensions: FulcioExtensions::default(),
+            is_ca: false,
+            eku: Vec::new(),
+            digital_signature: None,
+            cert: cert.clone(),
+        };
+        let (mut uris, mut emails, mut usernames) = (Vec::new(), Vec::new(), Vec::new());
+        for ext in tbs.extensions.as_deref().unwrap_or_default() {
+            let value = ext.extn_value.as_bytes();
+            match ext.extn_id {
+                OID_SUBJECT_ALT_NAME => {
+                    let san = SubjectAltName::from_der(value)
+                        .map_err(|_| invalid("malformed subject alternative name"))?;
+                    for name in san.0 {
+                        match name {
+                            GeneralName::UniformResourceIdentifier(uri) => {
+                                uris.push(String::from(uri.as_str()));
+                            }
+                            GeneralName::Rfc822Name(email) => {
+                                emails.push(String::from(email.as_str()));
+                            }
+                            GeneralName::OtherName(other)
+                                if other.type_id == OID_FULCIO_OTHERNAME_SAN =>
+                            {
+                                let user = Utf8StringRef::try_from(&other.value)
+                                    .map_err(|_| invalid("malformed Fulcio username SAN"))?;
+                                usernames.push(String::from(user.as_str()));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                OID_KEY_USAGE => {
+                    let ku =
+                        KeyUsage::from_der(value).map_err(|_| invalid("malformed key usage"))?;
+                    leaf.digital_signature = Some(ku.digital_signature());
+                }
+                OID_EXTENDED_KEY_USAGE => {
+                    let eku = ExtendedKeyUsage::from_der(value)
+                        .map_err(|_| invalid("malformed extended key usage"))?;
+                    leaf.eku = eku.0;
+                }
+                OID_BASIC_CONSTRAINTS => {
+                    let bc = BasicConstraints::from_der(value)
+                        .map_err(|_| invalid("malformed basic constraints"))?;
+                    leaf.is_ca = bc.ca;
+                }
+                oid => {
+                    if let Some(arc) = fulcio_arc(&oid) {
+                        let text = decode_fulcio_extension(arc, value)
+                            .ok_or(invalid("malformed Fulcio extension value"))?;
+                        if leaf.extensions.get(arc).is_some() {
+                            return Err(invalid("duplicate Fulcio extension"));
+                        }
+                        leaf.extensions.values.push((arc, text));
+                    }
+                }
+            }
+        }
+        leaf.identity = uris
+            .first()
+            .or(emails.first())
+            .or(usernames.first())
+            .cloned();
+        leaf.all_identities = uris.into_iter().chain(emails).chain(usernames).collect();
+        Ok(leaf)
+    }
+
+    /// The OIDC issuer: `.1.8` (DER UTF8String) preferred, legacy `.1.1` (raw) otherwise; if
+    /// both are present they must agree, or the certificate is ambiguous and rejected.
+    pub(crate) fn oidc_issuer(&self) -> Result<Option<&str>, Error> {
+        match (self.extensions.get(8), self.extensions.get(1)) {
+            (Some(v2), Some(v1)) if v2 != v1 => Err(Error::CertificateInvalid {
+                reason: "issuer extensions .1.1 and .1.8 disagree",
+            }),
+            (Some(v2), _) => Ok(Some(v2)),
+            (None, v1) => Ok(v1),
+        }
+    }
+
+    /// The Fulcio leaf profile: an end entity, usable for digital signatures, with the
+    /// code-signing extended key usage.
+    pub(crate) fn check_code_signing_profile(&self) -> Result<(), Error> {
+        let invalid = |reason| Error::CertificateInvalid { reason };
+        if self.is_ca {
+            return Err(invalid("signing certificate is a CA"));
+        }
+        if self.digital_signature == Some(false) {
+            return Err(invalid("key usage lacks digitalSignature"));
+        }
+        if !self.eku.contains(&OID_CODE_SIGNING) {
+            return Err(invalid("extended key usage lacks codeSigning"));
+        }
+        Ok(())
+    }
+
+    /// Whether `t` lies within the leaf's own validity, both ends included, at millisecond
+    /// precision (webpki compares whole seconds; a timestamp 0.5 s after `notAfter` must fail).
+    pub(crate) fn valid_at(&self, t: UnixTime) -> bool {
+        self.not_before <= t && t <= self.not_after
+    }
+
+    /// Validates the path from this leaf to one of the trust root's certificate authorities
+    /// at time `t`: the CA's `validFor` must contain `t`, every certificate in the path must
+    /// be valid at `t` (the anchor too), and EKUs must allow code signing.
+    pub(crate) fn verify_chain_at(
+        &self,
+        authorities: &[CertificateAuthority],
+        t: UnixTime,
+    ) -> Result<VerifiedChain, Error> {
+        let mut last = Error::CertificateChainInvalid {
+            at: t.as_secs(),
+            reason: "no certificate authority in the trust root is valid at this time",
+        };
+        for ca in authorities.iter().filter(|ca| ca.valid_for.contains(t)) {
+            match verify_path(&self.der, ca, t, &OID_CODE_SIGNING) {
+                Ok(chain) => return Ok(chain),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+}
+
+/// Path validation of `leaf_der` to the anchor of `ca` at time `t`, requiring `eku` (or
+/// anyExtendedKeyUsage) on every certificate that has an EKU extension.
+pub(crate) fn verify_path(
+    leaf_der: &[u8],
+    ca: &CertificateAuthority,
+    t: UnixTime,
+    eku: &'static ObjectIdentifier,
+) -> Result<VerifiedChain, Error> {
+    let fail = |reason| Error::CertificateChainInvalid {
+        at: t.as_secs(),
+        reason,
+    };
+    let (anchor_der, intermediates) = ca
+        .chain
+        .split_last()
+        .ok_or(fail("certificate authority has no certificates"))?;
+    // webpki turns the anchor into a bare name + key and never checks its dates; Go checks
+    // every certificate, so we do too.
+    let anchor_cert =
+        Certificate::from_der(anchor_der).map_err(|_| fail("trust anchor is not DER X.509"))?;
+    let validity = &anchor_cert.tbs_certificate.validity;
+    let anchor_valid = validity.not_before.to_unix_duration().as_secs() <= t.as_secs()
+        && t.as_secs() <= validity.not_after.to_unix_duration().as_secs();
+    if !anchor_valid {
+        return Err(fail("trust anchor certificate not valid at this time"));
+    }
+    let anchor_der = CertificateDer::from(anchor_der.as_slice());
+    let anchor =
+        webpki::anchor_from_trusted_cert(&anchor_der).map_err(|_| fail("unusable trust anchor"))?;
+    let intermediates: Vec<CertificateDer<'_>> = intermediates
+        .iter()
+        .map(|c| CertificateDer::from(c.as_slice()))
+        .collect();
+    let leaf = CertificateDer::from(leaf_der);
+    let ee = webpki::EndEntityCert::try_from(&leaf).map_err(|e| fail(webpki_reason(&e)))?;
+    let time = rustls_pki_types::UnixTime::since_unix_epoch(Duration::from_secs(t.as_secs()));
+    let anchors = [anchor];
+    let path = ee
+        .verify_for_usage(
+            crypto::CHAIN_SIGNATURE_ALGORITHMS,
+            &anchors,
+            &intermediates,
+            time,
+            EkuIfPresent(eku.as_bytes()),
+            None,
+            None,
+        )
+        .map_err(|e| fail(webpki_reason(&e)))?;
+    Ok(VerifiedChain {
+        issuer_spki: path.issuer_spki().as_ref().to_vec(),
+    })
+}
+
+/// EKU rule for every certificate on the path (Go's semantics): no EKU extension means
+/// unrestricted; otherwise it must list `0` or anyExtendedKeyUsage. The leaf's own EKU is
+/// checked separately and more strictly.
+struct EkuIfPresent(&'static [u8]);
+
+impl ExtendedKeyUsageValidator for EkuIfPresent {
+    fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        let wanted = KeyPurposeId::new(self.0);
+        let any = KeyPurposeId::new(OID_ANY_EXTENDED_KEY_USAGE.as_bytes());
+        let mut empty = true;
+        for id in iter {
+            empty = false;
+            let id = id?;
+            if id == wanted || id == any {
+                return Ok(());
+            }
+        }
+        if empty {
+            Ok(())
+        } else {
+            Err(webpki::Error::RequiredEkuNotFoundContext(
+                webpki::RequiredEkuNotFoundContext {
+                    required: webpki::KeyUsage::required(self.0),
+                    present: Vec::new(),
+                },
+            ))
+        }
+    }
+}
+
+fn webpki_reason(e: &webpki::Error) -> &'static str {
+    use webpki::Error as E;
+    match e {
+        E::CertExpired { .. } => "a certificate in the chain had expired",
+        E::CertNotValidYet { .. } => "a certificate in the chain was not yet valid",
+        E::UnknownIssuer => "issuer not found among the trusted certificate authorities",
+        E::InvalidSignatureForPublicKey => "a chain signature does not verify",
+        E::RequiredEkuNotFoundContext(_) => "extended key usage does not allow this use",
+        E::UnsupportedCriticalExtension => "unsupported critical extension",
+        E::CaUsedAsEndEntity => "a CA certificate was used as the signing certificate",
+        E::EndEntityUsedAsCa => "an end-entity certificate was used as a CA",
+        E::BadDer | E::BadDerTime | E::TrailingData(_) => "malformed certificate",
+        E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "unsupported signature algorithm in the chain"
+        }
+        E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded => {
+            "path building exceeded its budget"
+        }
+        _ => "certificate path validation failed",
+    }
+}
+
+/// Whether a DER certificate names itself as its issuer (a root, when found in a bundle).
+pub(crate) fn is_self_signed(der: &[u8]) -> bool {
+    match Certificate::from_der(der) {
+        Ok(c) => c.tbs_certificate.subject == c.tbs_certificate.issuer,
+        // Garbage after the leaf is not trusted for anything; it is not a root either.
+        Err(_) => false,
+    }
+}
+
+/// The last arc N of `1.3.6.1.4.1.57264.1.N`, if `oid` is a Fulcio extension OID.
+fn fulcio_arc(oid: &ObjectIdentifier) -> Option<u32> {
+    let parent = oid.parent()?;
+    if parent != ObjectIdentifier::new_unwrap(FULCIO_ARC) {
+        return None;
+    }
+    oid.arcs().last()
+}
+
+fn decode_fulcio_extension(arc: u32, value: &[u8]) -> Option<String> {
+    if arc <= 6 {
+        core::str::from_utf8(value).ok().map(String::from)
+    } else {
+        Utf8StringRef::from_der(value)
+            .ok()
+            .map(|s| String::from(s.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fulcio_arcs() {
+        let issuer = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
+        assert_eq!(fulcio_arc(&issuer), Some(8));
+        assert_eq!(fulcio_arc(&OID_CODE_SIGNING), None);
+        assert_eq!(
+            fulcio_arc(&ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.2")),
+            None
+        );
+    }
+
+    #[test]
+    fn fulcio_values_decode_by_arc() {
+        assert_eq!(
+            decode_fulcio_extension(1, b"https://x").as_deref(),
+            Some("https://x")
+        );
+        // .8+ must be a DER UTF8String with nothing after it.
+        assert_eq!(
+            decode_fulcio_extension(8, b"\x0c\x03abc").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(decode_fulcio_extension(8, b"\x0c\x03abcX"), None);
+        assert_eq!(decode_fulcio_extension(8, b"abc"), None);
+        assert_eq!(decode_fulcio_extension(2, b"\xff"), None);
+    }
+
+    #[test]
+    fn garbage_is_not_a_certificate() {
+        assert!(Leaf::parse(b"").is_err());
+        assert!(Leaf::parse(&[0x30, 0x80]).is_err());
+        assert!(!is_self_signed(b"junk"));
+    }
+}
