@@ -178,6 +178,18 @@ impl Hasher {
     }
 }
 
+#[cfg(feature = "std")]
+impl std::io::Write for Hasher {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// SHA-256 of `data` as an array (Merkle trees, log IDs, key hashes).
 pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     sha256_parts(&[data])

@@ -136,7 +136,7 @@ mod tests {
             1,
             "unknown algorithms are dropped"
         );
-        let expected = crate::encoding::hex_decode(
+        let expected = hex_decode(
             "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf",
         )
         .unwrap();

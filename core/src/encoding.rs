@@ -58,8 +58,10 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        for nibble in [b >> 4, b & 0x0f] {
+            // A nibble is < 16, so the lookup always succeeds.
+            out.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?')));
+        }
     }
     out
 }

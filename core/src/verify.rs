@@ -112,7 +112,7 @@ impl VerifiedBundle {
 
 /// The signer as established from the bundle and the policy.
 enum SignerKey<'a> {
-    Certificate(Leaf),
+    Certificate(alloc::boxed::Box<Leaf>),
     Key(&'a PublicKey),
 }
 
@@ -262,7 +262,7 @@ pub fn verify(
 fn establish_signer<'p>(bundle: &Bundle, policy: &'p Policy) -> Result<SignerKey<'p>, Error> {
     match (&bundle.signer, policy) {
         (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => {
-            Ok(SignerKey::Certificate(Leaf::parse(der)?))
+            Ok(SignerKey::Certificate(alloc::boxed::Box::new(Leaf::parse(der)?)))
         }
         (SignerMaterial::PublicKey, Policy::PublicKey(key)) => Ok(SignerKey::Key(key)),
         (SignerMaterial::Certificate(_), Policy::PublicKey(_)) => Err(Error::InvalidInput {
