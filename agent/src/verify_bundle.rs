@@ -52,15 +52,17 @@ pub(crate) fn run(args: &Args) -> Outcome {
             Outcome::Verified
         }
         Err(Failure::Rejected(e)) => {
-            report_failure(args, &e.to_string(), Some(e.stage()));
-            if matches!(e.stage(), Stage::Input | Stage::TrustRoot) {
+            // A trust root or an argument that cannot be used decides nothing: exit 2.
+            let unusable = matches!(e.stage(), Stage::Input | Stage::TrustRoot);
+            report_failure(args, &e.to_string(), Some(e.stage()), unusable);
+            if unusable {
                 Outcome::Unusable
             } else {
                 Outcome::Rejected
             }
         }
         Err(Failure::Unusable(msg)) => {
-            report_failure(args, &msg, None);
+            report_failure(args, &msg, None, true);
             Outcome::Unusable
         }
     }
@@ -160,7 +162,7 @@ fn report_success(args: &Args, v: &VerifiedBundle) {
     }
 }
 
-fn report_failure(args: &Args, message: &str, stage: Option<Stage>) {
+fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bool) {
     if args.json {
         let json = serde_json::json!({
             "verified": false,
@@ -169,5 +171,9 @@ fn report_failure(args: &Args, message: &str, stage: Option<Stage>) {
         });
         println!("{json}");
     }
-    eprintln!("edgeverify: verification failed: {message}");
+    if unusable {
+        eprintln!("edgeverify: error: {message}");
+    } else {
+        eprintln!("edgeverify: verification failed: {message}");
+    }
 }

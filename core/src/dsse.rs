@@ -136,10 +136,8 @@ mod tests {
             1,
             "unknown algorithms are dropped"
         );
-        let expected = hex_decode(
-            "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf",
-        )
-        .unwrap();
+        let expected =
+            hex_decode("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf").unwrap();
         assert_eq!(s.subjects[0].digests[0].as_bytes(), &expected[..]);
         assert_eq!(s.subjects[0].digests[0].algorithm(), HashAlgorithm::Sha256);
     }

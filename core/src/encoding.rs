@@ -60,7 +60,9 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     for b in bytes {
         for nibble in [b >> 4, b & 0x0f] {
             // A nibble is < 16, so the lookup always succeeds.
-            out.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?')));
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?'),
+            ));
         }
     }
     out

@@ -261,9 +261,9 @@ pub fn verify(
 /// Pairs the bundle's verification material with what the policy expects.
 fn establish_signer<'p>(bundle: &Bundle, policy: &'p Policy) -> Result<SignerKey<'p>, Error> {
     match (&bundle.signer, policy) {
-        (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => {
-            Ok(SignerKey::Certificate(alloc::boxed::Box::new(Leaf::parse(der)?)))
-        }
+        (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => Ok(
+            SignerKey::Certificate(alloc::boxed::Box::new(Leaf::parse(der)?)),
+        ),
         (SignerMaterial::PublicKey, Policy::PublicKey(key)) => Ok(SignerKey::Key(key)),
         (SignerMaterial::Certificate(_), Policy::PublicKey(_)) => Err(Error::InvalidInput {
             reason:
