@@ -121,6 +121,10 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     }
 }
 
+/// Prefix of the serde error raised by [`Bounded`], followed by the limit; lets
+/// [`crate::Error`] report a limit rather than malformed JSON.
+pub(crate) const ARRAY_LIMIT_MARKER: &str = "array exceeds the limit of ";
+
 /// A JSON array that refuses more than `N` elements while it is being parsed, so a hostile
 /// document cannot make us allocate an unbounded list before a count check runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +148,7 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N
                 let mut out = Vec::new();
                 while let Some(item) = seq.next_element()? {
                     if out.len() == N {
-                        return Err(de::Error::custom("too many elements"));
+                        return Err(de::Error::custom(format_args!("{ARRAY_LIMIT_MARKER}{N}")));
                     }
                     out.push(item);
                 }
