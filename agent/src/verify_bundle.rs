@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
     hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm,
-    Matcher, Policy, PublicKey, Stage, VerifiedBundle,
+    KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
 };
 
 use crate::artifact::{self, ArtifactArg};
@@ -87,6 +87,17 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
     let bundle = Bundle::from_json(&bundle_json)?;
     let verified = match ArtifactArg::parse(&args.artifact) {
         ArtifactArg::Sha256(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
+        ArtifactArg::Path(path) if needs_artifact_bytes(&bundle, &policy) => {
+            // RSA and Ed25519 message signatures cannot be checked from a digest (ring hashes
+            // the message itself), so such artifacts are read whole, within a bound.
+            let bytes = trust::read_bounded(&path, MAX_IN_MEMORY_ARTIFACT_BYTES).map_err(|e| {
+                Failure::Unusable(format!(
+                    "{e} (RSA/Ed25519 keys need the artifact in memory, at most \
+                     {MAX_IN_MEMORY_ARTIFACT_BYTES} bytes)"
+                ))
+            })?;
+            verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
+        }
         ArtifactArg::Path(path) => {
             let mut algs = vec![HashAlgorithm::Sha256];
             algs.extend(bundle.message_digest_algorithm());
@@ -96,6 +107,15 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
         }
     };
     Ok(verified)
+}
+
+/// Largest artifact read whole into memory, for the keys that cannot verify from a digest.
+/// Everything else is streamed in fixed-size chunks, whatever its size.
+const MAX_IN_MEMORY_ARTIFACT_BYTES: usize = 64 * 1024 * 1024;
+
+fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
+    matches!(policy, Policy::PublicKey(key) if matches!(key.key_type(), KeyType::Rsa | KeyType::Ed25519))
+        && !bundle.is_dsse()
 }
 
 fn policy(args: &Args) -> Result<Policy, Failure> {

@@ -40,6 +40,9 @@ impl BundleVersion {
 pub struct Bundle {
     pub(crate) version: BundleVersion,
     pub(crate) signer: SignerMaterial,
+    /// v0.1/v0.2 chain certificates after the leaf. Never used to build a path: anchors
+    /// come only from the trust root; see `verify` for how they are judged.
+    pub(crate) bundled_chain: Vec<Vec<u8>>,
     pub(crate) tlog_entries: Vec<TlogEntry>,
     /// DER `TimeStampResp` values.
     pub(crate) timestamps: Vec<Vec<u8>>,
@@ -203,6 +206,7 @@ impl Bundle {
             .verification_material
             .ok_or(invalid("missing verificationMaterial"))?;
 
+        let mut bundled_chain = Vec::new();
         let signer = match (
             material.certificate,
             material.x509_certificate_chain,
@@ -215,19 +219,9 @@ impl Bundle {
                         "x509CertificateChain is not allowed in v0.3 bundles",
                     ));
                 }
-                let mut certs = chain.certificates.0.into_iter();
-                let leaf = certs
-                    .next()
-                    .ok_or(invalid("empty x509CertificateChain"))?
-                    .raw_bytes
-                    .0;
-                // Chain certificates after the leaf are never used, but a bundled root is a
-                // sign of a producer trying to supply its own trust anchor: refuse it.
-                for extra in certs {
-                    if crate::x509::is_self_signed(&extra.raw_bytes.0) {
-                        return Err(invalid("bundle carries a root certificate"));
-                    }
-                }
+                let mut certs = chain.certificates.0.into_iter().map(|c| c.raw_bytes.0);
+                let leaf = certs.next().ok_or(invalid("empty x509CertificateChain"))?;
+                bundled_chain = certs.collect();
                 SignerMaterial::Certificate(leaf)
             }
             (None, None, Some(_hint)) => SignerMaterial::PublicKey,
@@ -302,6 +296,7 @@ impl Bundle {
         Ok(Self {
             version,
             signer,
+            bundled_chain,
             tlog_entries,
             timestamps,
             content,

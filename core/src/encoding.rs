@@ -11,11 +11,19 @@ use serde::Deserialize;
 
 use crate::time::UnixTime;
 
+/// Standard alphabet, padding required, but non-zero bits in the last symbol tolerated the way
+/// Go's decoder tolerates them (slsa-verifier's test data has such a value). The decoded bytes
+/// are the same either way; whatever they feed is still verified.
+const LENIENT_STANDARD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
+
 /// Standard base64 with padding, as proto3 JSON producers emit it. Line breaks (`\r`, `\n`)
 /// are skipped, as Go's decoder (and so sigstore-go) skips them: some producers wrap long
 /// base64 values.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let engine = &base64::engine::general_purpose::STANDARD;
+    let engine = &LENIENT_STANDARD;
     if text.contains(['\r', '\n']) {
         let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
         engine.decode(compact).ok()
@@ -244,6 +252,9 @@ mod tests {
         );
         assert_eq!(base64_decode("AAEC AwQF"), None);
         assert_eq!(base64_decode("AAEC-_"), None);
+        // Non-zero trailing bits (Go accepts them), but padding stays mandatory.
+        assert_eq!(base64_decode("AAF="), base64_decode("AAE="));
+        assert_eq!(base64_decode("AAE"), None);
     }
 
     #[test]

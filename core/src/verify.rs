@@ -217,9 +217,7 @@ pub fn verify(
                 .ok_or(Error::InvalidInput {
                     reason: "SLSA verification needs the artifact's SHA-256",
                 })?;
-            let claims = slsa::CertificateClaims {
-                san_uri: leaf.identity.clone(),
-            };
+            let claims = certificate_claims(leaf);
             provenance = Some(
                 slsa::verify_provenance(
                     &env.payload_type,
@@ -256,6 +254,24 @@ pub fn verify(
         },
         provenance,
     })
+}
+
+/// The Fulcio facts the SLSA policy judges, taken from the verified leaf only.
+fn certificate_claims(leaf: &Leaf) -> slsa::CertificateClaims {
+    let ext = |arc| leaf.extensions.get(arc).map(String::from);
+    slsa::CertificateClaims {
+        san_uri: leaf.first_uri.clone(),
+        issuer: ext(8),
+        issuer_v1: ext(1),
+        github_workflow_trigger: ext(2),
+        github_workflow_sha: ext(3),
+        github_workflow_repository: ext(5),
+        source_repository_uri: ext(12),
+        source_repository_digest: ext(13),
+        build_config_uri: ext(18),
+        build_config_digest: ext(19),
+        build_trigger: ext(20),
+    }
 }
 
 /// Pairs the bundle's verification material with what the policy expects.
@@ -371,6 +387,19 @@ fn verify_certificate(
     verified_times: &[UnixTime],
 ) -> Result<(), Error> {
     leaf.check_code_signing_profile()?;
+    // v0.1/v0.2 producers (sigstore-go, slsa-github-generator) bundle the Fulcio intermediate
+    // and root after the leaf. They are never used; but a certificate the trust root does not
+    // hold is a producer trying to supply its own anchor, and is refused.
+    let trusted = |der: &Vec<u8>| {
+        root.certificate_authorities
+            .iter()
+            .any(|ca| ca.chain.iter().any(|c| c == der))
+    };
+    if !bundle.bundled_chain.iter().all(trusted) {
+        return Err(Error::CertificateInvalid {
+            reason: "bundle carries a CA certificate that is not in the trust root",
+        });
+    }
     // Unverified integrated times are no evidence, but one outside the certificate's life is
     // a contradiction worth refusing (as sigstore-go does).
     for e in bundle
