@@ -69,7 +69,10 @@ pub(crate) fn run(args: &Args) -> Outcome {
             return Outcome::Rejected;
         }
         Err(Failure::Rejected(e)) => {
-            eprintln!("FAILED: SLSA verification failed: {}", describe(&e));
+            eprintln!(
+                "FAILED: SLSA verification failed: {}",
+                slsa::describe_error(&e)
+            );
             return Outcome::Rejected;
         }
     };
@@ -99,7 +102,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
                 eprintln!(
                     "FAILED: SLSA verification failed for {}: {}",
                     path.display(),
-                    describe(&e)
+                    slsa::describe_error(&e)
                 );
                 return Outcome::Rejected;
             }
@@ -129,15 +132,6 @@ pub(crate) fn run(args: &Args) -> Outcome {
     }
     eprintln!("PASSED: SLSA verification passed");
     Outcome::Verified
-}
-
-/// `<slsa-verifier error name>: <reason>` (the provenance stage's reason already starts with
-/// its name).
-fn describe(e: &Error) -> String {
-    match e {
-        Error::Provenance(p) => format!("{}: {p}", p.slsa_verifier_name()),
-        other => format!("{}: {other}", slsa::error_name(other)),
-    }
 }
 
 type Prepared = (edgeverify_core::TrustRoot, Bundle, Policy);

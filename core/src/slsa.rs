@@ -474,6 +474,14 @@ pub fn error_name(e: &crate::Error) -> &'static str {
     }
 }
 
+/// One line for a failed SLSA verification: slsa-verifier's error name, then the reason.
+pub fn describe_error(e: &crate::Error) -> String {
+    match e {
+        crate::Error::Provenance(p) => alloc::format!("{}: {p}", p.slsa_verifier_name()),
+        other => alloc::format!("{}: {other}", error_name(other)),
+    }
+}
+
 /// Runs slsa-verifier's whole `verify-artifact` policy stage, in its order.
 ///
 /// `payload_type` is the DSSE `payloadType`, `statement` the decoded DSSE payload (the in-toto
