@@ -229,8 +229,14 @@ impl Bundle {
             _ => return Err(invalid("more than one kind of verification material")),
         };
         if let SignerMaterial::Certificate(der) = &signer {
-            if der.is_empty() || der.len() > limits::MAX_CERTIFICATE_BYTES {
-                return Err(invalid("certificate is empty or too large"));
+            if der.is_empty() {
+                return Err(invalid("empty certificate"));
+            }
+            if der.len() > limits::MAX_CERTIFICATE_BYTES {
+                return Err(Error::LimitExceeded {
+                    what: "certificate size",
+                    limit: limits::MAX_CERTIFICATE_BYTES,
+                });
             }
         }
 
@@ -273,22 +279,7 @@ impl Bundle {
                     signature: ms.signature.0,
                 }
             }
-            (None, Some(env)) => {
-                let mut sigs = env.signatures.0.into_iter();
-                let (Some(sig), None) = (sigs.next(), sigs.next()) else {
-                    return Err(Error::DsseInvalid {
-                        reason: "envelope must carry exactly one signature",
-                    });
-                };
-                if sig.sig.0.is_empty() {
-                    return Err(invalid("empty DSSE signature"));
-                }
-                Content::Dsse(Envelope {
-                    payload_type: env.payload_type,
-                    payload: env.payload.0,
-                    signature: sig.sig.0,
-                })
-            }
+            (None, Some(env)) => Content::Dsse(Envelope::from_model(env)?),
             (None, None) => return Err(invalid("no messageSignature or dsseEnvelope")),
             (Some(_), Some(_)) => return Err(invalid("both messageSignature and dsseEnvelope")),
         };
@@ -301,6 +292,47 @@ impl Bundle {
             timestamps,
             content,
         })
+    }
+}
+
+impl Envelope {
+    fn from_model(env: EnvelopeJson) -> Result<Self, Error> {
+        let mut sigs = env.signatures.0.into_iter();
+        let (Some(sig), None) = (sigs.next(), sigs.next()) else {
+            return Err(Error::DsseInvalid {
+                reason: "envelope must carry exactly one signature",
+            });
+        };
+        if sig.sig.0.is_empty() {
+            return Err(Error::BundleInvalid {
+                reason: "empty DSSE signature",
+            });
+        }
+        Ok(Self {
+            payload_type: env.payload_type,
+            payload: env.payload.0,
+            signature: sig.sig.0,
+        })
+    }
+
+    /// A DSSE envelope on its own, as JSON, through the bundle's model and limits (fuzzing).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn from_json(json: &[u8]) -> Result<Self, Error> {
+        if json.len() > limits::MAX_BUNDLE_BYTES {
+            return Err(Error::LimitExceeded {
+                what: "bundle size",
+                limit: limits::MAX_BUNDLE_BYTES,
+            });
+        }
+        if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
+            return Err(Error::LimitExceeded {
+                what: "bundle JSON depth",
+                limit: limits::MAX_JSON_DEPTH,
+            });
+        }
+        let env: EnvelopeJson =
+            serde_json::from_slice(json).map_err(|e| Error::json(Document::Bundle, &e))?;
+        Self::from_model(env)
     }
 }
 
@@ -337,11 +369,17 @@ impl TlogEntry {
         if kind.is_rekor_v2() && inclusion_proof.is_none() {
             return Err(invalid("Rekor v2 entry without inclusionProof"));
         }
+        let integrated_time = e.integrated_time.map_or(0, |t| t.0);
+        // Rekor v2 logs no time, so nothing could vouch for one here: a value would be an
+        // unauthenticated claim riding along with verified evidence.
+        if kind.is_rekor_v2() && integrated_time != 0 {
+            return Err(invalid("Rekor v2 entry with an integratedTime"));
+        }
         Ok(Self {
             log_index,
             log_id,
             kind,
-            integrated_time: e.integrated_time.map_or(0, |t| t.0),
+            integrated_time,
             signed_entry_timestamp,
             inclusion_proof,
             canonicalized_body,
@@ -507,7 +545,7 @@ struct MessageDigestJson {
 struct EnvelopeJson {
     payload: Base64Bytes,
     payload_type: String,
-    signatures: Bounded<SignatureJson, 8>,
+    signatures: Bounded<SignatureJson, { limits::MAX_DSSE_SIGNATURES }>,
 }
 
 #[derive(Deserialize)]

@@ -216,6 +216,24 @@ mod tests {
     }
 
     #[test]
+    fn size_is_bounded() {
+        let sigs = "\u{2014} log wNI9ajBF\n";
+        let with_size = |n: usize| {
+            let body = alloc::format!("log\n736\n{ROOT_B64}\n");
+            let filler = "x".repeat(n - body.len() - 1 - sigs.len());
+            alloc::format!("log{filler}\n736\n{ROOT_B64}\n\n{sigs}")
+        };
+        let at = with_size(limits::MAX_CHECKPOINT_BYTES);
+        assert_eq!(at.len(), limits::MAX_CHECKPOINT_BYTES);
+        assert!(Checkpoint::parse(&at).is_ok());
+        let over = with_size(limits::MAX_CHECKPOINT_BYTES + 1);
+        assert!(matches!(
+            Checkpoint::parse(&over),
+            Err(Error::LimitExceeded { limit, .. }) if limit == limits::MAX_CHECKPOINT_BYTES
+        ));
+    }
+
+    #[test]
     fn signature_lines_are_bounded() {
         let body = alloc::format!("log\n736\n{ROOT_B64}\n");
         let line = "\u{2014} w AAAAAAAA\n";

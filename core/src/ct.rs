@@ -120,6 +120,12 @@ fn signed_data(sct: &Sct<'_>, issuer_key_hash: &[u8; 32], tbs: &[u8]) -> Result<
     Ok(out)
 }
 
+/// The number of SCTs in a TLS-encoded list, through the verifier's parser (fuzzing).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn sct_count(data: &[u8]) -> Result<usize, Error> {
+    parse_sct_list(data).map(|list| list.len())
+}
+
 /// Parses `SignedCertificateTimestampList` (TLS encoding, no trailing bytes anywhere).
 fn parse_sct_list(data: &[u8]) -> Result<heapless::Vec<Sct<'_>, { limits::MAX_SCTS }>, Error> {
     let invalid = |reason| Error::SctInvalid { reason };

@@ -129,9 +129,9 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     }
 }
 
-/// Prefix of the serde error raised by [`Bounded`], followed by the limit; lets
+/// Prefix of the serde error raised by [`Bounded`] and [`BoundedMap`], followed by the limit; lets
 /// [`crate::Error`] report a limit rather than malformed JSON.
-pub(crate) const ARRAY_LIMIT_MARKER: &str = "array exceeds the limit of ";
+pub(crate) const ARRAY_LIMIT_MARKER: &str = "collection exceeds the limit of ";
 
 /// A JSON array that refuses more than `N` elements while it is being parsed, so a hostile
 /// document cannot make us allocate an unbounded list before a count check runs.
@@ -164,6 +164,37 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N
             }
         }
         deserializer.deserialize_seq(V::<T, N>(core::marker::PhantomData))
+    }
+}
+
+/// A JSON object of string values that refuses more than `N` members while it is being parsed,
+/// and refuses a repeated key (which a map would silently collapse to one of its values).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BoundedMap<const N: usize>(pub(crate) Vec<(String, String)>);
+
+impl<'de, const N: usize> Deserialize<'de> for BoundedMap<N> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<const N: usize>;
+        impl<'de, const N: usize> Visitor<'de> for V<N> {
+            type Value = BoundedMap<N>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an object of at most {N} string members")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, String)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    if out.len() == N {
+                        return Err(de::Error::custom(format_args!("{ARRAY_LIMIT_MARKER}{N}")));
+                    }
+                    if out.iter().any(|(k, _)| *k == key) {
+                        return Err(de::Error::custom("repeated key"));
+                    }
+                    out.push((key, value));
+                }
+                Ok(BoundedMap(out))
+            }
+        }
+        deserializer.deserialize_map(V::<N>)
     }
 }
 

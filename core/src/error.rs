@@ -219,7 +219,9 @@ impl Error {
             Self::InvalidInput { .. } | Self::PublicKeyInvalid { .. } => Stage::Input,
             Self::IssuerMismatch { .. } | Self::SubjectMismatch { .. } => Stage::Identity,
             Self::MalformedJson { document, .. } => match document {
-                Document::Bundle | Document::EntryBody => Stage::Bundle,
+                Document::Bundle => Stage::Bundle,
+                // The entry body is log evidence, judged with the rest of it.
+                Document::EntryBody => Stage::TransparencyLog,
                 Document::TrustRoot => Stage::TrustRoot,
                 Document::Statement => Stage::Signature,
             },
@@ -242,7 +244,7 @@ impl Error {
                 .unwrap_or("");
             if let Ok(limit) = digits.parse() {
                 return Self::LimitExceeded {
-                    what: "JSON array length",
+                    what: "JSON array or object length",
                     limit,
                 };
             }

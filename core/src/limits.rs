@@ -41,6 +41,11 @@ pub const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
 /// Entries of each kind (logs, CT logs, CAs, TSAs) in one trust root. Public good has 2–3 each.
 pub const MAX_TRUST_ROOT_ENTRIES: usize = 64;
 
+/// Signatures in one DSSE envelope, and in a logged DSSE/in-toto entry body. Exactly one is
+/// accepted (more would let an envelope carry a signature nobody checked); this bound only keeps
+/// a hostile list from being parsed whole before that check rejects it.
+pub const MAX_DSSE_SIGNATURES: usize = 8;
+
 /// Subjects in one in-toto statement (sigstore-go limit).
 pub const MAX_STATEMENT_SUBJECTS: usize = 1024;
 

@@ -11,7 +11,7 @@ use crate::bundle::{Bundle, EntryKind, Envelope, InclusionProof, TlogEntry};
 use crate::checkpoint::Checkpoint;
 use crate::crypto::{self, Digest, HashAlgorithm, KeyType, PublicKey};
 use crate::dsse;
-use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes};
+use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes, Bounded};
 use crate::error::{Document, Error};
 use crate::time::UnixTime;
 use crate::trust_root::{TransparencyLog, TrustRoot};
@@ -408,7 +408,7 @@ fn bind_dsse_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
     let spec = body.spec;
     let value = hex_decode(&spec.payload_hash.value).ok_or(mismatch("payload hash"))?;
     bind_payload_hash(envelope, &spec.payload_hash.algorithm, &value)?;
-    let [sig] = spec.signatures.as_slice() else {
+    let [sig] = spec.signatures.0.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     let logged = base64_decode(&sig.signature).ok_or(mismatch("signature"))?;
@@ -431,7 +431,7 @@ fn bind_intoto_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Erro
     if content.envelope.payload_type != envelope.payload_type {
         return Err(mismatch("payload type"));
     }
-    let [sig] = content.envelope.signatures.as_slice() else {
+    let [sig] = content.envelope.signatures.0.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     // The envelope's base64 signature text was stored as a `bytes` field: base64 twice.
@@ -483,7 +483,7 @@ fn bind_dsse_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
         &spec.payload_hash.algorithm,
         &spec.payload_hash.digest.0,
     )?;
-    let [sig] = spec.signatures.as_slice() else {
+    let [sig] = spec.signatures.0.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     if !crypto::bytes_equal(&sig.content.0, binding.signature) {
@@ -548,7 +548,7 @@ struct DsseV001 {
 #[serde(rename_all = "camelCase")]
 struct DsseV001Spec {
     payload_hash: HexHash,
-    signatures: Vec<DsseV001Signature>,
+    signatures: Bounded<DsseV001Signature, { crate::limits::MAX_DSSE_SIGNATURES }>,
 }
 
 #[derive(Deserialize)]
@@ -578,7 +578,7 @@ struct IntotoV002Content {
 #[serde(rename_all = "camelCase")]
 struct IntotoV002Envelope {
     payload_type: String,
-    signatures: Vec<IntotoV002Signature>,
+    signatures: Bounded<IntotoV002Signature, { crate::limits::MAX_DSSE_SIGNATURES }>,
 }
 
 #[derive(Deserialize)]
@@ -647,7 +647,7 @@ struct DsseV002Spec {
 #[serde(rename_all = "camelCase")]
 struct DsseV002 {
     payload_hash: B64Hash,
-    signatures: Vec<SignatureV2>,
+    signatures: Bounded<SignatureV2, { crate::limits::MAX_DSSE_SIGNATURES }>,
 }
 
 #[cfg(test)]
@@ -714,6 +714,28 @@ mod tests {
             }
             assert!(verify_merkle(size as u64, size as u64, &leaves[0], &[], &root).is_err());
         }
+    }
+
+    #[test]
+    fn entry_body_signatures_are_bounded() {
+        let body = |n: usize| {
+            let sigs = alloc::vec![r#"{"signature":"AA==","verifier":"AA=="}"#; n].join(",");
+            format!(
+                r#"{{"apiVersion":"0.0.1","kind":"dsse","spec":{{"payloadHash":{{"algorithm":"sha256","value":"00"}},"signatures":[{sigs}]}}}}"#
+            )
+        };
+        let at: Result<DsseV001, _> =
+            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES).as_bytes());
+        assert_eq!(
+            at.unwrap().spec.signatures.0.len(),
+            crate::limits::MAX_DSSE_SIGNATURES
+        );
+        let over: Result<DsseV001, _> =
+            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES + 1).as_bytes());
+        assert!(matches!(
+            over,
+            Err(Error::LimitExceeded { limit, .. }) if limit == crate::limits::MAX_DSSE_SIGNATURES
+        ));
     }
 
     #[test]
