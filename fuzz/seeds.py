@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora for the fuzz targets from the test vectors (stdlib only).
+
+Writes fuzz/corpus/<target>/seed-*; the corpora are not committed (libFuzzer grows them while
+it runs), this script is. Run from anywhere: `python3 fuzz/seeds.py`.
+
+Selector bytes must agree with fuzz/src/lib.rs: `cases()` order for verify/verify_fields and
+`roots()` order for the parsers that take a trust root.
+"""
+
+import base64
+import glob
+import hashlib
+import json
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "core", "tests", "data")
+CONF = os.path.join(DATA, "sigstore-conformance")
+CORPUS = os.path.join(HERE, "corpus")
+
+# fuzz/src/lib.rs cases(), in order.
+CASES = [
+    "happy-path-v0.1",
+    "happy-path-v0.3",
+    "happy-path-intoto-in-dsse-v3",
+    "intoto-with-custom-trust-root",
+    "managed-key-happy-path",
+    "rekor2-happy-path",
+    "rekor2-dsse-happy-path",
+    "rekor2-timestamp-with-embedded-cert",
+]
+# fuzz/src/lib.rs roots(), in order (index 0 is production).
+ROOTS = [
+    None,
+    "rekor2-happy-path",
+    "rekor2-dsse-happy-path",
+    "intoto-with-custom-trust-root",
+    "rekor2-timestamp-with-embedded-cert",
+    "bundle-with-sct-with-extensions",
+]
+SCT_LIST_OID = bytes.fromhex("060a2b06010401d679020402")
+SLSA_FIXTURES = [
+    "generic-v2.1.0-push-v13.0.30",
+    "delegator-v2.1.0-push-v13.0.30",
+    "container-based-v2.1.0-push-v13.0.30",
+]
+CLAIM_ORDER = [
+    "san_uri", "issuer", "issuer_v1", "github_workflow_trigger", "github_workflow_sha",
+    "github_workflow_repository", "source_repository_uri", "source_repository_digest",
+    "build_config_uri", "build_config_digest", "build_trigger",
+]
+
+
+def write(target, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    name = "seed-" + hashlib.sha1(data).hexdigest()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def root_index(case_dir):
+    name = os.path.basename(case_dir)
+    return ROOTS.index(name) if name in ROOTS else 0
+
+
+def der_length(buf, i):
+    """(length, index after the length octets) of the DER length at buf[i]."""
+    first = buf[i]
+    if first < 0x80:
+        return first, i + 1
+    n = first & 0x7F
+    return int.from_bytes(buf[i + 1:i + 1 + n], "big"), i + 1 + n
+
+
+def sct_list(cert):
+    """The TLS-encoded SCT list inside a certificate's SCT extension, if any."""
+    at = cert.find(SCT_LIST_OID)
+    if at < 0:
+        return None
+    i = at + len(SCT_LIST_OID)
+    if cert[i] == 0x01:  # critical BOOLEAN
+        i += 3
+    if cert[i] != 0x04:
+        return None
+    _, i = der_length(cert, i + 1)
+    if cert[i] != 0x04:
+        return None
+    n, i = der_length(cert, i + 1)
+    return cert[i:i + n]
+
+
+def leaf_of(bundle):
+    vm = bundle.get("verificationMaterial") or {}
+    if "certificate" in vm:
+        return base64.b64decode(vm["certificate"]["rawBytes"])
+    chain = (vm.get("x509CertificateChain") or {}).get("certificates") or []
+    return base64.b64decode(chain[0]["rawBytes"]) if chain else None
+
+
+def signature_of(bundle):
+    if "messageSignature" in bundle:
+        return base64.b64decode(bundle["messageSignature"]["signature"])
+    sigs = bundle.get("dsseEnvelope", {}).get("signatures") or [{}]
+    return base64.b64decode(sigs[0].get("sig", ""))
+
+
+def main():
+    bundles = sorted(glob.glob(os.path.join(CONF, "*", "bundle.sigstore.json")))
+    bundles += sorted(glob.glob(os.path.join(DATA, "attacks", "*", "bundle.sigstore.json")))
+    small_slsa = [p for p in sorted(glob.glob(os.path.join(DATA, "slsa-verifier", "**", "*.intoto.jsonl"), recursive=True))
+                  if os.path.getsize(p) < 64 * 1024][:12]
+
+    for path in bundles + small_slsa:
+        raw = read(path)
+        write("bundle_json", raw)
+        try:
+            b = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(b, dict):
+            continue
+        case_dir = os.path.dirname(path)
+        sel = root_index(case_dir)
+        for e in (b.get("verificationMaterial") or {}).get("tlogEntries") or []:
+            cp = ((e.get("inclusionProof") or {}).get("checkpoint") or {}).get("envelope")
+            if cp:
+                write("checkpoint", cp.encode())
+        try:
+            leaf = leaf_of(b)
+            sig = signature_of(b)
+        except (ValueError, KeyError, TypeError):
+            continue
+        if leaf:
+            write("sct", bytes([1, sel]) + leaf)
+            scts = sct_list(leaf)
+            if scts:
+                write("sct", bytes([0, 0]) + scts)
+        for ts in ((b.get("verificationMaterial") or {}).get("timestampVerificationData") or {}).get("rfc3161Timestamps") or []:
+            if len(sig) < 256:
+                write("timestamp", bytes([sel, len(sig)]) + sig + base64.b64decode(ts["signedTimestamp"]))
+        env = b.get("dsseEnvelope")
+        if env:
+            write("dsse", b"\0" + json.dumps(env).encode())
+            try:
+                write("dsse", b"\1" + base64.b64decode(env["payload"]))
+            except (ValueError, KeyError):
+                pass
+
+    for path in sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json"))) + \
+            sorted(glob.glob(os.path.join(DATA, "**", "trusted_root.json"), recursive=True)) + \
+            [os.path.join(HERE, "..", "core", "trust", "production.trusted_root.json")]:
+        write("trust_root", read(path))
+
+    for i, name in enumerate(SLSA_FIXTURES):
+        statement = read(os.path.join(DATA, "slsa", name + ".statement.json"))
+        write("dsse", b"\1" + statement)
+        for policy in range(6):
+            write("slsa", bytes([(policy << 2) | i]) + statement)
+        claims = json.loads(read(os.path.join(DATA, "slsa", name + ".claims.json")))
+        lines = "\n".join(claims.get(k) or "" for k in CLAIM_ORDER).encode()
+        write("slsa", bytes([3]) + lines)
+
+    for i, name in enumerate(CASES):
+        bundle = read(os.path.join(CONF, name, "bundle.sigstore.json"))
+        write("verify", bytes([i]) + bundle)
+        write("verify", bytes([i | 0x80]) + bundle)
+        # verify_fields: a bit flip in each of the first sites, and one whole replacement.
+        for site in range(0, 48, 3):
+            write("verify_fields", bytes([i, site, 0]) + struct.pack("<H", 7 * site + 1) + b"\x01")
+        write("verify_fields", bytes([i, 5, 3, 0, 0]) + b"AAAA")
+
+    for target in sorted(os.listdir(CORPUS)):
+        print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
+
+
+if __name__ == "__main__":
+    main()
