@@ -3625,6 +3625,40 @@ mod tests {
         assert_eq!(run_edited(&f, &p, many_digests), "ErrorInvalidDssePayload");
     }
 
+    #[test]
+    fn statement_limits_hold_exactly_at_the_boundary() {
+        // Each bound admits its limit and refuses one more.
+        let mut at = vec![b' '; MAX_STATEMENT_BYTES - 2];
+        at.extend_from_slice(b"{}");
+        assert_eq!(parse_error(&at), "ok");
+        at.insert(0, b' ');
+        assert!(parse_error(&at).contains("MAX_STATEMENT_BYTES"));
+
+        // The array and its elements are all values.
+        let values = |n: usize| format!("[{}0]", "0,".repeat(n - 2));
+        assert_eq!(parse_error(values(MAX_JSON_VALUES).as_bytes()), "ok");
+        assert!(parse_error(values(MAX_JSON_VALUES + 1).as_bytes()).contains("MAX_JSON_VALUES"));
+
+        let string = |n: usize| format!("\"{}\"", "a".repeat(n));
+        assert_eq!(parse_error(string(MAX_JSON_STRING_BYTES).as_bytes()), "ok");
+        assert!(parse_error(string(MAX_JSON_STRING_BYTES + 1).as_bytes())
+            .contains("MAX_JSON_STRING_BYTES"));
+
+        let f = fixture("generic");
+        let p = policy();
+        // The real sha256 digest plus others up to the limit: still verifies.
+        let digests_at_limit = |s: &mut Value| {
+            for i in 1..MAX_DIGESTS_PER_SUBJECT {
+                s["subject"][0]["digest"][format!("alg{i}")] = json!("00");
+            }
+        };
+        assert_eq!(run_edited(&f, &p, digests_at_limit), "pass");
+
+        assert!(policy()
+            .with_source_branch(&"b".repeat(MAX_POLICY_VALUE_BYTES))
+            .is_ok());
+    }
+
     /// Deterministic mutation fuzzing of real statements and claims: every outcome is a verdict,
     /// never a panic.
     #[test]
