@@ -8,6 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod glob;
+mod policy_file;
+mod toml_subset;
 mod trust;
 mod verify_bundle;
 
@@ -24,6 +27,9 @@ enum Command {
     /// Verify a Sigstore bundle for a file or a `sha256:<hex>` digest (sigstore-conformance
     /// client protocol).
     VerifyBundle(verify_bundle::Args),
+    /// Policy files for `exec` and `serve`.
+    #[command(subcommand)]
+    Policy(policy_file::PolicyCommand),
 }
 
 /// How a command ended, mapped to the documented exit codes.
@@ -58,5 +64,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
+        Command::Policy(cmd) => policy_file::run(&cmd).into(),
     }
 }
