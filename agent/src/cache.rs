@@ -17,7 +17,8 @@
 //! the directory fsynced. A kill or power loss at any point leaves either the old or the new
 //! file; a file that fails its magic, length, SHA-256 or decoding is ignored (the cache
 //! starts empty: slower, never wrong). An "allow" answered from a fresh verification is
-//! made durable before it is sent (group-committed with concurrent writers).
+//! made durable before it is sent (group-committed with concurrent writers); memo changes
+//! ride along with those writes and the final one at shutdown.
 
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata, OpenOptions};
@@ -293,9 +294,9 @@ impl Cache {
                 used,
             },
         );
+        // Memo entries only save rehashing: they reach the disk with the next verdict write
+        // (or at shutdown), never on their own, so a cache hit never waits for the disk.
         st.changed += 1;
-        drop(st);
-        self.persist_if_idle();
     }
 
     /// The signer identity of a cached success, if any.
@@ -336,21 +337,6 @@ impl Cache {
         let target = st.changed;
         drop(st);
         self.persist_until(target);
-    }
-
-    fn persist_if_idle(&self) {
-        // Memo entries only save rehashing: written now if no write is in progress (else the
-        // running or next write picks them up), and nobody waits for them.
-        if self.file.is_none() {
-            return;
-        }
-        let mut d = lock(&self.durability);
-        if d.busy {
-            return;
-        }
-        d.busy = true;
-        drop(d);
-        self.write_once();
     }
 
     /// Writes until the disk holds at least change `target` (group commit: one writer at a
