@@ -199,7 +199,7 @@ pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
         line: None,
         reason,
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| ConfigError {
+    let text = core::str::from_utf8(&bytes).map_err(|e| ConfigError {
         file: path.to_path_buf(),
         line: Some(line_of(&bytes, e.valid_up_to())),
         reason: "not valid UTF-8".into(),
@@ -577,6 +577,12 @@ pub(crate) fn run(cmd: &PolicyCommand) -> crate::Outcome {
 pub(crate) const MAX_EVIDENCE_BYTES: usize = limits::MAX_BUNDLE_BYTES;
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 

@@ -42,9 +42,9 @@ pub(crate) fn exec_fd(file: &File, argv: &[OsString]) -> io::Error {
         })
         .collect();
     let mut argv_ptrs: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    argv_ptrs.push(std::ptr::null());
+    argv_ptrs.push(core::ptr::null());
     let mut env_ptrs: Vec<*const libc::c_char> = env.iter().map(|e| e.as_ptr()).collect();
-    env_ptrs.push(std::ptr::null());
+    env_ptrs.push(core::ptr::null());
     // SAFETY: `argv_ptrs` and `env_ptrs` are NULL-terminated arrays of pointers to
     // NUL-terminated strings owned by `args` and `env`, which outlive the call; the
     // descriptor is open (borrowed from `file`). On success the call does not return; on
@@ -113,7 +113,7 @@ impl SignalWaiter {
     pub(crate) fn block() -> io::Result<Self> {
         // SAFETY: `sigset_t` is plain data; an all-zero value is a valid argument for
         // `sigemptyset`, which initialises it.
-        let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+        let mut set: libc::sigset_t = unsafe { core::mem::zeroed() };
         // SAFETY: `set` is a valid, writable `sigset_t`; the signal numbers are valid.
         let rc = unsafe {
             libc::sigemptyset(&mut set)
@@ -125,7 +125,7 @@ impl SignalWaiter {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: `set` is initialised; a null old-set pointer is allowed.
-        let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
+        let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, core::ptr::null_mut()) };
         if rc != 0 {
             return Err(io::Error::from_raw_os_error(rc));
         }

@@ -339,7 +339,7 @@ impl Parser<'_> {
                             let hex = self
                                 .s
                                 .get(self.i..self.i + n)
-                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| core::str::from_utf8(h).ok())
                                 .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
                                 .ok_or_else(|| self.err("bad \\u escape"))?;
                             let ch = u32::from_str_radix(hex, 16)
@@ -364,6 +364,12 @@ impl Parser<'_> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 
