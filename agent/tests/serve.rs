@@ -66,16 +66,13 @@ impl Server {
         Client::new(UnixStream::connect(&self.socket).unwrap())
     }
 
-    fn pid(&self) -> String {
-        self.child.id().to_string()
-    }
-
-    fn signal(&self, sig: &str) {
-        assert!(Command::new("kill")
-            .args([sig, &self.pid()])
-            .status()
-            .unwrap()
-            .success());
+    // The only unsafe code in the tests: sending a signal (no `kill` binary needed).
+    #[allow(unsafe_code)]
+    fn signal(&self, sig: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) has no memory-safety preconditions; the pid is our own child,
+        // which has not been reaped yet (it is reaped only in `Drop`/`wait_exit`).
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
     }
 
     fn kill9(mut self) {
@@ -374,7 +371,7 @@ fn sighup_reloads_the_policy_and_keeps_it_when_the_new_one_is_bad() {
         wrong_identity_rule("a", &format!("{}/a/*", root.display())),
     )
     .unwrap();
-    server.signal("-HUP");
+    server.signal(libc::SIGHUP);
     let v = wait_for("the reload to take effect", || {
         let v = c.ask(&f.a);
         (!allowed(&v)).then_some(v)
@@ -387,7 +384,7 @@ fn sighup_reloads_the_policy_and_keeps_it_when_the_new_one_is_bad() {
         "[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nbogus = \"1\"\n",
     )
     .unwrap();
-    server.signal("-HUP");
+    server.signal(libc::SIGHUP);
     let audit = root.join("audit.log");
     let failure = wait_for("the failed reload to be logged", || {
         fs::read_to_string(&audit).ok()?.lines().find_map(|l| {
@@ -411,7 +408,7 @@ fn sighup_reloads_the_policy_and_keeps_it_when_the_new_one_is_bad() {
         identity_rule("a", &format!("{}/a/*", root.display())),
     )
     .unwrap();
-    server.signal("-HUP");
+    server.signal(libc::SIGHUP);
     wait_for("the second reload", || allowed(&c.ask(&f.a)).then_some(()));
 }
 
@@ -422,7 +419,7 @@ fn sigterm_drains_and_exits_cleanly() {
     let mut c = server.client();
     assert!(allowed(&c.ask(&f.a)));
     let socket = server.socket.clone();
-    server.signal("-TERM");
+    server.signal(libc::SIGTERM);
     let mut rest = Vec::new();
     let _ = c.reader.read_to_end(&mut rest); // the daemon closes idle connections
     let status = server.wait_exit();
