@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -108,10 +109,16 @@ fn open_append(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+enum Message {
+    Line(String),
+    /// Write everything before this, then stop.
+    Stop,
+}
+
 /// The daemon's handle: queue lines to the writer thread.
 pub(crate) struct AuditLog {
-    tx: Option<SyncSender<String>>,
-    thread: Option<JoinHandle<()>>,
+    tx: Option<SyncSender<Message>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl AuditLog {
@@ -119,20 +126,20 @@ impl AuditLog {
     pub(crate) fn disabled() -> Self {
         Self {
             tx: None,
-            thread: None,
+            thread: Mutex::new(None),
         }
     }
 
     /// Opens the log and starts its writer thread.
     pub(crate) fn start(settings: Settings) -> io::Result<Self> {
         let mut writer = Writer::open(settings)?;
-        let (tx, rx) = mpsc::sync_channel::<String>(QUEUE_LINES);
+        let (tx, rx) = mpsc::sync_channel::<Message>(QUEUE_LINES);
         let thread = std::thread::Builder::new()
             .name("audit".into())
             .spawn(move || write_loop(&mut writer, &rx))?;
         Ok(Self {
             tx: Some(tx),
-            thread: Some(thread),
+            thread: Mutex::new(Some(thread)),
         })
     }
 
@@ -141,28 +148,45 @@ impl AuditLog {
         if let Some(tx) = &self.tx {
             let mut line = record.to_string();
             line.push('\n');
-            if let Err(TrySendError::Full(line)) = tx.try_send(line) {
-                let _ = tx.send(line);
+            // After `close` the writer is gone and the record is dropped (the daemon is
+            // exiting; `stop` is the last record).
+            if let Err(TrySendError::Full(m)) = tx.try_send(Message::Line(line)) {
+                let _ = tx.send(m);
             }
         }
     }
 
-    /// Writes everything queued and stops the writer.
-    pub(crate) fn close(mut self) {
-        drop(self.tx.take());
-        if let Some(t) = self.thread.take() {
+    /// Writes everything queued so far and stops the writer.
+    pub(crate) fn close(&self) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Message::Stop);
+        }
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(t) = thread {
             let _ = t.join();
         }
     }
 }
 
-fn write_loop(writer: &mut Writer, rx: &Receiver<String>) {
+fn write_loop(writer: &mut Writer, rx: &Receiver<Message>) {
     let mut failing = false;
-    while let Ok(first) = rx.recv() {
-        let mut batch = first.into_bytes();
+    let mut stop = false;
+    while !stop {
+        let mut batch = match rx.recv() {
+            Ok(Message::Line(line)) => line.into_bytes(),
+            Ok(Message::Stop) | Err(_) => return,
+        };
         for _ in 1..BATCH_LINES {
             match rx.try_recv() {
-                Ok(line) => batch.extend_from_slice(line.as_bytes()),
+                Ok(Message::Line(line)) => batch.extend_from_slice(line.as_bytes()),
+                Ok(Message::Stop) => {
+                    stop = true;
+                    break;
+                }
                 Err(_) => break,
             }
         }

@@ -197,24 +197,19 @@ pub(crate) fn run(args: Args) -> Outcome {
     }
 
     accept_loop(&shared, &listener);
-    drain(&shared);
+    let drained = drain(&shared);
     let _ = std::fs::remove_file(&args.socket);
-    match Arc::try_unwrap(shared) {
-        Ok(shared) => {
-            shared.cache.flush();
-            shared
-                .audit
-                .record(&audit::event_record("stop", true, "SIGTERM: drained"));
-            shared.audit.close();
-        }
-        Err(shared) => {
-            // Connection threads that did not finish within the drain timeout still hold a
-            // reference; write what we have and leave (exit ends them).
-            shared.cache.flush();
-            log("stopping with connections still open after the drain timeout");
-        }
-    }
-    log("stopped");
+    shared.cache.flush();
+    let detail = if drained {
+        "drained"
+    } else {
+        "drain timeout: connections still busy were cut"
+    };
+    log(&format!("stopped ({detail})"));
+    shared
+        .audit
+        .record(&audit::event_record("stop", drained, detail));
+    shared.audit.close();
     Outcome::Verified
 }
 
@@ -280,8 +275,8 @@ fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
 }
 
 /// Stops reading from every connection (each finishes the request it is handling) and
-/// waits for them, at most `DRAIN_TIMEOUT`.
-fn drain(shared: &Shared) {
+/// waits for them, at most `DRAIN_TIMEOUT`. True if all finished.
+fn drain(shared: &Shared) -> bool {
     let conns = shared
         .connections
         .lock()
@@ -289,9 +284,10 @@ fn drain(shared: &Shared) {
     for s in conns.values() {
         let _ = s.shutdown(Shutdown::Read);
     }
-    let _ = shared
+    shared
         .closed
-        .wait_timeout_while(conns, DRAIN_TIMEOUT, |c| !c.is_empty());
+        .wait_timeout_while(conns, DRAIN_TIMEOUT, |c| !c.is_empty())
+        .map_or(false, |(c, _)| c.is_empty())
 }
 
 fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
