@@ -287,7 +287,7 @@ fn drain(shared: &Shared) -> bool {
     shared
         .closed
         .wait_timeout_while(conns, DRAIN_TIMEOUT, |c| !c.is_empty())
-        .map_or(false, |(c, _)| c.is_empty())
+        .is_ok_and(|(c, _)| c.is_empty())
 }
 
 fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
