@@ -23,9 +23,18 @@ const ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let bin = PathBuf::from(args.next().ok_or("usage: serve-cache-hit EDGEVERIFY [CLIENTS] [SECONDS]")?);
-    let clients: usize = args.next().map_or(Ok(2), |s| s.parse()).map_err(|e| format!("{e}"))?;
-    let seconds: u64 = args.next().map_or(Ok(5), |s| s.parse()).map_err(|e| format!("{e}"))?;
+    let bin = PathBuf::from(
+        args.next()
+            .ok_or("usage: serve-cache-hit EDGEVERIFY [CLIENTS] [SECONDS]")?,
+    );
+    let clients: usize = args
+        .next()
+        .map_or(Ok(2), |s| s.parse())
+        .map_err(|e| format!("{e}"))?;
+    let seconds: u64 = args
+        .next()
+        .map_or(Ok(5), |s| s.parse())
+        .map_err(|e| format!("{e}"))?;
 
     let dir = std::env::temp_dir().join(format!("ev-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -33,7 +42,10 @@ fn main() -> Result<(), String> {
     std::fs::create_dir_all(dir.join("miss")).map_err(|e| e.to_string())?;
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/artifacts");
     for sub in ["hit", "miss"] {
-        copy(&examples.join("binary-linux-amd64"), &dir.join(sub).join("app"))?;
+        copy(
+            &examples.join("binary-linux-amd64"),
+            &dir.join(sub).join("app"),
+        )?;
         copy(
             &examples.join("binary-linux-amd64.intoto.jsonl"),
             &dir.join(sub).join("app.intoto.jsonl"),
@@ -71,7 +83,8 @@ fn main() -> Result<(), String> {
     );
     let start = Instant::now();
     while UnixStream::connect(&socket).is_err() {
-        if start.elapsed() > Duration::from_secs(30) || daemon.0.try_wait().ok().flatten().is_some() {
+        if start.elapsed() > Duration::from_secs(30) || daemon.0.try_wait().ok().flatten().is_some()
+        {
             return Err("the daemon did not start".into());
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -96,7 +109,13 @@ fn main() -> Result<(), String> {
     let window = Duration::from_secs(seconds);
     let echo_rate = measure(&echo_socket, &hit_req, clients, window, "allow")?;
     let hit_rate = measure(&socket, &hit_req, clients, window, "\"cached\":true")?;
-    let miss_rate = measure(&socket, &miss_req, clients, window.min(Duration::from_secs(3)), "\"allow\":false")?;
+    let miss_rate = measure(
+        &socket,
+        &miss_req,
+        clients,
+        window.min(Duration::from_secs(3)),
+        "\"allow\":false",
+    )?;
     drop(echo);
 
     println!("clients: {clients} (one connection each, one request in flight per connection), {seconds} s per measurement, audit log on");
@@ -118,20 +137,30 @@ impl Drop for Daemon {
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("{}: {e}", from.display()))
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("{}: {e}", from.display()))
 }
 
 fn one(socket: &Path, request: &str) -> Result<String, String> {
     let mut s = UnixStream::connect(socket).map_err(|e| e.to_string())?;
     s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut line = String::new();
-    BufReader::new(s).read_line(&mut line).map_err(|e| e.to_string())?;
+    BufReader::new(s)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     Ok(line)
 }
 
 /// Requests per second over `clients` connections, each sending `request` and reading the
 /// answer in a loop for `window`. Every answer must contain `expect`.
-fn measure(socket: &Path, request: &str, clients: usize, window: Duration, expect: &str) -> Result<f64, String> {
+fn measure(
+    socket: &Path,
+    request: &str,
+    clients: usize,
+    window: Duration,
+    expect: &str,
+) -> Result<f64, String> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
     for _ in 0..clients {
@@ -143,7 +172,9 @@ fn measure(socket: &Path, request: &str, clients: usize, window: Duration, expec
             let mut line = String::new();
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                writer.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+                writer
+                    .write_all(request.as_bytes())
+                    .map_err(|e| e.to_string())?;
                 line.clear();
                 reader.read_line(&mut line).map_err(|e| e.to_string())?;
                 if !line.contains(&expect) {
