@@ -19,6 +19,7 @@ mod serve;
 mod sys;
 mod toml_subset;
 mod trust;
+mod verify_artifact;
 mod verify_bundle;
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
@@ -34,6 +35,8 @@ enum Command {
     /// Verify a Sigstore bundle for a file or a `sha256:<hex>` digest (sigstore-conformance
     /// client protocol).
     VerifyBundle(verify_bundle::Args),
+    /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
+    VerifyArtifact(verify_artifact::Args),
     /// Run a program only if its evidence satisfies the policy (executes the verified file
     /// descriptor itself).
     Exec(exec::Args),
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
+        Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),
         Command::Policy(cmd) => policy_file::run(&cmd).into(),

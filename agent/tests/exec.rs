@@ -112,9 +112,8 @@ fn program_found_through_path_and_symlinks_resolve_to_the_rule_path() {
     assert_ran(&o);
 }
 
-/// Needs the SLSA module (issue 4): until it is merged every SLSA policy is refused.
+/// SLSA rule (slsa-verifier semantics) with the real provenance.
 #[test]
-#[ignore = "needs the SLSA provenance module (issue 4)"]
 fn allow_under_an_slsa_rule() {
     let t = TempDir::new("exec-slsa");
     let app = install_app(&t.path().join("opt"), "app");
@@ -140,6 +139,7 @@ fn wrong_source_is_denied() {
     assert_denied(&exec(&policy, &app, &[]), "rule \"app\": evidence");
     let o = exec(&policy, &app, &[]);
     assert!(stderr(&o).contains("provenance"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("ErrorMismatchSource"), "{}", stderr(&o));
 }
 
 #[test]
