@@ -177,6 +177,20 @@ def main():
             write("verify_fields", bytes([i, site, 0]) + struct.pack("<H", 7 * site + 1) + b"\x01")
         write("verify_fields", bytes([i, 5, 3, 0, 0]) + b"AAAA")
 
+    agent = os.path.join(HERE, "..", "agent")
+    policies = [os.path.join(HERE, "..", "examples", "policy.toml")]
+    policies += sorted(glob.glob(os.path.join(agent, "tests", "**", "*.toml"), recursive=True))
+    for path in policies:
+        if os.path.exists(path):
+            write("policy_toml", read(path))
+    # Policies written inline in the agent's tests (raw strings that start with a table).
+    for path in sorted(glob.glob(os.path.join(agent, "**", "*.rs"), recursive=True)):
+        text = read(path).decode("utf-8", "replace")
+        for chunk in text.split('r#"')[1:]:
+            body = chunk.split('"#')[0]
+            if "[[rule]]" in body or "[trust_root]" in body:
+                write("policy_toml", body.encode())
+
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

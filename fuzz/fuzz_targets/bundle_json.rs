@@ -6,6 +6,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(bundle) = Bundle::from_json(data) {
-        let _ = (bundle.version(), bundle.is_dsse(), bundle.message_digest_algorithm());
+        let _ = (
+            bundle.version(),
+            bundle.is_dsse(),
+            bundle.message_digest_algorithm(),
+        );
     }
 });

@@ -28,7 +28,9 @@ fn policy(variant: u8) -> Option<SlsaPolicy> {
 
 fn claims_from_lines(text: &[u8]) -> CertificateClaims {
     let text = String::from_utf8_lossy(text);
-    let mut lines = text.split('\n').map(|l| Some(l.to_string()).filter(|l| !l.is_empty()));
+    let mut lines = text
+        .split('\n')
+        .map(|l| Some(l.to_string()).filter(|l| !l.is_empty()));
     let mut next = || lines.next().flatten();
     let mut c = CertificateClaims::default();
     c.san_uri = next();
@@ -66,6 +68,8 @@ fuzz_target!(|data: &[u8]| {
         &policy,
     ) {
         // What passed must be about this artifact and this source.
-        assert!(verified.source_uri().contains("slsa-framework/example-package"));
+        assert!(verified
+            .source_uri()
+            .contains("slsa-framework/example-package"));
     }
 });

@@ -4,14 +4,19 @@
 
 use std::sync::OnceLock;
 
-use edgeverify_core::{verify, Artifact, Bundle, CertificateIdentity, Policy, PublicKey, TrustRoot};
+use edgeverify_core::{
+    verify, Artifact, Bundle, CertificateIdentity, Policy, PublicKey, TrustRoot,
+};
 
 const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 macro_rules! vector {
     ($path:literal) => {
-        include_bytes!(concat!("../../core/tests/data/sigstore-conformance/", $path))
+        include_bytes!(concat!(
+            "../../core/tests/data/sigstore-conformance/",
+            $path
+        ))
     };
 }
 
@@ -107,15 +112,21 @@ pub fn cases() -> &'static [Case] {
             Case {
                 name: "rekor2-timestamp-with-embedded-cert",
                 bundle: vector!("rekor2-timestamp-with-embedded-cert/bundle.sigstore.json"),
-                root: root(vector!("rekor2-timestamp-with-embedded-cert/trusted_root.json")),
+                root: root(vector!(
+                    "rekor2-timestamp-with-embedded-cert/trusted_root.json"
+                )),
                 artifact: A_TXT,
                 policy: identity(),
             },
         ];
         for case in &cases {
             let bundle = Bundle::from_json(case.bundle).expect("fixture bundle parses");
-            if let Err(e) = verify(&case.root, &bundle, Artifact::Bytes(case.artifact), &case.policy)
-            {
+            if let Err(e) = verify(
+                &case.root,
+                &bundle,
+                Artifact::Bytes(case.artifact),
+                &case.policy,
+            ) {
                 panic!("fixture {} does not verify: {e}", case.name);
             }
         }
@@ -138,7 +149,9 @@ pub fn roots() -> &'static [TrustRoot] {
             root(vector!("rekor2-happy-path/trusted_root.json")),
             root(vector!("rekor2-dsse-happy-path/trusted_root.json")),
             root(vector!("intoto-with-custom-trust-root/trusted_root.json")),
-            root(vector!("rekor2-timestamp-with-embedded-cert/trusted_root.json")),
+            root(vector!(
+                "rekor2-timestamp-with-embedded-cert/trusted_root.json"
+            )),
             root(vector!("bundle-with-sct-with-extensions/trusted_root.json")),
         ]
     })
@@ -161,8 +174,18 @@ pub struct Provenance {
 macro_rules! slsa_fixture {
     ($name:literal) => {
         (
-            include_bytes!(concat!("../../core/tests/data/slsa/", $name, ".statement.json")).as_slice(),
-            include_bytes!(concat!("../../core/tests/data/slsa/", $name, ".claims.json")).as_slice(),
+            include_bytes!(concat!(
+                "../../core/tests/data/slsa/",
+                $name,
+                ".statement.json"
+            ))
+            .as_slice(),
+            include_bytes!(concat!(
+                "../../core/tests/data/slsa/",
+                $name,
+                ".claims.json"
+            ))
+            .as_slice(),
         )
     };
 }
@@ -207,7 +230,12 @@ pub fn provenances() -> &'static [Provenance] {
 /// The SHA-256 of the first subject of a statement, if it has one in hex.
 pub fn first_subject_sha256(statement: &[u8]) -> Option<[u8; 32]> {
     let v: serde_json::Value = serde_json::from_slice(statement).ok()?;
-    let hex = v.get("subject")?.get(0)?.get("digest")?.get("sha256")?.as_str()?;
+    let hex = v
+        .get("subject")?
+        .get(0)?
+        .get("digest")?
+        .get("sha256")?
+        .as_str()?;
     if hex.len() != 64 {
         return None;
     }
