@@ -440,6 +440,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn sha256_known_answer() {
         let d = HashAlgorithm::Sha256.digest(b"abc");
         assert_eq!(
@@ -466,6 +467,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn managed_rsa_keys_verify_pkcs1_and_pss() {
         let rsa = key(include_bytes!("../tests/data/keys/rsa.pub"));
         assert_eq!(rsa.key_type(), KeyType::Rsa);
@@ -489,6 +491,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn managed_ed25519_and_p384_keys() {
         let ed = key(include_bytes!("../tests/data/keys/ed25519.pub"));
         assert_eq!(ed.key_type(), KeyType::Ed25519);

@@ -148,6 +148,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "2,000 JSON subjects take minutes under Miri")]
     fn subject_count_is_bounded() {
         let one = r#"{"name":"a","digest":{}}"#;
         let make = |n: usize| {

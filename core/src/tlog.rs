@@ -679,6 +679,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn merkle_proofs_for_every_leaf_of_small_trees() {
         for size in 1..=17usize {
             let leaves: Vec<[u8; 32]> = (0..size)

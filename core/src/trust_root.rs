@@ -292,6 +292,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn embedded_root_loads_and_matches_its_pin() {
         let root = TrustRoot::embedded_production().unwrap();
         assert_eq!(root.tlogs.len(), 2);

@@ -343,6 +343,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn garbage_is_rejected_without_panicking() {
         let root = TrustRoot::embedded_production().unwrap();
         for input in [
