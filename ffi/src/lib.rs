@@ -93,6 +93,39 @@ const _: fn() = || {
 mod tests {
     use super::*;
 
+    /// Every declaration in the generated header (functions, types, enumerators, constants)
+    /// carries documentation: the line before it closes a doc comment.
+    #[test]
+    fn header_items_are_documented() {
+        let header = include_str!("../include/edgeverify.h");
+        let lines: Vec<&str> = header.lines().collect();
+        let mut checked = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let declares = t.starts_with("EV_")
+                || t.starts_with("#define EV_")
+                || t.starts_with("typedef struct ev_")
+                || t.starts_with("enum ev_")
+                || ((t.starts_with("uint32_t ev_")
+                    || t.starts_with("void ev_")
+                    || t.starts_with("bool ev_")
+                    || t.starts_with("const char *ev_"))
+                    && t.contains('('));
+            if !declares {
+                continue;
+            }
+            let before = lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.trim());
+            assert_eq!(before, Some("*/"), "undocumented in the header: {t}");
+            checked += 1;
+        }
+        // 24 functions, 3 handle types, the result enum and its 37 codes, 4 constants.
+        assert_eq!(checked, 24 + 3 + 1 + 37 + 4);
+    }
+
     #[test]
     fn version_matches_cargo_toml() {
         let expected = std::format!("{EV_VERSION_MAJOR}.{EV_VERSION_MINOR}.{EV_VERSION_PATCH}");

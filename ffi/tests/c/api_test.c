@@ -27,6 +27,40 @@ static const uint8_t PRODUCTION_ROOT_SHA256[32] = {
   "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"      \
   "generator_generic_slsa3.yml@refs/tags/v2.1.0"
 
+/*
+ * The signatures fixed by the API's specification, exactly: assigning each function to a
+ * pointer of the specified type does not compile (-Werror) if the header differs.
+ */
+static void test_signatures(void) {
+  uint32_t (*trust_root_embedded)(const struct ev_trust_root **) = ev_trust_root_embedded;
+  uint32_t (*trust_root_from_json)(const uint8_t *, size_t, const struct ev_trust_root **) =
+      ev_trust_root_from_json;
+  void (*trust_root_free)(const struct ev_trust_root *) = ev_trust_root_free;
+  uint32_t (*policy_new_identity)(const char *, const char *, struct ev_policy **) =
+      ev_policy_new_identity;
+  uint32_t (*policy_new_slsa)(const char *, const char *, const char *, struct ev_policy **) =
+      ev_policy_new_slsa;
+  void (*policy_free)(struct ev_policy *) = ev_policy_free;
+  uint32_t (*verify_bundle)(const struct ev_trust_root *, const struct ev_policy *,
+                            const uint8_t *, size_t, const uint8_t *, size_t,
+                            struct ev_verification **) = ev_verify_bundle;
+  uint32_t (*verify_bundle_digest)(const struct ev_trust_root *, const struct ev_policy *,
+                                   const uint8_t *, size_t, const uint8_t *,
+                                   struct ev_verification **) = ev_verify_bundle_digest;
+  uint32_t (*verify_file)(const struct ev_trust_root *, const struct ev_policy *, const char *,
+                          const char *, struct ev_verification **) = ev_verify_file;
+  uint32_t (*verification_identity)(const struct ev_verification *, char *, size_t, size_t *) =
+      ev_verification_identity;
+  void (*verification_free)(struct ev_verification *) = ev_verification_free;
+  void (*result_message)(uint32_t, char *, size_t, size_t *) = ev_result_message;
+  bool (*result_is_denial)(uint32_t) = ev_result_is_denial;
+  const char *(*version)(void) = ev_version;
+  CHECK(trust_root_embedded && trust_root_from_json && trust_root_free && policy_new_identity &&
+        policy_new_slsa && policy_free && verify_bundle && verify_bundle_digest && verify_file &&
+        verification_identity && verification_free && result_message && result_is_denial &&
+        version);
+}
+
 static void test_version_and_messages(void) {
   char expected[32];
   JOIN(expected, "%d.%d.%d", EV_VERSION_MAJOR, EV_VERSION_MINOR, EV_VERSION_PATCH);
@@ -440,6 +474,7 @@ int main(int argc, char **argv) {
   examples_dir = argv[2];
   scratch_dir = argv[3];
 
+  test_signatures();
   test_version_and_messages();
   const struct ev_trust_root *root = test_trust_roots();
   test_policies();
