@@ -20,14 +20,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
-if [ "$("$cargo_bin/cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  cargo install cbindgen --version "=$CBINDGEN_VERSION" --locked --quiet
+# A debug build of cbindgen: it generates the same header, and compiles in a third of the time
+# of a release build (about 50 s of CPU instead of 160 s). Kept per version, reused when present.
+cbindgen_root="${CARGO_HOME:-$HOME/.cargo}/edgeverify-tools/cbindgen-$CBINDGEN_VERSION"
+cbindgen="$cbindgen_root/bin/cbindgen"
+if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  cargo install cbindgen --version "=$CBINDGEN_VERSION" --locked --debug --quiet \
+    --root "$cbindgen_root"
 fi
 go version
 
 step "header is up to date (cbindgen $CBINDGEN_VERSION)"
-"$cargo_bin/cbindgen" --quiet --config ffi/cbindgen.toml --crate edgeverify-ffi \
+"$cbindgen" --quiet --config ffi/cbindgen.toml --crate edgeverify-ffi \
   --output ffi/include/edgeverify.h ffi
 if ! git diff --exit-code -- ffi/include/edgeverify.h; then
   echo "ffi/include/edgeverify.h is stale: regenerate it (command in ffi/cbindgen.toml)" >&2
