@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod artifact;
 mod trust;
+mod verify_artifact;
 mod verify_bundle;
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
@@ -24,6 +25,8 @@ enum Command {
     /// Verify a Sigstore bundle for a file or a `sha256:<hex>` digest (sigstore-conformance
     /// client protocol).
     VerifyBundle(verify_bundle::Args),
+    /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
+    VerifyArtifact(verify_artifact::Args),
 }
 
 /// How a command ended, mapped to the documented exit codes.
@@ -58,5 +61,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
+        Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
     }
 }

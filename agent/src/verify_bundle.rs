@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
     hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm,
-    Matcher, Policy, PublicKey, Stage, VerifiedBundle,
+    KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
 };
 
 use crate::artifact::{self, ArtifactArg};
@@ -52,15 +52,17 @@ pub(crate) fn run(args: &Args) -> Outcome {
             Outcome::Verified
         }
         Err(Failure::Rejected(e)) => {
-            report_failure(args, &e.to_string(), Some(e.stage()));
-            if matches!(e.stage(), Stage::Input | Stage::TrustRoot) {
+            // A trust root or an argument that cannot be used decides nothing: exit 2.
+            let unusable = matches!(e.stage(), Stage::Input | Stage::TrustRoot);
+            report_failure(args, &e.to_string(), Some(e.stage()), unusable);
+            if unusable {
                 Outcome::Unusable
             } else {
                 Outcome::Rejected
             }
         }
         Err(Failure::Unusable(msg)) => {
-            report_failure(args, &msg, None);
+            report_failure(args, &msg, None, true);
             Outcome::Unusable
         }
     }
@@ -85,6 +87,17 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
     let bundle = Bundle::from_json(&bundle_json)?;
     let verified = match ArtifactArg::parse(&args.artifact) {
         ArtifactArg::Sha256(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
+        ArtifactArg::Path(path) if needs_artifact_bytes(&bundle, &policy) => {
+            // RSA and Ed25519 message signatures cannot be checked from a digest (ring hashes
+            // the message itself), so such artifacts are read whole, within a bound.
+            let bytes = trust::read_bounded(&path, MAX_IN_MEMORY_ARTIFACT_BYTES).map_err(|e| {
+                Failure::Unusable(format!(
+                    "{e} (RSA/Ed25519 keys need the artifact in memory, at most \
+                     {MAX_IN_MEMORY_ARTIFACT_BYTES} bytes)"
+                ))
+            })?;
+            verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
+        }
         ArtifactArg::Path(path) => {
             let mut algs = vec![HashAlgorithm::Sha256];
             algs.extend(bundle.message_digest_algorithm());
@@ -94,6 +107,15 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
         }
     };
     Ok(verified)
+}
+
+/// Largest artifact read whole into memory, for the keys that cannot verify from a digest.
+/// Everything else is streamed in fixed-size chunks, whatever its size.
+const MAX_IN_MEMORY_ARTIFACT_BYTES: usize = 64 * 1024 * 1024;
+
+fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
+    matches!(policy, Policy::PublicKey(key) if matches!(key.key_type(), KeyType::Rsa | KeyType::Ed25519))
+        && !bundle.is_dsse()
 }
 
 fn policy(args: &Args) -> Result<Policy, Failure> {
@@ -160,7 +182,7 @@ fn report_success(args: &Args, v: &VerifiedBundle) {
     }
 }
 
-fn report_failure(args: &Args, message: &str, stage: Option<Stage>) {
+fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bool) {
     if args.json {
         let json = serde_json::json!({
             "verified": false,
@@ -169,5 +191,9 @@ fn report_failure(args: &Args, message: &str, stage: Option<Stage>) {
         });
         println!("{json}");
     }
-    eprintln!("edgeverify: verification failed: {message}");
+    if unusable {
+        eprintln!("edgeverify: error: {message}");
+    } else {
+        eprintln!("edgeverify: verification failed: {message}");
+    }
 }

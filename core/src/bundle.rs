@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{json_depth_within, Base64Bytes, Bounded, JsonU64};
+use crate::encoding::{parse_json, Base64Bytes, Bounded, JsonU64};
 use crate::error::{Document, Error};
 use crate::limits;
 
@@ -40,6 +40,9 @@ impl BundleVersion {
 pub struct Bundle {
     pub(crate) version: BundleVersion,
     pub(crate) signer: SignerMaterial,
+    /// v0.1/v0.2 chain certificates after the leaf. Never used to build a path: anchors
+    /// come only from the trust root; see `verify` for how they are judged.
+    pub(crate) bundled_chain: Vec<Vec<u8>>,
     pub(crate) tlog_entries: Vec<TlogEntry>,
     /// DER `TimeStampResp` values.
     pub(crate) timestamps: Vec<Vec<u8>>,
@@ -149,20 +152,7 @@ pub(crate) struct InclusionProof {
 impl Bundle {
     /// Parses and structurally validates a bundle.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        if json.len() > limits::MAX_BUNDLE_BYTES {
-            return Err(Error::LimitExceeded {
-                what: "bundle size",
-                limit: limits::MAX_BUNDLE_BYTES,
-            });
-        }
-        if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
-            return Err(Error::LimitExceeded {
-                what: "bundle JSON depth",
-                limit: limits::MAX_JSON_DEPTH,
-            });
-        }
-        let doc: BundleJson =
-            serde_json::from_slice(json).map_err(|e| Error::json(Document::Bundle, &e))?;
+        let doc: BundleJson = parse_json(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)?;
         Self::from_model(doc)
     }
 
@@ -203,6 +193,7 @@ impl Bundle {
             .verification_material
             .ok_or(invalid("missing verificationMaterial"))?;
 
+        let mut bundled_chain = Vec::new();
         let signer = match (
             material.certificate,
             material.x509_certificate_chain,
@@ -215,19 +206,9 @@ impl Bundle {
                         "x509CertificateChain is not allowed in v0.3 bundles",
                     ));
                 }
-                let mut certs = chain.certificates.0.into_iter();
-                let leaf = certs
-                    .next()
-                    .ok_or(invalid("empty x509CertificateChain"))?
-                    .raw_bytes
-                    .0;
-                // Chain certificates after the leaf are never used, but a bundled root is a
-                // sign of a producer trying to supply its own trust anchor: refuse it.
-                for extra in certs {
-                    if crate::x509::is_self_signed(&extra.raw_bytes.0) {
-                        return Err(invalid("bundle carries a root certificate"));
-                    }
-                }
+                let mut certs = chain.certificates.0.into_iter().map(|c| c.raw_bytes.0);
+                let leaf = certs.next().ok_or(invalid("empty x509CertificateChain"))?;
+                bundled_chain = certs.collect();
                 SignerMaterial::Certificate(leaf)
             }
             (None, None, Some(_hint)) => SignerMaterial::PublicKey,
@@ -302,6 +283,7 @@ impl Bundle {
         Ok(Self {
             version,
             signer,
+            bundled_chain,
             tlog_entries,
             timestamps,
             content,

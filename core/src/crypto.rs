@@ -358,9 +358,25 @@ impl PublicKey {
             (KeyType::Rsa, HashAlgorithm::Sha512) => &ring_sig::RSA_PKCS1_2048_8192_SHA512,
             _ => return Err(SignatureError::Unsupported),
         };
-        UnparsedPublicKey::new(alg, &self.raw)
-            .verify(message, signature)
-            .map_err(|_| SignatureError::Invalid)
+        let verified = UnparsedPublicKey::new(alg, &self.raw).verify(message, signature);
+        if verified.is_ok() {
+            return Ok(());
+        }
+        // An SPKI does not say whether an RSA key signs with PKCS#1 v1.5 or PSS (Sigstore's
+        // key details do, but bundles do not carry them); both are sound schemes for the same
+        // key, so a PSS signature with the same hash is accepted too.
+        let pss: Option<&dyn VerificationAlgorithm> = match (self.key_type, hash) {
+            (KeyType::Rsa, HashAlgorithm::Sha256) => Some(&ring_sig::RSA_PSS_2048_8192_SHA256),
+            (KeyType::Rsa, HashAlgorithm::Sha384) => Some(&ring_sig::RSA_PSS_2048_8192_SHA384),
+            (KeyType::Rsa, HashAlgorithm::Sha512) => Some(&ring_sig::RSA_PSS_2048_8192_SHA512),
+            _ => None,
+        };
+        match pss {
+            Some(alg) => UnparsedPublicKey::new(alg, &self.raw)
+                .verify(message, signature)
+                .map_err(|_| SignatureError::Invalid),
+            None => Err(SignatureError::Invalid),
+        }
     }
 
     /// Verifies an ECDSA signature (ASN.1 DER) over a digest computed by the caller.
@@ -441,6 +457,61 @@ mod tests {
     fn digest_length_must_match_algorithm() {
         assert!(Digest::new(HashAlgorithm::Sha256, &[0; 31]).is_none());
         assert!(Digest::new(HashAlgorithm::Sha384, &[0; 48]).is_some());
+    }
+
+    const MESSAGE: &[u8] = include_bytes!("../tests/data/keys/message.txt");
+
+    fn key(pem: &[u8]) -> PublicKey {
+        PublicKey::from_pem(core::str::from_utf8(pem).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn managed_rsa_keys_verify_pkcs1_and_pss() {
+        let rsa = key(include_bytes!("../tests/data/keys/rsa.pub"));
+        assert_eq!(rsa.key_type(), KeyType::Rsa);
+        for sig in [
+            &include_bytes!("../tests/data/keys/rsa-pkcs1.sig")[..],
+            &include_bytes!("../tests/data/keys/rsa-pss.sig")[..],
+        ] {
+            assert_eq!(rsa.verify(HashAlgorithm::Sha256, MESSAGE, sig), Ok(()));
+            assert_eq!(
+                rsa.verify(HashAlgorithm::Sha256, b"other message", sig),
+                Err(SignatureError::Invalid)
+            );
+        }
+        // RSA cannot be checked from a digest here (ring hashes the message itself).
+        let digest = HashAlgorithm::Sha256.digest(MESSAGE);
+        let sig = include_bytes!("../tests/data/keys/rsa-pkcs1.sig");
+        assert_eq!(
+            rsa.verify_prehashed(&digest, sig),
+            Err(SignatureError::Unsupported)
+        );
+    }
+
+    #[test]
+    fn managed_ed25519_and_p384_keys() {
+        let ed = key(include_bytes!("../tests/data/keys/ed25519.pub"));
+        assert_eq!(ed.key_type(), KeyType::Ed25519);
+        let sig = include_bytes!("../tests/data/keys/ed25519.sig");
+        assert_eq!(ed.verify(HashAlgorithm::Sha512, MESSAGE, sig), Ok(()));
+        assert_eq!(
+            ed.verify(HashAlgorithm::Sha512, b"x", sig),
+            Err(SignatureError::Invalid)
+        );
+
+        let p384 = key(include_bytes!("../tests/data/keys/p384.pub"));
+        assert_eq!(p384.key_type(), KeyType::EcdsaP384);
+        assert_eq!(p384.default_hash(), HashAlgorithm::Sha384);
+        let sig = include_bytes!("../tests/data/keys/p384-sha384.sig");
+        assert_eq!(p384.verify(HashAlgorithm::Sha384, MESSAGE, sig), Ok(()));
+        // The same signature checked from a SHA-384 digest (the streaming path).
+        let digest = HashAlgorithm::Sha384.digest(MESSAGE);
+        assert_eq!(p384.verify_prehashed(&digest, sig), Ok(()));
+        let wrong = HashAlgorithm::Sha384.digest(b"x");
+        assert_eq!(
+            p384.verify_prehashed(&wrong, sig),
+            Err(SignatureError::Invalid)
+        );
     }
 
     #[test]

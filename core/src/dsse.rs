@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{hex_decode, json_depth_within, Bounded};
+use crate::encoding::{hex_decode, parse_json, Bounded};
 use crate::error::{Document, Error};
 use crate::limits;
 
@@ -55,14 +55,8 @@ pub(crate) struct Subject {
 impl Statement {
     pub(crate) fn parse(payload: &[u8]) -> Result<Self, Error> {
         let invalid = |reason| Error::DsseInvalid { reason };
-        if !json_depth_within(payload, limits::MAX_JSON_DEPTH) {
-            return Err(Error::LimitExceeded {
-                what: "statement JSON depth",
-                limit: limits::MAX_JSON_DEPTH,
-            });
-        }
         let json: StatementJson =
-            serde_json::from_slice(payload).map_err(|e| Error::json(Document::Statement, &e))?;
+            parse_json(payload, Document::Statement, limits::MAX_BUNDLE_BYTES)?;
         if !STATEMENT_TYPES.contains(&json.type_.as_str()) {
             return Err(invalid("not an in-toto statement (_type)"));
         }
@@ -136,10 +130,8 @@ mod tests {
             1,
             "unknown algorithms are dropped"
         );
-        let expected = hex_decode(
-            "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf",
-        )
-        .unwrap();
+        let expected =
+            hex_decode("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf").unwrap();
         assert_eq!(s.subjects[0].digests[0].as_bytes(), &expected[..]);
         assert_eq!(s.subjects[0].digests[0].algorithm(), HashAlgorithm::Sha256);
     }

@@ -9,13 +9,23 @@ use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
+use crate::error::{Document, Error};
+use crate::limits;
 use crate::time::UnixTime;
+
+/// Standard alphabet, padding required, but non-zero bits in the last symbol tolerated the way
+/// Go's decoder tolerates them (slsa-verifier's test data has such a value). The decoded bytes
+/// are the same either way; whatever they feed is still verified.
+const LENIENT_STANDARD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
 
 /// Standard base64 with padding, as proto3 JSON producers emit it. Line breaks (`\r`, `\n`)
 /// are skipped, as Go's decoder (and so sigstore-go) skips them: some producers wrap long
 /// base64 values.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let engine = &base64::engine::general_purpose::STANDARD;
+    let engine = &LENIENT_STANDARD;
     if text.contains(['\r', '\n']) {
         let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
         engine.decode(compact).ok()
@@ -60,10 +70,40 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     for b in bytes {
         for nibble in [b >> 4, b & 0x0f] {
             // A nibble is < 16, so the lookup always succeeds.
-            out.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?')));
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'?'),
+            ));
         }
     }
     out
+}
+
+/// Parses a JSON document after bounding its size and nesting depth, so that neither can
+/// exhaust memory or stack in the parser.
+pub(crate) fn parse_json<'de, T: Deserialize<'de>>(
+    json: &'de [u8],
+    document: Document,
+    max_bytes: usize,
+) -> Result<T, Error> {
+    let (size, depth) = match document {
+        Document::Bundle => ("bundle size", "bundle JSON depth"),
+        Document::TrustRoot => ("trust root size", "trust root JSON depth"),
+        Document::Statement => ("statement size", "statement JSON depth"),
+        Document::EntryBody => ("entry body size", "entry body JSON depth"),
+    };
+    if json.len() > max_bytes {
+        return Err(Error::LimitExceeded {
+            what: size,
+            limit: max_bytes,
+        });
+    }
+    if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
+        return Err(Error::LimitExceeded {
+            what: depth,
+            limit: limits::MAX_JSON_DEPTH,
+        });
+    }
+    serde_json::from_slice(json).map_err(|e| Error::json(document, &e))
 }
 
 /// True when `json` nests arrays/objects no deeper than `max_depth`. Linear, allocation-free,
@@ -119,6 +159,10 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     }
 }
 
+/// Prefix of the serde error raised by [`Bounded`], followed by the limit; lets
+/// [`crate::Error`] report a limit rather than malformed JSON.
+pub(crate) const ARRAY_LIMIT_MARKER: &str = "array exceeds the limit of ";
+
 /// A JSON array that refuses more than `N` elements while it is being parsed, so a hostile
 /// document cannot make us allocate an unbounded list before a count check runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,7 +186,7 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N
                 let mut out = Vec::new();
                 while let Some(item) = seq.next_element()? {
                     if out.len() == N {
-                        return Err(de::Error::custom("too many elements"));
+                        return Err(de::Error::custom(format_args!("{ARRAY_LIMIT_MARKER}{N}")));
                     }
                     out.push(item);
                 }
@@ -238,6 +282,9 @@ mod tests {
         );
         assert_eq!(base64_decode("AAEC AwQF"), None);
         assert_eq!(base64_decode("AAEC-_"), None);
+        // Non-zero trailing bits (Go accepts them), but padding stays mandatory.
+        assert_eq!(base64_decode("AAF="), base64_decode("AAE="));
+        assert_eq!(base64_decode("AAE"), None);
     }
 
     #[test]

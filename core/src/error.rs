@@ -233,6 +233,20 @@ impl Error {
     }
 
     pub(crate) fn json(document: Document, err: &serde_json::Error) -> Self {
+        use alloc::string::ToString as _;
+        let text = err.to_string();
+        if let Some(rest) = text.strip_prefix(crate::encoding::ARRAY_LIMIT_MARKER) {
+            let digits = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap_or("");
+            if let Ok(limit) = digits.parse() {
+                return Self::LimitExceeded {
+                    what: "JSON array length",
+                    limit,
+                };
+            }
+        }
         Self::MalformedJson {
             document,
             line: err.line(),

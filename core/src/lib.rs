@@ -33,6 +33,8 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Explicit `core`/`alloc` paths keep the crate honest about needing no std.
+#![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 #![cfg_attr(
     test,
     allow(

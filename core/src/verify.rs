@@ -217,9 +217,7 @@ pub fn verify(
                 .ok_or(Error::InvalidInput {
                     reason: "SLSA verification needs the artifact's SHA-256",
                 })?;
-            let claims = slsa::CertificateClaims {
-                san_uri: leaf.identity.clone(),
-            };
+            let claims = certificate_claims(leaf);
             provenance = Some(
                 slsa::verify_provenance(
                     &env.payload_type,
@@ -258,12 +256,30 @@ pub fn verify(
     })
 }
 
+/// The Fulcio facts the SLSA policy judges, taken from the verified leaf only.
+fn certificate_claims(leaf: &Leaf) -> slsa::CertificateClaims {
+    let ext = |arc| leaf.extensions.get(arc).map(String::from);
+    slsa::CertificateClaims {
+        san_uri: leaf.first_uri.clone(),
+        issuer: ext(8),
+        issuer_v1: ext(1),
+        github_workflow_trigger: ext(2),
+        github_workflow_sha: ext(3),
+        github_workflow_repository: ext(5),
+        source_repository_uri: ext(12),
+        source_repository_digest: ext(13),
+        build_config_uri: ext(18),
+        build_config_digest: ext(19),
+        build_trigger: ext(20),
+    }
+}
+
 /// Pairs the bundle's verification material with what the policy expects.
 fn establish_signer<'p>(bundle: &Bundle, policy: &'p Policy) -> Result<SignerKey<'p>, Error> {
     match (&bundle.signer, policy) {
-        (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => {
-            Ok(SignerKey::Certificate(alloc::boxed::Box::new(Leaf::parse(der)?)))
-        }
+        (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => Ok(
+            SignerKey::Certificate(alloc::boxed::Box::new(Leaf::parse(der)?)),
+        ),
         (SignerMaterial::PublicKey, Policy::PublicKey(key)) => Ok(SignerKey::Key(key)),
         (SignerMaterial::Certificate(_), Policy::PublicKey(_)) => Err(Error::InvalidInput {
             reason:
@@ -371,12 +387,26 @@ fn verify_certificate(
     verified_times: &[UnixTime],
 ) -> Result<(), Error> {
     leaf.check_code_signing_profile()?;
+    // v0.1/v0.2 producers (sigstore-go, slsa-github-generator) bundle the Fulcio intermediate
+    // and root after the leaf. They are never used; but a certificate the trust root does not
+    // hold is a producer trying to supply its own anchor, and is refused.
+    let trusted = |der: &Vec<u8>| {
+        root.certificate_authorities
+            .iter()
+            .any(|ca| ca.chain.iter().any(|c| c == der))
+    };
+    if !bundle.bundled_chain.iter().all(trusted) {
+        return Err(Error::CertificateInvalid {
+            reason: "bundle carries a CA certificate that is not in the trust root",
+        });
+    }
     // Unverified integrated times are no evidence, but one outside the certificate's life is
     // a contradiction worth refusing (as sigstore-go does).
     for e in bundle
         .tlog_entries
         .iter()
-        .filter(|e| e.integrated_time != 0)
+        // Entries from logs the trust root does not know were skipped; they count for nothing.
+        .filter(|e| e.integrated_time != 0 && root.tlog_by_id(&e.log_id).is_some())
     {
         let t = UnixTime::from_secs(e.integrated_time);
         if !leaf.valid_at(t) {

@@ -72,8 +72,8 @@ pub(crate) struct Leaf {
     /// The SAN that names the signer: first URI, else first email, else the Fulcio
     /// OtherName username (sigstore-go's order).
     pub(crate) identity: Option<String>,
-    /// All URI, email and Fulcio-username SANs.
-    pub(crate) all_identities: Vec<String>,
+    /// The first URI SAN (GitHub Actions workflow identities are URIs).
+    pub(crate) first_uri: Option<String>,
     pub(crate) extensions: FulcioExtensions,
     is_ca: bool,
     eku: Vec<ObjectIdentifier>,
@@ -107,7 +107,7 @@ impl Leaf {
             not_before,
             not_after,
             identity: None,
-            all_identities: Vec::new(),
+            first_uri: None,
             extensions: FulcioExtensions::default(),
             is_ca: false,
             eku: Vec::new(),
@@ -172,7 +172,7 @@ impl Leaf {
             .or(emails.first())
             .or(usernames.first())
             .cloned();
-        leaf.all_identities = uris.into_iter().chain(emails).chain(usernames).collect();
+        leaf.first_uri = uris.into_iter().next();
         Ok(leaf)
     }
 
@@ -338,15 +338,6 @@ fn webpki_reason(e: &webpki::Error) -> &'static str {
     }
 }
 
-/// Whether a DER certificate names itself as its issuer (a root, when found in a bundle).
-pub(crate) fn is_self_signed(der: &[u8]) -> bool {
-    match Certificate::from_der(der) {
-        Ok(c) => c.tbs_certificate.subject == c.tbs_certificate.issuer,
-        // Garbage after the leaf is not trusted for anything; it is not a root either.
-        Err(_) => false,
-    }
-}
-
 /// The last arc N of `1.3.6.1.4.1.57264.1.N`, if `oid` is a Fulcio extension OID.
 fn fulcio_arc(oid: &ObjectIdentifier) -> Option<u32> {
     let parent = oid.parent()?;
@@ -401,6 +392,5 @@ mod tests {
     fn garbage_is_not_a_certificate() {
         assert!(Leaf::parse(b"").is_err());
         assert!(Leaf::parse(&[0x30, 0x80]).is_err());
-        assert!(!is_self_signed(b"junk"));
     }
 }

@@ -476,7 +476,7 @@ mod tests {
                 column: 1,
             },
             Error::NoVerifiedTime,
-            Error::Provenance(SlsaError::VerifierNotSupported),
+            Error::Provenance(SlsaError::VerifierNotSupported("x")),
             Error::PublicKeyInvalid { reason: "x" },
             Error::SctInvalid { reason: "x" },
             Error::SetInvalid { reason: "x" },

@@ -241,20 +241,23 @@ func TestVerifyUpgrade(t *testing.T) {
 }
 
 func TestSLSAPolicy(t *testing.T) {
-	_, err := VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/evil/example-package", "", ""))
-	if !errors.Is(err, ErrDenied) {
-		t.Fatalf("wrong source repository: %v", err)
+	v, err := VerifyFile(exampleBinary, exampleProvenance,
+		SLSAPolicy("github.com/slsa-framework/example-package", "", generatorIdentity))
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The right source passes once the SLSA policy module is complete; until then the library
-	// refuses every SLSA policy as a provenance denial.
-	v, err := VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/slsa-framework/example-package", "", generatorIdentity))
-	if err == nil {
-		if !bytes.Contains(v.Provenance, []byte(exampleSHA256)) {
-			t.Errorf("provenance does not name the artifact")
-		}
-	} else {
-		asError(t, err, CodeProvenanceRejected, true)
+	if !bytes.Contains(v.Provenance, []byte(exampleSHA256)) {
+		t.Errorf("provenance does not name the artifact")
 	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/evil/example-package", "", ""))
+	e := asError(t, err, CodeProvenanceRejected, true)
+	if !strings.Contains(e.Detail, "ErrorMismatchSource") {
+		t.Errorf("detail %q", e.Detail)
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/slsa-framework/example-package", "v1.21.0", ""))
+	asError(t, err, CodeProvenanceRejected, true)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/org/repo", "", "https://gitlab.com/org/builder@v1"))
+	asError(t, err, CodeInvalidParameter, false)
 }
 
 func TestConcurrentVerifications(t *testing.T) {

@@ -444,28 +444,44 @@ static void test_example_artifact(const struct ev_trust_root *root) {
   remove(tampered);
   ev_policy_free(policy);
 
-  /* SLSA: the wrong source repository is always a denial. The right one passes once the
-   * SLSA policy module is complete (until then it is refused as a provenance denial). */
+  /* SLSA (slsa-verifier semantics): the right source and builder verify and lend the
+   * provenance; a wrong source or a tag the build does not have are provenance denials, whose
+   * detail names slsa-verifier's error. */
   struct ev_policy *slsa = NULL;
-  CHECK_RC(ev_policy_new_slsa("github.com/evil/example-package", NULL, NULL, &slsa),
-           EV_RESULT_OK);
-  rc = ev_verify_file(root, slsa, artifact, bundle, &v);
-  CHECK(rc != EV_RESULT_OK && ev_result_is_denial(rc));
-  ev_policy_free(slsa);
   CHECK_RC(ev_policy_new_slsa("github.com/slsa-framework/example-package", NULL,
                               SLSA_GENERIC_IDENTITY, &slsa),
            EV_RESULT_OK);
-  rc = ev_verify_file(root, slsa, artifact, bundle, &v);
-  if (rc == EV_RESULT_OK) {
-    const uint8_t *prov = NULL;
-    size_t prov_len = 0;
-    CHECK_RC(ev_verification_provenance(v, &prov, &prov_len), EV_RESULT_OK);
-    CHECK(prov != NULL && prov_len > 100);
-    ev_verification_free(v);
-  } else {
-    CHECK(rc == EV_RESULT_PROVENANCE_REJECTED);
-  }
+  CHECK_RC(ev_verify_file(root, slsa, artifact, bundle, &v), EV_RESULT_OK);
+  const uint8_t *prov = NULL;
+  size_t prov_len = 0;
+  CHECK_RC(ev_verification_provenance(v, &prov, &prov_len), EV_RESULT_OK);
+  copy = malloc(prov_len + 1);
+  CHECK(copy != NULL);
+  memcpy(copy, prov, prov_len);
+  copy[prov_len] = 0;
+  CHECK(strstr(copy, "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa") != NULL);
+  free(copy);
+  ev_verification_free(v);
   ev_policy_free(slsa);
+
+  char d[1024];
+  CHECK_RC(ev_policy_new_slsa("github.com/evil/example-package", NULL, NULL, &slsa), EV_RESULT_OK);
+  v = SENTINEL;
+  rc = ev_verify_file(root, slsa, artifact, bundle, &v);
+  CHECK(rc == EV_RESULT_PROVENANCE_REJECTED && ev_result_is_denial(rc) && v == SENTINEL);
+  CHECK(strstr(detail(d, sizeof d), "ErrorMismatchSource") != NULL);
+  ev_policy_free(slsa);
+  CHECK_RC(ev_policy_new_slsa("github.com/slsa-framework/example-package", "v9.9.9", NULL, &slsa),
+           EV_RESULT_OK);
+  CHECK_RC(ev_verify_file(root, slsa, artifact, bundle, &v), EV_RESULT_PROVENANCE_REJECTED);
+  ev_policy_free(slsa);
+
+  /* A builder that is not on GitHub is a bad argument, not a denial. */
+  slsa = SENTINEL;
+  CHECK_RC(ev_policy_new_slsa("github.com/org/repo", NULL, "https://gitlab.com/org/builder@v1",
+                              &slsa),
+           EV_RESULT_INVALID_PARAMETER);
+  CHECK(slsa == SENTINEL);
 }
 
 int main(int argc, char **argv) {
