@@ -8,6 +8,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod audit;
+mod cache;
+mod exec;
+mod failpoint;
+mod gate;
+mod glob;
+mod policy_file;
+mod serve;
+mod sys;
+mod toml_subset;
 mod trust;
 mod verify_artifact;
 mod verify_bundle;
@@ -27,6 +37,14 @@ enum Command {
     VerifyBundle(verify_bundle::Args),
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
+    /// Run a program only if its evidence satisfies the policy (executes the verified file
+    /// descriptor itself).
+    Exec(exec::Args),
+    /// Answer "may this program run?" for local processes over a Unix socket.
+    Serve(serve::Args),
+    /// Policy files for `exec` and `serve`.
+    #[command(subcommand)]
+    Policy(policy_file::PolicyCommand),
 }
 
 /// How a command ended, mapped to the documented exit codes.
@@ -62,5 +80,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
+        Command::Exec(args) => exec::run(&args).into(),
+        Command::Serve(args) => serve::run(args).into(),
+        Command::Policy(cmd) => policy_file::run(&cmd).into(),
     }
 }
