@@ -191,6 +191,18 @@ def main():
             if "[[rule]]" in body or "[trust_root]" in body:
                 write("policy_toml", body.encode())
 
+    # c_api: [mode][selector][buffer] (fuzz_targets/c_api.rs); bundles verify against the
+    # embedded production root with the conformance identity.
+    for name in ["happy-path-v0.1", "happy-path-v0.3", "happy-path-intoto-in-dsse-v3"]:
+        bundle = read(os.path.join(CONF, name, "bundle.sigstore.json"))
+        write("c_api", bytes([3, 40]) + bundle)
+        write("c_api", bytes([4, 7]) + bundle)
+    for path in sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json")))[:4]:
+        write("c_api", bytes([0, 0]) + read(path))
+    write("c_api", bytes([1, 0]) + b"https://github.com/o/r/.github/workflows/w.yml@refs/heads/main\0https://token.actions.githubusercontent.com")
+    write("c_api", bytes([1, 1]) + b"github.com/slsa-framework/example-package\0v13.0.30\0")
+    write("c_api", bytes([2, 0]) + read(os.path.join(CONF, "managed-key-happy-path", "key.pub")))
+
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 
