@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod artifact;
 mod trust;
+mod trust_root_cmd;
 mod verify_artifact;
 mod verify_bundle;
 
@@ -27,6 +28,8 @@ enum Command {
     VerifyBundle(verify_bundle::Args),
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
+    /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
+    TrustRoot(trust_root_cmd::Args),
 }
 
 /// How a command ended, mapped to the documented exit codes.
@@ -62,5 +65,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
+        Command::TrustRoot(args) => trust_root_cmd::run(&args).into(),
     }
 }
