@@ -4,7 +4,7 @@
 #
 #   bash tools/cross/test.sh [-t TARGET]... [-- CARGO TEST ARGS]
 #     -t TARGET  aarch64-unknown-linux-gnu and/or armv7-unknown-linux-gnueabihf (default both)
-#     --         passed to `cargo test` (default: -p edgeverify-core -p edgeverify-ffi
+#     --         passed to `cargo test` (default: --profile qemu -p edgeverify-core -p edgeverify-ffi
 #                -p edgeverify-agent --locked)
 #
 # Env: CROSS_TARGET_DIR (default target/cross): per-std-mode subdirectories, kept apart from
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf)
 EXTRA=("$@")
-[ ${#EXTRA[@]} -eq 0 ] && EXTRA=(-p edgeverify-core -p edgeverify-ffi -p edgeverify-agent --locked)
+[ ${#EXTRA[@]} -eq 0 ] && EXTRA=(--profile qemu -p edgeverify-core -p edgeverify-ffi -p edgeverify-agent --locked)
 
 if [ "${CROSS_SKIP_SETUP:-0}" != 1 ]; then
   env_out=$(bash "$here/setup.sh") || { echo "tools/cross/setup.sh failed" >&2; exit 1; }
