@@ -9,7 +9,13 @@
 //! [--big-mib N] [--iterations N]`; build `edgeverify` first (`cargo build --profile dist -p
 //! edgeverify-agent`, the default PATH is `target/dist/edgeverify`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    unsafe_code
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Read, Write};
