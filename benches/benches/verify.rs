@@ -68,3 +68,15 @@ fn p384_verify() {
 fn ed25519_verify() {
     FLOOR.ed25519();
 }
+
+/// RustCrypto `p384` (already linked by core for prehash checks) on the same kind of check,
+/// to judge whether it could replace ring's P-384.
+#[divan::bench]
+fn p384_verify_rustcrypto(bencher: divan::Bencher) {
+    use p384::ecdsa::signature::{Signer as _, Verifier as _};
+    let key = p384::ecdsa::SigningKey::from_bytes(&[7u8; 48].into()).unwrap();
+    let message = [0x5a_u8; 1024];
+    let signature: p384::ecdsa::Signature = key.sign(&message);
+    let verifying = *key.verifying_key();
+    bencher.bench(|| verifying.verify(&message, &signature).unwrap());
+}
