@@ -26,12 +26,14 @@ t1=$SECONDS
 CROSS_SKIP_SETUP=1 bash tools/cross/test.sh -t armv7-unknown-linux-gnueabihf -- "${PKGS[@]}" -- --skip "$CLI_ROWS" --skip "$LIB_ROWS"
 echo "qemu-arm (armv7) tests took $((SECONDS - t1)) s"
 
-# musl: Debian has no prebuilt musl std for rustc-web, so std is built from rust-web-src and
-# linked with musl-tools' musl-gcc (static, self-contained CRT objects not needed).
+# musl: Debian has no prebuilt musl std for rustc-web, so std is built from rust-web-src.
+# Debian's musl-tools has no rcrt1.o (static-pie) and rustc's self-contained CRT objects are not
+# shipped, so: link with musl-gcc (its own CRT objects), non-PIE static, and LLVM's libunwind
+# from libunwind-14-dev (std's unwind crate links -lunwind on musl even with panic=abort).
 t2=$SECONDS
 T=x86_64-unknown-linux-musl
-RUSTC="$CROSS_RUSTC" RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc \
+RUSTFLAGS="-C link-self-contained=no -C relocation-model=static -L native=/usr/lib/llvm-14/lib" \
+  RUSTC="$CROSS_RUSTC" RUSTC_BOOTSTRAP=1 CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc \
   "$CROSS_CARGO" build --locked --profile dist -p edgeverify-agent --target "$T" \
   --target-dir target/cross/musl -Z build-std=std,panic_abort
 bin=target/cross/musl/$T/dist/edgeverify

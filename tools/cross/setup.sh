@@ -7,7 +7,7 @@
 #   Targets   : aarch64-unknown-linux-gnu (prebuilt std from libstd-rust-web-dev:arm64 when
 #               apt has exactly rustc-web's version, else -Z build-std),
 #               armv7-unknown-linux-gnueabihf (same rule for armhf),
-#               x86_64-unknown-linux-musl (-Z build-std, musl-tools),
+#               x86_64-unknown-linux-musl (-Z build-std, musl-tools, LLVM libunwind),
 #               bare metal (-Z build-std=core,alloc; clang + llvm-ar for ring's C code)
 #   Runner    : qemu-user (qemu-aarch64, qemu-arm)
 #
@@ -46,7 +46,7 @@ apt_update() {
 BASE_PKGS=(qemu-user
            gcc-aarch64-linux-gnu libc6-dev-arm64-cross
            gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
-           musl-tools clang llvm)
+           musl-tools libunwind-14-dev clang llvm)
 
 all_present() {
   local p
