@@ -194,7 +194,12 @@ impl TransparencyLog {
             _ => PublicKey::from_spki_der(&raw).ok(),
         };
         let authority = url_authority(&json.base_url).ok_or(invalid("log baseUrl is not a URL"))?;
-        Self::new(String::from(authority), json.log_id.key_id.0, key, valid_for)
+        Self::new(
+            String::from(authority),
+            json.log_id.key_id.0,
+            key,
+            valid_for,
+        )
     }
 
     /// A log from its `baseUrl` authority (`host[:port]`), as both trust-root forms give it.
