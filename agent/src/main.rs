@@ -8,6 +8,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod audit;
+mod cache;
+mod exec;
+mod failpoint;
+mod gate;
+mod glob;
+mod policy_file;
+mod serve;
+mod sys;
+mod toml_subset;
 mod trust;
 mod trust_root_cmd;
 mod verify_artifact;
@@ -30,6 +40,14 @@ enum Command {
     VerifyArtifact(verify_artifact::Args),
     /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
     TrustRoot(trust_root_cmd::Args),
+    /// Run a program only if its evidence satisfies the policy (executes the verified file
+    /// descriptor itself).
+    Exec(exec::Args),
+    /// Answer "may this program run?" for local processes over a Unix socket.
+    Serve(serve::Args),
+    /// Policy files for `exec` and `serve`.
+    #[command(subcommand)]
+    Policy(policy_file::PolicyCommand),
 }
 
 /// How a command ended, mapped to the documented exit codes.
@@ -66,5 +84,8 @@ fn main() -> ExitCode {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
         Command::TrustRoot(args) => trust_root_cmd::run(&args).into(),
+        Command::Exec(args) => exec::run(&args).into(),
+        Command::Serve(args) => serve::run(args).into(),
+        Command::Policy(cmd) => policy_file::run(&cmd).into(),
     }
 }

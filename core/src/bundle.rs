@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{json_depth_within, Base64Bytes, Bounded, JsonU64};
+use crate::encoding::{parse_json, Base64Bytes, Bounded, JsonU64};
 use crate::error::{Document, Error};
 use crate::limits;
 
@@ -152,20 +152,7 @@ pub(crate) struct InclusionProof {
 impl Bundle {
     /// Parses and structurally validates a bundle.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        if json.len() > limits::MAX_BUNDLE_BYTES {
-            return Err(Error::LimitExceeded {
-                what: "bundle size",
-                limit: limits::MAX_BUNDLE_BYTES,
-            });
-        }
-        if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
-            return Err(Error::LimitExceeded {
-                what: "bundle JSON depth",
-                limit: limits::MAX_JSON_DEPTH,
-            });
-        }
-        let doc: BundleJson =
-            serde_json::from_slice(json).map_err(|e| Error::json(Document::Bundle, &e))?;
+        let doc: BundleJson = parse_json(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)?;
         Self::from_model(doc)
     }
 

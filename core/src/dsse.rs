@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{hex_decode, json_depth_within, Bounded};
+use crate::encoding::{hex_decode, parse_json, Bounded};
 use crate::error::{Document, Error};
 use crate::limits;
 
@@ -55,14 +55,8 @@ pub(crate) struct Subject {
 impl Statement {
     pub(crate) fn parse(payload: &[u8]) -> Result<Self, Error> {
         let invalid = |reason| Error::DsseInvalid { reason };
-        if !json_depth_within(payload, limits::MAX_JSON_DEPTH) {
-            return Err(Error::LimitExceeded {
-                what: "statement JSON depth",
-                limit: limits::MAX_JSON_DEPTH,
-            });
-        }
         let json: StatementJson =
-            serde_json::from_slice(payload).map_err(|e| Error::json(Document::Statement, &e))?;
+            parse_json(payload, Document::Statement, limits::MAX_BUNDLE_BYTES)?;
         if !STATEMENT_TYPES.contains(&json.type_.as_str()) {
             return Err(invalid("not an in-toto statement (_type)"));
         }

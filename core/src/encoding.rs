@@ -9,6 +9,8 @@ use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
+use crate::error::{Document, Error};
+use crate::limits;
 use crate::time::UnixTime;
 
 /// Standard alphabet, padding required, but non-zero bits in the last symbol tolerated the way
@@ -74,6 +76,34 @@ pub fn hex_encode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Parses a JSON document after bounding its size and nesting depth, so that neither can
+/// exhaust memory or stack in the parser.
+pub(crate) fn parse_json<'de, T: Deserialize<'de>>(
+    json: &'de [u8],
+    document: Document,
+    max_bytes: usize,
+) -> Result<T, Error> {
+    let (size, depth) = match document {
+        Document::Bundle => ("bundle size", "bundle JSON depth"),
+        Document::TrustRoot => ("trust root size", "trust root JSON depth"),
+        Document::Statement => ("statement size", "statement JSON depth"),
+        Document::EntryBody => ("entry body size", "entry body JSON depth"),
+    };
+    if json.len() > max_bytes {
+        return Err(Error::LimitExceeded {
+            what: size,
+            limit: max_bytes,
+        });
+    }
+    if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
+        return Err(Error::LimitExceeded {
+            what: depth,
+            limit: limits::MAX_JSON_DEPTH,
+        });
+    }
+    serde_json::from_slice(json).map_err(|e| Error::json(document, &e))
 }
 
 /// True when `json` nests arrays/objects no deeper than `max_depth`. Linear, allocation-free,

@@ -306,13 +306,7 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
 }
 
 fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
-    if !crate::encoding::json_depth_within(body, crate::limits::MAX_JSON_DEPTH) {
-        return Err(Error::LimitExceeded {
-            what: "entry body JSON depth",
-            limit: crate::limits::MAX_JSON_DEPTH,
-        });
-    }
-    serde_json::from_slice(body).map_err(|e| Error::json(Document::EntryBody, &e))
+    crate::encoding::parse_json(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
 }
 
 fn mismatch(field: &'static str) -> Error {

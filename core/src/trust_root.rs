@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{self, PublicKey};
-use crate::encoding::{json_depth_within, Base64Bytes, Bounded, Rfc3339};
+use crate::encoding::{parse_json, Base64Bytes, Bounded, Rfc3339};
 use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::TimeRange;
@@ -80,20 +80,8 @@ impl TrustRoot {
 
     /// Parses a `trusted_root.json`.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        if json.len() > limits::MAX_TRUST_ROOT_BYTES {
-            return Err(Error::LimitExceeded {
-                what: "trust root size",
-                limit: limits::MAX_TRUST_ROOT_BYTES,
-            });
-        }
-        if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
-            return Err(Error::LimitExceeded {
-                what: "trust root JSON depth",
-                limit: limits::MAX_JSON_DEPTH,
-            });
-        }
         let doc: TrustedRootJson =
-            serde_json::from_slice(json).map_err(|e| Error::json(Document::TrustRoot, &e))?;
+            parse_json(json, Document::TrustRoot, limits::MAX_TRUST_ROOT_BYTES)?;
         if !MEDIA_TYPES.contains(&doc.media_type.as_str()) {
             return Err(Error::UnsupportedMediaType);
         }

@@ -1,0 +1,32 @@
+//! Test-only pauses at the two moments the integration tests must hit exactly: after a
+//! verification and before `exec`, and in the middle of a cache write. They exist only in
+//! builds with debug assertions (the test builds); release and `dist` builds compile them to
+//! nothing, whatever the environment says.
+
+/// `EDGEVERIFY_TEST_PAUSE_BEFORE_EXEC=FIFO`: after the decision, before `exec`, open FIFO for
+/// reading and read it to its end, so a test can change the file system while the gate
+/// holds the verified descriptor.
+pub(crate) fn pause_before_exec() {
+    #[cfg(debug_assertions)]
+    if let Some(fifo) = std::env::var_os("EDGEVERIFY_TEST_PAUSE_BEFORE_EXEC") {
+        use std::io::Read;
+        if let Ok(mut f) = std::fs::File::open(fifo) {
+            let mut sink = Vec::new();
+            let _ = f.read_to_end(&mut sink);
+        }
+    }
+}
+
+/// `EDGEVERIFY_TEST_STALL_CACHE_WRITE=MARKER`: halfway through writing the cache's temp
+/// file, create MARKER and stop this thread forever, so a test can `kill -9` the daemon in
+/// the middle of a cache write.
+pub(crate) fn stall_cache_write() {
+    #[cfg(debug_assertions)]
+    if let Some(marker) = std::env::var_os("EDGEVERIFY_TEST_STALL_CACHE_WRITE") {
+        if std::fs::write(marker, b"stalled\n").is_ok() {
+            loop {
+                std::thread::park();
+            }
+        }
+    }
+}

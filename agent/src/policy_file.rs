@@ -1,0 +1,698 @@
+//! The gate's policy file (TOML), shared by `exec` and `serve`, and `edgeverify policy check`.
+//!
+//! ```toml
+//! [trust_root]                  # optional; default: the embedded public-good root
+//! path = "/etc/edgeverify/trusted_root.json"
+//! sha256 = "<64 hex>"           # pin: refuse to start if the trust root differs
+//!
+//! [[rule]]                      # first match wins; no match = deny
+//! name = "app"
+//! paths = ["/opt/app/*"]        # globs on the canonical path (see glob.rs)
+//! provenance = "{path}.intoto.jsonl"   # optional; {path} = canonical path, {name} = file name
+//! source_uri = "github.com/ORG/REPO"   # SLSA rule (source_tag, source_branch,
+//!                                      # source_versioned_tag, builder_id optional) …
+//! # … or a signature rule: certificate_identity | certificate_identity_regexp, plus
+//! # certificate_oidc_issuer | certificate_oidc_issuer_regexp
+//! mode = "enforce"              # or "audit": log the failure and allow
+//! ```
+//!
+//! Everything is checked when the file is loaded (unknown keys, globs, regexes, identity
+//! pairs, the trust root and its pin); every error names the file, the line and the reason.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use edgeverify_core::{
+    hex_encode, limits, slsa::SlsaPolicy, CertificateIdentity, HashAlgorithm, Matcher, Policy,
+    TrustRoot,
+};
+
+use crate::glob::Glob;
+use crate::toml_subset::{self, Table, Value};
+use crate::trust;
+
+/// Largest accepted policy file.
+pub(crate) const MAX_POLICY_BYTES: usize = 1024 * 1024;
+/// Most rules in one policy.
+pub(crate) const MAX_RULES: usize = 1024;
+/// Most globs (and most evidence templates) in one rule.
+pub(crate) const MAX_PATHS_PER_RULE: usize = 256;
+
+/// Evidence locations tried when a rule names none: the slsa-github-generator name first,
+/// then the Sigstore bundle convention.
+const DEFAULT_EVIDENCE: [&str; 2] = ["{path}.intoto.jsonl", "{path}.sigstore.json"];
+
+/// Keys a `[[rule]]` may have.
+const RULE_KEYS: &[&str] = &[
+    "name",
+    "paths",
+    "provenance",
+    "mode",
+    "source_uri",
+    "source_tag",
+    "source_branch",
+    "source_versioned_tag",
+    "builder_id",
+    "certificate_identity",
+    "certificate_identity_regexp",
+    "certificate_oidc_issuer",
+    "certificate_oidc_issuer_regexp",
+];
+const SLSA_OPTIONAL_KEYS: &[&str] = &[
+    "source_tag",
+    "source_branch",
+    "source_versioned_tag",
+    "builder_id",
+];
+const IDENTITY_KEYS: &[&str] = &[
+    "certificate_identity",
+    "certificate_identity_regexp",
+    "certificate_oidc_issuer",
+    "certificate_oidc_issuer_regexp",
+];
+/// Keys `[trust_root]` may have.
+const TRUST_ROOT_KEYS: &[&str] = &["path", "sha256"];
+
+/// A loaded, fully validated policy plus the trust root it names.
+pub(crate) struct Config {
+    /// SHA-256 of the policy file's bytes (part of every cache key).
+    pub(crate) sha256: [u8; 32],
+    /// The rules, in file order.
+    pub(crate) rules: Vec<Rule>,
+    /// The trust root (embedded or from `[trust_root] path`, pin checked).
+    pub(crate) root: TrustRoot,
+    /// Human-readable origin of the trust root.
+    pub(crate) root_origin: String,
+}
+
+/// One `[[rule]]`.
+pub(crate) struct Rule {
+    pub(crate) name: String,
+    pub(crate) globs: Vec<Glob>,
+    pub(crate) evidence: Vec<String>,
+    pub(crate) policy: Policy,
+    pub(crate) mode: Mode,
+}
+
+/// What a failed verification does under a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Deny.
+    Enforce,
+    /// Log the failure and allow.
+    Audit,
+}
+
+/// A policy that cannot be used, with where and why.
+#[derive(Debug)]
+pub(crate) struct ConfigError {
+    file: PathBuf,
+    line: Option<usize>,
+    reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.reason),
+            None => write!(f, "{}: {}", self.file.display(), self.reason),
+        }
+    }
+}
+
+/// A string value and the line it is on.
+struct At {
+    value: String,
+    line: usize,
+}
+
+/// Typed access to one table's entries; every key must be known.
+struct Fields<'a> {
+    table: &'a Table,
+}
+
+impl<'a> Fields<'a> {
+    fn new(table: &'a Table, allowed: &[&str], what: &str) -> Result<Self, (usize, String)> {
+        if let Some(e) = table
+            .entries
+            .iter()
+            .find(|e| !allowed.contains(&e.key.as_str()))
+        {
+            return Err((
+                e.line,
+                format!(
+                    "unknown key {:?} in {what} (expected one of: {})",
+                    e.key,
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        Ok(Self { table })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a toml_subset::Entry> {
+        self.table.entries.iter().find(|e| e.key == key)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<At>, (usize, String)> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(e) => match &e.value {
+                Value::Str(s) => Ok(Some(At {
+                    value: s.clone(),
+                    line: e.line,
+                })),
+                Value::List(_) => Err((e.line, format!("{key} must be a string, not an array"))),
+            },
+        }
+    }
+
+    /// A list (or a single string as a one-element list): the items with their lines, and
+    /// the key's line.
+    fn list(&self, key: &str) -> Option<(Vec<At>, usize)> {
+        self.get(key).map(|e| match &e.value {
+            Value::Str(s) => (
+                vec![At {
+                    value: s.clone(),
+                    line: e.line,
+                }],
+                e.line,
+            ),
+            Value::List(l) => (
+                l.iter()
+                    .zip(e.item_lines.iter())
+                    .map(|(v, line)| At {
+                        value: v.clone(),
+                        line: *line,
+                    })
+                    .collect(),
+                e.line,
+            ),
+        })
+    }
+}
+
+/// Loads and validates the policy at `path` and the trust root it names.
+pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = trust::read_bounded(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
+        file: path.to_path_buf(),
+        line: None,
+        reason,
+    })?;
+    let text = core::str::from_utf8(&bytes).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        line: Some(line_of(&bytes, e.valid_up_to())),
+        reason: "not valid UTF-8".into(),
+    })?;
+    parse(path, text)
+}
+
+/// Validates policy text (the file name is only used in messages).
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let at = |(line, reason): (usize, String)| ConfigError {
+        file: path.to_path_buf(),
+        line: Some(line),
+        reason,
+    };
+    let doc = toml_subset::parse(text).map_err(|e| at((e.line, e.reason)))?;
+    if let Some(e) = doc.top.entries.first() {
+        return Err(at((
+            e.line,
+            format!(
+                "unknown top-level key {:?} (a policy has a [trust_root] table and [[rule]] tables)",
+                e.key
+            ),
+        )));
+    }
+    let mut trust_root = None;
+    let mut rule_tables = Vec::new();
+    for (name, array, table) in &doc.tables {
+        match (name.as_str(), array) {
+            ("rule", true) => rule_tables.push(table),
+            ("trust_root", false) => trust_root = Some(table),
+            ("rule", false) => {
+                return Err(at((table.line, "rules are [[rule]], not [rule]".into())))
+            }
+            ("trust_root", true) => {
+                return Err(at((
+                    table.line,
+                    "use [trust_root], not [[trust_root]]".into(),
+                )))
+            }
+            (other, _) => {
+                return Err(at((
+                    table.line,
+                    format!("unknown table {other:?} (expected [trust_root] or [[rule]])"),
+                )))
+            }
+        }
+    }
+    if rule_tables.len() > MAX_RULES {
+        return Err(ConfigError {
+            file: path.to_path_buf(),
+            line: None,
+            reason: format!("more than {MAX_RULES} rules"),
+        });
+    }
+    let mut rules: Vec<Rule> = Vec::with_capacity(rule_tables.len());
+    for table in rule_tables {
+        let rule = rule(table, &rules).map_err(at)?;
+        rules.push(rule);
+    }
+    let (root, root_origin) = load_trust_root(trust_root).map_err(at)?;
+    Ok(Config {
+        sha256: sha256(text.as_bytes()),
+        rules,
+        root,
+        root_origin,
+    })
+}
+
+fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
+    let f = Fields::new(table, RULE_KEYS, "[[rule]]")?;
+    let Some(name) = f.string("name")? else {
+        return Err((table.line, "[[rule]] needs a name".into()));
+    };
+    let name_line = name.line;
+    let name = name.value;
+    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
+        return Err((
+            name_line,
+            "rule name must be 1 to 128 printable characters".into(),
+        ));
+    }
+    if earlier.iter().any(|r| r.name == name) {
+        return Err((name_line, format!("duplicate rule name {name:?}")));
+    }
+    let in_rule = |(line, reason): (usize, String)| (line, format!("rule {name:?}: {reason}"));
+
+    let Some((paths, paths_line)) = f.list("paths") else {
+        return Err(in_rule((
+            name_line,
+            "paths is required (a list of globs)".into(),
+        )));
+    };
+    if paths.is_empty() || paths.len() > MAX_PATHS_PER_RULE {
+        return Err(in_rule((
+            paths_line,
+            format!("paths must list 1 to {MAX_PATHS_PER_RULE} globs"),
+        )));
+    }
+    let mut globs = Vec::with_capacity(paths.len());
+    for p in &paths {
+        let glob = Glob::new(&p.value)
+            .map_err(|e| in_rule((p.line, format!("bad glob {:?}: {e}", p.value))))?;
+        globs.push(glob);
+    }
+
+    let evidence = match f.list("provenance") {
+        None => DEFAULT_EVIDENCE.iter().map(|s| (*s).to_string()).collect(),
+        Some((list, line)) => {
+            if list.is_empty() || list.len() > MAX_PATHS_PER_RULE {
+                return Err(in_rule((
+                    line,
+                    "provenance must name 1 to 256 locations".into(),
+                )));
+            }
+            for t in &list {
+                check_template(&t.value).map_err(|e| in_rule((t.line, e)))?;
+            }
+            list.into_iter().map(|t| t.value).collect()
+        }
+    };
+
+    let mode = match f.string("mode").map_err(in_rule)? {
+        None => Mode::Enforce,
+        Some(m) if m.value == "enforce" => Mode::Enforce,
+        Some(m) if m.value == "audit" => Mode::Audit,
+        Some(m) => {
+            return Err(in_rule((
+                m.line,
+                format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
+            )))
+        }
+    };
+
+    let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
+        if let Some(e) = IDENTITY_KEYS.iter().find_map(|k| f.get(k)) {
+            return Err(in_rule((
+                e.line,
+                "a rule is either an SLSA rule (source_uri) or a signature rule \
+                 (certificate_identity…), not both"
+                    .into(),
+            )));
+        }
+        slsa_policy(&f, &uri).map_err(in_rule)?
+    } else {
+        if let Some(e) = SLSA_OPTIONAL_KEYS.iter().find_map(|k| f.get(k)) {
+            return Err(in_rule((
+                e.line,
+                "source_tag, source_branch, source_versioned_tag and builder_id need source_uri"
+                    .into(),
+            )));
+        }
+        if IDENTITY_KEYS.iter().all(|k| f.get(k).is_none()) {
+            return Err(in_rule((
+                name_line,
+                "rule has neither an SLSA requirement (source_uri) nor a signature \
+                 requirement (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])"
+                    .into(),
+            )));
+        }
+        identity_policy(&f, name_line).map_err(in_rule)?
+    };
+
+    Ok(Rule {
+        name,
+        globs,
+        evidence,
+        policy,
+        mode,
+    })
+}
+
+fn slsa_policy(f: &Fields<'_>, uri: &At) -> Result<Policy, (usize, String)> {
+    let bad = |a: &At, e: &dyn fmt::Display| (a.line, format!("{e}"));
+    let mut p = SlsaPolicy::new(&uri.value).map_err(|e| bad(uri, &e))?;
+    if let Some(t) = f.string("source_tag")? {
+        p = p.with_source_tag(&t.value).map_err(|e| bad(&t, &e))?;
+    }
+    if let Some(t) = f.string("source_versioned_tag")? {
+        p = p
+            .with_source_versioned_tag(&t.value)
+            .map_err(|e| bad(&t, &e))?;
+    }
+    if let Some(b) = f.string("source_branch")? {
+        p = p.with_source_branch(&b.value).map_err(|e| bad(&b, &e))?;
+    }
+    if let Some(b) = f.string("builder_id")? {
+        p = p.with_builder_id(&b.value).map_err(|e| bad(&b, &e))?;
+    }
+    Ok(Policy::Slsa(p))
+}
+
+fn identity_policy(f: &Fields<'_>, name_line: usize) -> Result<Policy, (usize, String)> {
+    let matcher = |what: &str| -> Result<Matcher, (usize, String)> {
+        let exact = f.string(what)?;
+        let regex = f.string(&format!("{what}_regexp"))?;
+        match (exact, regex) {
+            (Some(e), Some(_)) => Err((e.line, format!("give {what} or {what}_regexp, not both"))),
+            (Some(e), None) => Matcher::exact(&e.value).map_err(|err| (e.line, err.to_string())),
+            (None, Some(r)) => {
+                Matcher::regex(&r.value).map_err(|err| (r.line, format!("{what}_regexp: {err}")))
+            }
+            (None, None) => Err((
+                name_line,
+                format!(
+                    "{what} or {what}_regexp is required (both the identity and the issuer are \
+                     always checked)"
+                ),
+            )),
+        }
+    };
+    let subject = matcher("certificate_identity")?;
+    let issuer = matcher("certificate_oidc_issuer")?;
+    Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+}
+
+/// An evidence template must yield an absolute path and use only `{path}` and `{name}`.
+fn check_template(t: &str) -> Result<(), String> {
+    if !(t.starts_with('/') || t.starts_with("{path}")) {
+        return Err(format!(
+            "provenance location {t:?} must be absolute or start with {{path}}"
+        ));
+    }
+    let mut rest = t;
+    while let Some(i) = rest.find(['{', '}']) {
+        let tail = rest.get(i..).unwrap_or_default();
+        if let Some(after) = tail
+            .strip_prefix("{path}")
+            .or_else(|| tail.strip_prefix("{name}"))
+        {
+            rest = after;
+        } else {
+            return Err(format!(
+                "provenance location {t:?}: only {{path}} and {{name}} may appear in braces"
+            ));
+        }
+    }
+    if t.len() > crate::glob::MAX_GLOB_BYTES || t.chars().any(char::is_control) {
+        return Err(format!(
+            "provenance location {t:?} is too long or has control characters"
+        ));
+    }
+    Ok(())
+}
+
+/// Expands an evidence template for the program at canonical path `program`.
+pub(crate) fn expand_template(template: &str, program: &str) -> String {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    template.replace("{path}", program).replace("{name}", name)
+}
+
+fn load_trust_root(table: Option<&Table>) -> Result<(TrustRoot, String), (usize, String)> {
+    let (file, pin) = match table {
+        None => (None, None),
+        Some(t) => {
+            let f = Fields::new(t, TRUST_ROOT_KEYS, "[trust_root]")?;
+            (f.string("path")?, f.string("sha256")?)
+        }
+    };
+    if let Some(p) = &pin {
+        if p.value.len() != 64 || !p.value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err((p.line, "trust_root.sha256 must be 64 hex digits".into()));
+        }
+    }
+    let (root, origin, line) = match &file {
+        None => (
+            TrustRoot::embedded_production().map_err(|e| {
+                (
+                    table.map_or(1, |t| t.line),
+                    format!("embedded trust root: {e}"),
+                )
+            })?,
+            "embedded public-good root".to_string(),
+            None,
+        ),
+        Some(f) => {
+            let p = Path::new(&f.value);
+            if !p.is_absolute() {
+                return Err((f.line, "trust_root.path must be absolute".into()));
+            }
+            let root = trust::load(Some(p)).map_err(|e| (f.line, format!("trust root: {e}")))?;
+            (root, f.value.clone(), Some(f.line))
+        }
+    };
+    let actual = hex_encode(root.source_sha256());
+    if let Some(pin) = pin {
+        if !pin.value.eq_ignore_ascii_case(&actual) {
+            return Err((
+                line.unwrap_or(pin.line),
+                format!(
+                    "trust root {origin} has sha256 {actual}, but the policy pins {}",
+                    pin.value
+                ),
+            ));
+        }
+    }
+    Ok((root, format!("{origin} (sha256 {actual})")))
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let d = HashAlgorithm::Sha256.digest(bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_bytes());
+    out
+}
+
+/// 1-based line number of byte `offset`.
+fn line_of(text: &[u8], offset: usize) -> usize {
+    let end = offset.min(text.len());
+    1 + text
+        .get(..end)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+impl Config {
+    /// The first rule whose globs match the canonical path, with its index.
+    pub(crate) fn rule_for(&self, canonical: &str) -> Option<(usize, &Rule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.globs.iter().any(|g| g.matches(canonical)))
+    }
+}
+
+/// `edgeverify policy` subcommands.
+#[derive(clap::Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Validate a policy file (syntax, globs, regexes, trust root and pin) without running.
+    Check {
+        /// The policy file (TOML).
+        file: PathBuf,
+    },
+}
+
+pub(crate) fn run(cmd: &PolicyCommand) -> crate::Outcome {
+    match cmd {
+        PolicyCommand::Check { file } => match load(file) {
+            Ok(cfg) => {
+                println!(
+                    "{}: OK: {} rule(s) [{}]; trust root: {}",
+                    file.display(),
+                    cfg.rules.len(),
+                    cfg.rules
+                        .iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    cfg.root_origin
+                );
+                for r in &cfg.rules {
+                    let globs: Vec<&str> = r.globs.iter().map(Glob::as_str).collect();
+                    let kind = match r.policy {
+                        Policy::Slsa(_) => "SLSA provenance",
+                        _ => "signature identity",
+                    };
+                    let mode = match r.mode {
+                        Mode::Enforce => "enforce",
+                        Mode::Audit => "audit (failures are logged and allowed)",
+                    };
+                    println!("  rule {:?}: {kind}; {mode}; paths {globs:?}", r.name);
+                }
+                crate::Outcome::Verified
+            }
+            Err(e) => {
+                eprintln!("edgeverify: {e}");
+                crate::Outcome::Unusable
+            }
+        },
+    }
+}
+
+/// Bundles larger than this are refused (the core limit).
+pub(crate) const MAX_EVIDENCE_BYTES: usize = limits::MAX_BUNDLE_BYTES;
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0";
+    const ISS: &str = "https://token.actions.githubusercontent.com";
+
+    fn err(text: &str) -> String {
+        match parse(Path::new("p.toml"), text) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn good_policy_loads() {
+        let cfg = parse(
+            Path::new("p.toml"),
+            &format!(
+                "[[rule]]\nname = \"a\"\npaths = [\"/opt/a/*\"]\ncertificate_identity = \"{ID}\"\n\
+                 certificate_oidc_issuer = \"{ISS}\"\n\n[[rule]]\nname = \"b\"\npaths = [\"/opt/**\"]\n\
+                 source_uri = \"github.com/o/r\"\nsource_tag = \"v1\"\nmode = \"audit\"\n\
+                 provenance = \"/var/lib/ev/{{name}}.sigstore.json\"\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(cfg.rules.len(), 2);
+        assert_eq!(cfg.rule_for("/opt/a/x").map(|r| r.0), Some(0));
+        assert_eq!(cfg.rule_for("/opt/b/x").map(|r| r.0), Some(1));
+        assert!(cfg.rule_for("/usr/bin/x").is_none());
+        assert_eq!(cfg.rules[1].mode, Mode::Audit);
+        assert_eq!(
+            expand_template(&cfg.rules[1].evidence[0], "/opt/b/x"),
+            "/var/lib/ev/x.sigstore.json"
+        );
+        assert_eq!(
+            expand_template(&cfg.rules[0].evidence[0], "/opt/a/x"),
+            "/opt/a/x.intoto.jsonl"
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_reason() {
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\ncolour = \"red\"\n");
+        assert!(e.starts_with("p.toml:5: "), "{e}");
+        assert!(e.contains("colour"), "{e}");
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\",\n  \"relative/*\"]\nsource_uri = \"github.com/o/r\"\n");
+        assert!(e.starts_with("p.toml:4: rule \"a\": bad glob"), "{e}");
+
+        let e = err("\n[[rule]]\nname = \"a\"\npaths = [\"/x\"]\n");
+        assert!(e.starts_with("p.toml:3: ") && e.contains("neither"), "{e}");
+
+        let e = err(&format!(
+            "[[rule]]\nname = \"a\"\npaths = [\"/x\"]\ncertificate_identity = \"{ID}\"\n"
+        ));
+        assert!(
+            e.contains("certificate_oidc_issuer or certificate_oidc_issuer_regexp is required"),
+            "{e}"
+        );
+
+        let e = err(&format!("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\ncertificate_identity_regexp = \"(\"\ncertificate_oidc_issuer = \"{ISS}\"\n"));
+        assert!(e.starts_with("p.toml:4: "), "{e}");
+
+        let e = err(&format!("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\ncertificate_oidc_issuer = \"{ISS}\"\n"));
+        assert!(e.starts_with("p.toml:5: ") && e.contains("not both"), "{e}");
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_tag = \"v1\"\n");
+        assert!(
+            e.starts_with("p.toml:4: ") && e.contains("need source_uri"),
+            "{e}"
+        );
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\nmode = \"warn\"\n");
+        assert!(e.starts_with("p.toml:5: "), "{e}");
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = []\nsource_uri = \"github.com/o/r\"\n");
+        assert!(e.starts_with("p.toml:3: "), "{e}");
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\n[[rule]]\nname = \"a\"\npaths = [\"/y\"]\nsource_uri = \"github.com/o/r\"\n");
+        assert!(e.starts_with("p.toml:6: duplicate"), "{e}");
+
+        let e = err("[[rule]]\nname = \"a\"\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\nprovenance = \"{dir}/x\"\n");
+        assert!(e.starts_with("p.toml:5: "), "{e}");
+
+        let e = err("[trust_root]\nsha256 = \"00\"\n");
+        assert!(e.starts_with("p.toml:2: "), "{e}");
+
+        let e = err(&format!("[trust_root]\nsha256 = \"{}\"\n", "0".repeat(64)));
+        assert!(e.starts_with("p.toml:2: ") && e.contains("pins"), "{e}");
+
+        let e = err("[trust_root]\npath = \"/nonexistent/trusted_root.json\"\n");
+        assert!(e.starts_with("p.toml:2: trust root: cannot open"), "{e}");
+
+        let e = err("[[rule]\n");
+        assert!(e.starts_with("p.toml:1: "), "{e}");
+
+        let e = err("[[rule]]\npaths = [\"/x\"]\nsource_uri = \"github.com/o/r\"\n");
+        assert!(e.contains("name"), "{e}");
+    }
+
+    #[test]
+    fn embedded_root_pin_matches() {
+        let cfg = parse(
+            Path::new("p.toml"),
+            &format!(
+                "[trust_root]\nsha256 = \"{}\"\n",
+                edgeverify_core::EMBEDDED_PRODUCTION_SHA256
+            ),
+        )
+        .unwrap();
+        assert!(cfg.rules.is_empty());
+    }
+}

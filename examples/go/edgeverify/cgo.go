@@ -1,0 +1,397 @@
+//go:build cgo
+
+package edgeverify
+
+/*
+#cgo pkg-config: edgeverify
+#include <stdlib.h>
+#include "edgeverify.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Verifier verifies bundles against one trust root. It is safe for concurrent use by many
+// goroutines (the library's trust root is immutable and shared); Close releases it once no
+// verification is running.
+type Verifier struct {
+	mu   sync.RWMutex
+	root *C.struct_ev_trust_root
+}
+
+// NewVerifier returns a Verifier for the Sigstore public-good production trust root embedded
+// in the library.
+func NewVerifier() (*Verifier, error) {
+	var root *C.struct_ev_trust_root
+	if err := call(func() C.uint32_t { return C.ev_trust_root_embedded(&root) }); err != nil {
+		return nil, err
+	}
+	return newVerifier(root), nil
+}
+
+// NewVerifierWithTrustRoot returns a Verifier for a pinned trusted_root.json (for example a
+// private Sigstore deployment). The JSON is parsed and copied; the slice is not retained.
+func NewVerifierWithTrustRoot(trustedRootJSON []byte) (*Verifier, error) {
+	var root *C.struct_ev_trust_root
+	ptr, n := bytesArg(trustedRootJSON)
+	if err := call(func() C.uint32_t { return C.ev_trust_root_from_json(ptr, n, &root) }); err != nil {
+		return nil, err
+	}
+	return newVerifier(root), nil
+}
+
+func newVerifier(root *C.struct_ev_trust_root) *Verifier {
+	v := &Verifier{root: root}
+	// A safety net only: callers should Close verifiers they no longer need.
+	runtime.SetFinalizer(v, func(v *Verifier) { _ = v.Close() })
+	return v
+}
+
+// Close releases the trust root. It waits for running verifications; later calls return
+// ErrClosed. Closing twice is harmless.
+func (v *Verifier) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	C.ev_trust_root_free(v.root)
+	v.root = nil
+	return nil
+}
+
+// TrustRootSHA256 returns the SHA-256 of the trusted_root.json in use, to compare with a pinned
+// value or to key caches.
+func (v *Verifier) TrustRootSHA256() ([32]byte, error) {
+	var sum [32]byte
+	err := v.with(func(root *C.struct_ev_trust_root) error {
+		return call(func() C.uint32_t {
+			return C.ev_trust_root_sha256(root, (*C.uint8_t)(unsafe.Pointer(&sum[0])))
+		})
+	})
+	return sum, err
+}
+
+// VerifyFile verifies the artifact at path with the Sigstore bundle at bundlePath (for
+// example a release binary and its .intoto.jsonl provenance). The artifact is streamed from
+// disk, never read whole into memory; the bundle may be at most 4 MiB.
+func (v *Verifier) VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
+	cPath, err := cString(path, "artifact path")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cPath))
+	cBundle, err := cString(bundlePath, "bundle path")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cBundle))
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_file(root, policy, cPath, cBundle, out)
+	})
+}
+
+// VerifyBundle verifies a bundle (JSON) for an artifact held in memory. Both slices are read
+// during the call only.
+func (v *Verifier) VerifyBundle(bundle, artifact []byte, p Policy) (*Verification, error) {
+	bPtr, bLen := bytesArg(bundle)
+	aPtr, aLen := bytesArg(artifact)
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_bundle(root, policy, bPtr, bLen, aPtr, aLen, out)
+	})
+}
+
+// VerifyBundleDigest verifies a bundle for an artifact known by its SHA-256 digest.
+func (v *Verifier) VerifyBundleDigest(bundle []byte, sha256 [32]byte, p Policy) (*Verification, error) {
+	bPtr, bLen := bytesArg(bundle)
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_bundle_digest(root, policy, bPtr, bLen,
+			(*C.uint8_t)(unsafe.Pointer(&sha256[0])), out)
+	})
+}
+
+type verifyFunc func(*C.struct_ev_trust_root, *C.struct_ev_policy, **C.struct_ev_verification) C.uint32_t
+
+func (v *Verifier) verify(p Policy, f verifyFunc) (*Verification, error) {
+	policy, err := p.build()
+	if err != nil {
+		return nil, err
+	}
+	defer C.ev_policy_free(policy)
+	var result *Verification
+	err = v.with(func(root *C.struct_ev_trust_root) error {
+		var out *C.struct_ev_verification
+		if err := call(func() C.uint32_t { return f(root, policy, &out) }); err != nil {
+			return err
+		}
+		defer C.ev_verification_free(out)
+		var err error
+		result, err = extract(out)
+		return err
+	})
+	return result, err
+}
+
+// with runs f with the trust root, holding it open.
+func (v *Verifier) with(f func(*C.struct_ev_trust_root) error) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.root == nil {
+		return ErrClosed
+	}
+	return f(v.root)
+}
+
+// build makes the library's policy object; the caller frees it.
+func (p Policy) build() (*C.struct_ev_policy, error) {
+	var out *C.struct_ev_policy
+	switch p.kind {
+	case policyIdentity:
+		identity, err := cString(p.identity, "identity")
+		if err != nil {
+			return nil, err
+		}
+		defer C.free(unsafe.Pointer(identity))
+		issuer, err := cString(p.issuer, "OIDC issuer")
+		if err != nil {
+			return nil, err
+		}
+		defer C.free(unsafe.Pointer(issuer))
+		return out, call(func() C.uint32_t { return C.ev_policy_new_identity(identity, issuer, &out) })
+	case policySLSA:
+		source, err := cString(p.sourceURI, "source URI")
+		if err != nil {
+			return nil, err
+		}
+		defer C.free(unsafe.Pointer(source))
+		tag, err := optionalCString(p.sourceTag, "source tag")
+		if err != nil {
+			return nil, err
+		}
+		defer C.free(unsafe.Pointer(tag))
+		builder, err := optionalCString(p.builderID, "builder ID")
+		if err != nil {
+			return nil, err
+		}
+		defer C.free(unsafe.Pointer(builder))
+		return out, call(func() C.uint32_t { return C.ev_policy_new_slsa(source, tag, builder, &out) })
+	case policyPublicKey:
+		ptr, n := bytesArg(p.publicKeyPEM)
+		return out, call(func() C.uint32_t { return C.ev_policy_new_public_key(ptr, n, &out) })
+	default:
+		return nil, &Error{Code: CodeInvalidParameter,
+			Detail: "empty Policy: use IdentityPolicy, SLSAPolicy or PublicKeyPolicy"}
+	}
+}
+
+// extract copies everything out of a verification into Go memory.
+func extract(v *C.struct_ev_verification) (*Verification, error) {
+	out := &Verification{}
+	var err error
+	if out.Identity, err = stringAccessor(func(buf *C.char, n C.size_t, outN *C.size_t) C.uint32_t {
+		return C.ev_verification_identity(v, buf, n, outN)
+	}); err != nil {
+		return nil, err
+	}
+	if out.Issuer, err = stringAccessor(func(buf *C.char, n C.size_t, outN *C.size_t) C.uint32_t {
+		return C.ev_verification_issuer(v, buf, n, outN)
+	}); err != nil {
+		return nil, err
+	}
+	var t C.uint64_t
+	if err := optional(call(func() C.uint32_t { return C.ev_verification_integrated_time(v, &t) })); err != nil {
+		return nil, err
+	} else if t != 0 {
+		out.IntegratedTime = time.Unix(int64(t), 0).UTC()
+	}
+	var times [C.EV_MAX_VERIFIED_TIMES]C.uint64_t
+	var n C.size_t
+	if err := call(func() C.uint32_t {
+		return C.ev_verification_verified_times(v, &times[0], C.size_t(len(times)), &n)
+	}); err != nil {
+		return nil, err
+	}
+	for _, t := range times[:n] {
+		out.VerifiedTimes = append(out.VerifiedTimes, time.Unix(int64(t), 0).UTC())
+	}
+	var index C.uint64_t
+	if err := optional(call(func() C.uint32_t { return C.ev_verification_log_index(v, &index) })); err != nil {
+		return nil, err
+	}
+	out.LogIndex = uint64(index)
+	if err := optional(call(func() C.uint32_t {
+		return C.ev_verification_artifact_sha256(v, (*C.uint8_t)(unsafe.Pointer(&out.ArtifactSHA256[0])))
+	})); err != nil {
+		return nil, err
+	}
+	if out.Statement, err = bytesAccessor(func(p **C.uint8_t, n *C.size_t) C.uint32_t {
+		return C.ev_verification_statement(v, p, n)
+	}); err != nil {
+		return nil, err
+	}
+	if out.Provenance, err = bytesAccessor(func(p **C.uint8_t, n *C.size_t) C.uint32_t {
+		return C.ev_verification_provenance(v, p, n)
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stringAccessor reads a string accessor, growing the buffer as needed; "" if not present.
+func stringAccessor(f func(*C.char, C.size_t, *C.size_t) C.uint32_t) (string, error) {
+	for size := 256; size <= 1<<20; size *= 4 {
+		buf := make([]byte, size)
+		var n C.size_t
+		err := call(func() C.uint32_t { return f((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(size), &n) })
+		if e, ok := err.(*Error); ok && e.Code == CodeInsufficientSize {
+			continue
+		}
+		if err := optional(err); err != nil {
+			return "", err
+		}
+		return string(buf[:n]), nil
+	}
+	return "", &Error{Code: CodeInsufficientSize, Detail: "value larger than 1 MiB"}
+}
+
+// bytesAccessor copies bytes lent by the verification; nil if not present.
+func bytesAccessor(f func(**C.uint8_t, *C.size_t) C.uint32_t) ([]byte, error) {
+	var p *C.uint8_t
+	var n C.size_t
+	if err := call(func() C.uint32_t { return f(&p, &n) }); err != nil {
+		return nil, optional(err)
+	}
+	return C.GoBytes(unsafe.Pointer(p), C.int(n)), nil
+}
+
+// optional turns "not present" into no error.
+func optional(err error) error {
+	if e, ok := err.(*Error); ok && e.Code == CodeNotPresent {
+		return nil
+	}
+	return err
+}
+
+// call runs one library call and, if it fails, reads its detail. The detail is kept per OS
+// thread, so the goroutine stays on its thread for both calls.
+func call(f func() C.uint32_t) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	rc := f()
+	if rc == C.EV_RESULT_OK {
+		return nil
+	}
+	var buf [1024]byte
+	var n C.size_t
+	C.ev_last_error_detail((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
+	return &Error{Code: Code(rc), Detail: string(buf[:n])}
+}
+
+// zero gives empty slices a valid address: the library refuses NULL buffers.
+var zero [1]byte
+
+func bytesArg(b []byte) (*C.uint8_t, C.size_t) {
+	if len(b) == 0 {
+		return (*C.uint8_t)(unsafe.Pointer(&zero[0])), 0
+	}
+	return (*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b))
+}
+
+// cString copies s to C memory (free it with C.free). A NUL byte would silently cut the string
+// short in C, changing its meaning, so it is refused.
+func cString(s, what string) (*C.char, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, &Error{Code: CodeInvalidParameter, Detail: what + " contains a NUL byte"}
+	}
+	return C.CString(s), nil
+}
+
+// optionalCString is cString, with "" meaning NULL (not given).
+func optionalCString(s, what string) (*C.char, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return cString(s, what)
+}
+
+func codeIsDenial(c Code) bool { return bool(C.ev_result_is_denial(C.uint32_t(c))) }
+
+func codeMessage(c Code) string {
+	var buf [256]byte
+	var n C.size_t
+	C.ev_result_message(C.uint32_t(c), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
+	return string(buf[:n])
+}
+
+var defaultVerifier struct {
+	once sync.Once
+	v    *Verifier
+	err  error
+}
+
+// DefaultVerifier returns the process-wide Verifier for the embedded production trust root,
+// created on first use and never closed.
+func DefaultVerifier() (*Verifier, error) {
+	defaultVerifier.once.Do(func() {
+		defaultVerifier.v, defaultVerifier.err = NewVerifier()
+	})
+	return defaultVerifier.v, defaultVerifier.err
+}
+
+// VerifyFile verifies the artifact at path with the bundle at bundlePath against the embedded
+// production trust root (DefaultVerifier).
+func VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
+	v, err := DefaultVerifier()
+	if err != nil {
+		return nil, err
+	}
+	return v.VerifyFile(path, bundlePath, p)
+}
+
+// Each Code constant equals the header's EV_RESULT_* value: a difference would make an index
+// below out of range (or overflow), which does not compile.
+var (
+	_ = [1]struct{}{}[CodeOK-C.EV_RESULT_OK]
+	_ = [1]struct{}{}[CodeNullParameter-C.EV_RESULT_NULL_PARAMETER]
+	_ = [1]struct{}{}[CodeInvalidParameter-C.EV_RESULT_INVALID_PARAMETER]
+	_ = [1]struct{}{}[CodeInsufficientSize-C.EV_RESULT_INSUFFICIENT_SIZE]
+	_ = [1]struct{}{}[CodePanic-C.EV_RESULT_PANIC]
+	_ = [1]struct{}{}[CodeIO-C.EV_RESULT_IO]
+	_ = [1]struct{}{}[CodeNotPresent-C.EV_RESULT_NOT_PRESENT]
+	_ = [1]struct{}{}[CodeUnexpectedError-C.EV_RESULT_UNEXPECTED_ERROR]
+	_ = [1]struct{}{}[CodeNotRepresentable-C.EV_RESULT_NOT_REPRESENTABLE]
+	_ = [1]struct{}{}[CodeBundleMalformedJSON-C.EV_RESULT_BUNDLE_MALFORMED_JSON]
+	_ = [1]struct{}{}[CodeBundleInvalid-C.EV_RESULT_BUNDLE_INVALID]
+	_ = [1]struct{}{}[CodeBundleUnsupportedMediaType-C.EV_RESULT_BUNDLE_UNSUPPORTED_MEDIA_TYPE]
+	_ = [1]struct{}{}[CodeLimitExceeded-C.EV_RESULT_LIMIT_EXCEEDED]
+	_ = [1]struct{}{}[CodeBundleUnsuitable-C.EV_RESULT_BUNDLE_UNSUITABLE]
+	_ = [1]struct{}{}[CodeTrustRootMalformedJSON-C.EV_RESULT_TRUST_ROOT_MALFORMED_JSON]
+	_ = [1]struct{}{}[CodeTrustRootInvalid-C.EV_RESULT_TRUST_ROOT_INVALID]
+	_ = [1]struct{}{}[CodeTrustRootUnsupportedMediaType-C.EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE]
+	_ = [1]struct{}{}[CodeTrustRootTooLarge-C.EV_RESULT_TRUST_ROOT_TOO_LARGE]
+	_ = [1]struct{}{}[CodeSETInvalid-C.EV_RESULT_SET_INVALID]
+	_ = [1]struct{}{}[CodeInclusionProofInvalid-C.EV_RESULT_INCLUSION_PROOF_INVALID]
+	_ = [1]struct{}{}[CodeCheckpointInvalid-C.EV_RESULT_CHECKPOINT_INVALID]
+	_ = [1]struct{}{}[CodeLogEntryMismatch-C.EV_RESULT_LOG_ENTRY_MISMATCH]
+	_ = [1]struct{}{}[CodeUnsupportedLogEntryKind-C.EV_RESULT_UNSUPPORTED_LOG_ENTRY_KIND]
+	_ = [1]struct{}{}[CodeLogThresholdNotMet-C.EV_RESULT_LOG_THRESHOLD_NOT_MET]
+	_ = [1]struct{}{}[CodeTimestampInvalid-C.EV_RESULT_TIMESTAMP_INVALID]
+	_ = [1]struct{}{}[CodeNoVerifiedTime-C.EV_RESULT_NO_VERIFIED_TIME]
+	_ = [1]struct{}{}[CodeCertificateInvalid-C.EV_RESULT_CERTIFICATE_INVALID]
+	_ = [1]struct{}{}[CodeCertificateChainInvalid-C.EV_RESULT_CERTIFICATE_CHAIN_INVALID]
+	_ = [1]struct{}{}[CodeSCTInvalid-C.EV_RESULT_SCT_INVALID]
+	_ = [1]struct{}{}[CodeSignatureInvalid-C.EV_RESULT_SIGNATURE_INVALID]
+	_ = [1]struct{}{}[CodeArtifactDigestMismatch-C.EV_RESULT_ARTIFACT_DIGEST_MISMATCH]
+	_ = [1]struct{}{}[CodeDSSEInvalid-C.EV_RESULT_DSSE_INVALID]
+	_ = [1]struct{}{}[CodeUnsupportedAlgorithm-C.EV_RESULT_UNSUPPORTED_ALGORITHM]
+	_ = [1]struct{}{}[CodePublicKeyInvalid-C.EV_RESULT_PUBLIC_KEY_INVALID]
+	_ = [1]struct{}{}[CodeIdentityMismatch-C.EV_RESULT_IDENTITY_MISMATCH]
+	_ = [1]struct{}{}[CodeIssuerMismatch-C.EV_RESULT_ISSUER_MISMATCH]
+	_ = [1]struct{}{}[CodeProvenanceRejected-C.EV_RESULT_PROVENANCE_REJECTED]
+)

@@ -1,0 +1,310 @@
+//go:build cgo
+
+package edgeverify
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Test data of the repository (this package lives in examples/go/edgeverify).
+var (
+	exampleBinary     = filepath.Join("..", "..", "artifacts", "binary-linux-amd64")
+	exampleProvenance = filepath.Join("..", "..", "artifacts", "binary-linux-amd64.intoto.jsonl")
+	conformance       = filepath.Join("..", "..", "..", "core", "tests", "data", "sigstore-conformance")
+)
+
+const (
+	generatorIdentity = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0"
+	githubIssuer      = "https://token.actions.githubusercontent.com"
+	conformanceSigner = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+	exampleSHA256     = "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
+)
+
+var generatorPolicy = IdentityPolicy(generatorIdentity, githubIssuer)
+
+// copyFile copies src into a new file in dir with the given mode and returns its path.
+func copyFile(t *testing.T, src, dir string, mode os.FileMode, change func([]byte)) string {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(data)
+	}
+	dst := filepath.Join(dir, filepath.Base(src))
+	if err := os.WriteFile(dst, data, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dst, mode); err != nil { // not subject to the umask
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// asError insists that err is a library *Error with the given code and denial class.
+func asError(t *testing.T, err error, code Code, denial bool) *Error {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("want *Error with code %d, got %v", code, err)
+	}
+	if e.Code != code {
+		t.Fatalf("want code %d (%s), got %d: %v", code, code, e.Code, err)
+	}
+	if errors.Is(err, ErrDenied) != denial || e.IsDenial() != denial {
+		t.Fatalf("errors.Is(err, ErrDenied) = %v, want %v: %v", errors.Is(err, ErrDenied), denial, err)
+	}
+	return e
+}
+
+func TestVerifyFileExampleArtifact(t *testing.T) {
+	v, err := VerifyFile(exampleBinary, exampleProvenance, generatorPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Identity != generatorIdentity || v.Issuer != githubIssuer {
+		t.Errorf("identity %q issuer %q", v.Identity, v.Issuer)
+	}
+	if want := time.Unix(1740520730, 0); !v.IntegratedTime.Equal(want) {
+		t.Errorf("integrated time %v, want %v", v.IntegratedTime, want)
+	}
+	if len(v.VerifiedTimes) != 1 || !v.VerifiedTimes[0].Equal(v.IntegratedTime) {
+		t.Errorf("verified times %v", v.VerifiedTimes)
+	}
+	if v.LogIndex != 174304204 {
+		t.Errorf("log index %d", v.LogIndex)
+	}
+	if got := hex.EncodeToString(v.ArtifactSHA256[:]); got != exampleSHA256 {
+		t.Errorf("artifact sha256 %s", got)
+	}
+	if !bytes.Contains(v.Statement, []byte(exampleSHA256)) ||
+		!bytes.Contains(v.Statement, []byte("https://slsa.dev/provenance/v0.2")) {
+		t.Errorf("statement does not name the artifact and SLSA v0.2: %.200s", v.Statement)
+	}
+	if v.Provenance != nil {
+		t.Errorf("provenance without a SLSA policy")
+	}
+}
+
+func TestTamperedArtifactIsDenied(t *testing.T) {
+	tampered := copyFile(t, exampleBinary, t.TempDir(), 0o755, func(b []byte) { b[len(b)/2] ^= 1 })
+	_, err := VerifyFile(tampered, exampleProvenance, generatorPolicy)
+	e := asError(t, err, CodeArtifactDigestMismatch, true)
+	if !strings.Contains(e.Detail, "artifact digest") {
+		t.Errorf("detail %q", e.Detail)
+	}
+}
+
+func TestTamperedBundleIsDenied(t *testing.T) {
+	// Change one character of the DSSE signature.
+	bundle := copyFile(t, exampleProvenance, t.TempDir(), 0o644, func(b []byte) {
+		i := bytes.Index(b, []byte(`"sig":"`))
+		if i < 0 {
+			t.Fatal("no signature in the bundle")
+		}
+		i += len(`"sig":"`) + 10
+		if b[i] == 'A' {
+			b[i] = 'B'
+		} else {
+			b[i] = 'A'
+		}
+	})
+	_, err := VerifyFile(exampleBinary, bundle, generatorPolicy)
+	if !errors.Is(err, ErrDenied) {
+		t.Fatalf("tampered bundle: %v", err)
+	}
+}
+
+func TestWrongSignerIsDenied(t *testing.T) {
+	other := IdentityPolicy("https://github.com/kubeedge/kubeedge/.github/workflows/release.yml@refs/tags/v1.21.0", githubIssuer)
+	_, err := VerifyFile(exampleBinary, exampleProvenance, other)
+	e := asError(t, err, CodeIdentityMismatch, true)
+	if !strings.Contains(e.Detail, generatorIdentity) {
+		t.Errorf("the detail should name the identity found: %q", e.Detail)
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityPolicy(generatorIdentity, "https://accounts.google.com"))
+	asError(t, err, CodeIssuerMismatch, true)
+}
+
+func TestFailuresAreNotDenials(t *testing.T) {
+	_, err := VerifyFile(filepath.Join(t.TempDir(), "missing"), exampleProvenance, generatorPolicy)
+	asError(t, err, CodeIO, false)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityPolicy("", githubIssuer))
+	asError(t, err, CodeInvalidParameter, false)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, Policy{})
+	asError(t, err, CodeInvalidParameter, false)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityPolicy(generatorIdentity+"\x00evil", githubIssuer))
+	asError(t, err, CodeInvalidParameter, false)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, PublicKeyPolicy([]byte("not a key")))
+	asError(t, err, CodeInvalidParameter, false)
+	_, err = NewVerifierWithTrustRoot([]byte("{"))
+	asError(t, err, CodeTrustRootMalformedJSON, false)
+}
+
+func TestConformanceBundlesInMemory(t *testing.T) {
+	bundle, err := os.ReadFile(filepath.Join(conformance, "happy-path-v0.3", "bundle.sigstore.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact, err := os.ReadFile(filepath.Join(conformance, "a.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := DefaultVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := IdentityPolicy(conformanceSigner, githubIssuer)
+	v, err := verifier.VerifyBundle(bundle, artifact, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Identity != conformanceSigner || v.Statement != nil {
+		t.Errorf("unexpected verification %+v", v)
+	}
+	if _, err := verifier.VerifyBundleDigest(bundle, v.ArtifactSHA256, policy); err != nil {
+		t.Errorf("by digest: %v", err)
+	}
+	artifact[0] ^= 1
+	_, err = verifier.VerifyBundle(bundle, artifact, policy)
+	asError(t, err, CodeArtifactDigestMismatch, true)
+	_, err = verifier.VerifyBundle(bundle[:len(bundle)/2], artifact, policy)
+	asError(t, err, CodeBundleMalformedJSON, true)
+}
+
+func TestCustomTrustRootRekorV2(t *testing.T) {
+	dir := filepath.Join(conformance, "rekor2-happy-path")
+	root, err := os.ReadFile(filepath.Join(dir, "trusted_root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := NewVerifierWithTrustRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer verifier.Close()
+	v, err := verifier.VerifyFile(filepath.Join(conformance, "a.txt"), filepath.Join(dir, "bundle.sigstore.json"),
+		IdentityPolicy(conformanceSigner, githubIssuer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rekor v2 gives no integrated time: the time comes from an RFC 3161 timestamp.
+	if !v.IntegratedTime.IsZero() || len(v.VerifiedTimes) == 0 {
+		t.Errorf("times: integrated %v, verified %v", v.IntegratedTime, v.VerifiedTimes)
+	}
+	if err := verifier.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verifier.VerifyFile(exampleBinary, exampleProvenance, generatorPolicy); err != ErrClosed {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
+func TestVerifyUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	staged := copyFile(t, exampleBinary, dir, 0o755, nil)
+	v, err := VerifyUpgrade(staged, exampleProvenance, generatorPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Identity != generatorIdentity {
+		t.Errorf("identity %q", v.Identity)
+	}
+
+	// A symlink or a file others may rewrite is refused before verifying, and not as a denial.
+	link := filepath.Join(dir, "edgecore")
+	if err := os.Symlink(staged, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyUpgrade(link, exampleProvenance, generatorPolicy); err == nil || errors.Is(err, ErrDenied) {
+		t.Fatalf("symlink: %v", err)
+	}
+	if err := os.Chmod(staged, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyUpgrade(staged, exampleProvenance, generatorPolicy); err == nil || errors.Is(err, ErrDenied) {
+		t.Fatalf("world-writable: %v", err)
+	}
+
+	tampered := copyFile(t, exampleBinary, t.TempDir(), 0o755, func(b []byte) { b[0] ^= 1 })
+	_, err = VerifyUpgrade(tampered, exampleProvenance, generatorPolicy)
+	asError(t, err, CodeArtifactDigestMismatch, true)
+}
+
+func TestSLSAPolicy(t *testing.T) {
+	v, err := VerifyFile(exampleBinary, exampleProvenance,
+		SLSAPolicy("github.com/slsa-framework/example-package", "", generatorIdentity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(v.Provenance, []byte(exampleSHA256)) {
+		t.Errorf("provenance does not name the artifact")
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/evil/example-package", "", ""))
+	e := asError(t, err, CodeProvenanceRejected, true)
+	if !strings.Contains(e.Detail, "ErrorMismatchSource") {
+		t.Errorf("detail %q", e.Detail)
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/slsa-framework/example-package", "v1.21.0", ""))
+	asError(t, err, CodeProvenanceRejected, true)
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/org/repo", "", "https://gitlab.com/org/builder@v1"))
+	asError(t, err, CodeInvalidParameter, false)
+}
+
+func TestConcurrentVerifications(t *testing.T) {
+	verifier, err := NewVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer verifier.Close()
+	tampered := copyFile(t, exampleBinary, t.TempDir(), 0o755, func(b []byte) { b[1] ^= 1 })
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 4; i++ {
+				if _, err := verifier.VerifyFile(exampleBinary, exampleProvenance, generatorPolicy); err != nil {
+					errs <- err
+				}
+				if _, err := verifier.VerifyFile(tampered, exampleProvenance, generatorPolicy); !errors.Is(err, ErrDenied) {
+					errs <- errors.New("tampered binary not denied")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestCodes(t *testing.T) {
+	if CodeOK.IsDenial() || CodeIO.IsDenial() || CodeTrustRootInvalid.IsDenial() || !CodeSignatureInvalid.IsDenial() {
+		t.Error("denial classification")
+	}
+	if CodeIdentityMismatch.String() == Code(4242).String() || Code(4242).String() != "unknown result code" {
+		t.Errorf("messages: %q, %q", CodeIdentityMismatch, Code(4242))
+	}
+	sum, err := func() ([32]byte, error) {
+		v, err := DefaultVerifier()
+		if err != nil {
+			return [32]byte{}, err
+		}
+		return v.TrustRootSHA256()
+	}()
+	if err != nil || hex.EncodeToString(sum[:]) != "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66" {
+		t.Errorf("embedded trust root sha256 %x, %v", sum, err)
+	}
+}

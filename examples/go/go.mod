@@ -1,0 +1,3 @@
+module github.com/edgeverify/edgeverify/examples/go
+
+go 1.19

@@ -1,0 +1,525 @@
+//! Verifying a bundle (`ev_verify_*`) and reading the verified facts (`ev_verification`).
+
+use core::ffi::{c_char, CStr};
+use std::fs::File;
+use std::io::{BufReader, Read as _};
+use std::path::PathBuf;
+use std::vec::Vec;
+
+use edgeverify_core::{
+    limits, verify, Artifact, Bundle, Digest, HashAlgorithm, Hasher, VerifiedBundle,
+};
+
+use crate::error::{ev_result, Context, Failure};
+use crate::ffi::{
+    box_free, box_into_raw, try_bytes, try_bytes_or_empty, try_cstr, try_ref, write_c_string,
+    Castable, Out, OutBuf, OwnedByBox,
+};
+use crate::panic::result_boundary;
+use crate::policy::ev_policy;
+use crate::trust_root::ev_trust_root;
+
+/// Capacity that always suffices for `ev_verification_verified_times`: one time per verified
+/// transparency-log entry (at most 32) plus one per RFC 3161 timestamp (at most 32).
+pub const EV_MAX_VERIFIED_TIMES: usize = 64;
+
+const _: () = assert!(EV_MAX_VERIFIED_TIMES == limits::MAX_TLOG_ENTRIES + limits::MAX_TIMESTAMPS);
+
+/// Read buffer for streaming an artifact from disk.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+/// The outcome of a successful verification: every check passed, and these are the facts the
+/// evidence established (signer identity and issuer, log entry, verified times, artifact
+/// digest, verified statement or provenance).
+///
+/// Made only by a successful `ev_verify_*` call, read through the `ev_verification_*`
+/// accessors, released with `ev_verification_free`. Immutable and independent of the trust
+/// root, policy and input buffers it was made from; may be read from several threads at once.
+pub struct ev_verification {
+    inner: VerifiedBundle,
+}
+
+impl Castable for ev_verification {
+    type Ownership = OwnedByBox;
+}
+
+/// The checked arguments every `ev_verify_*` function shares.
+struct Call<'a> {
+    root: &'a ev_trust_root,
+    policy: &'a ev_policy,
+    out: Out<'a, *mut ev_verification>,
+}
+
+impl<'a> Call<'a> {
+    /// # Safety
+    /// As for the `ev_verify_*` functions.
+    unsafe fn new(
+        root: *const ev_trust_root,
+        policy: *const ev_policy,
+        verification_out: *mut *mut ev_verification,
+    ) -> Result<Self, Failure> {
+        Ok(Self {
+            // SAFETY: caller's contract on `root`.
+            root: unsafe { try_ref(root, "root") }?,
+            // SAFETY: caller's contract on `policy`.
+            policy: unsafe { try_ref(policy, "policy") }?,
+            // SAFETY: caller's contract on `verification_out`.
+            out: unsafe { Out::new(verification_out, "verification_out") }?,
+        })
+    }
+
+    fn run(self, bundle: &Bundle, artifact: Artifact<'_>) -> Result<(), Failure> {
+        let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
+            .map_err(|e| Failure::core(&e, Context::Verify))?;
+        self.out.write(box_into_raw(ev_verification { inner }));
+        Ok(())
+    }
+}
+
+fn parse_bundle(json: &[u8]) -> Result<Bundle, Failure> {
+    Bundle::from_json(json).map_err(|e| Failure::core(&e, Context::Verify))
+}
+
+/// Verifies a Sigstore bundle (JSON, v0.1–v0.3) for an artifact held in memory, against a trust
+/// root and a policy. Offline: no network, no clock (times come only from signed evidence).
+///
+/// Checks the transparency-log evidence, verified times, the certificate chain at those times
+/// and its SCT, the signature (message or DSSE/in-toto subject) and finally the policy. `bundle`
+/// (`bundle_len` bytes, at most 4 MiB) and `artifact` (`artifact_len` bytes; NULL is allowed
+/// when `artifact_len` is 0) are read during the call only, never retained.
+///
+/// Returns `EV_RESULT_OK` and stores a new verification in `*verification_out` (release it with
+/// `ev_verification_free`) only if everything passed. Otherwise `*verification_out` is
+/// untouched and the code says why: `ev_result_is_denial` tells a rejected artifact from a
+/// broken call, `ev_last_error_detail` gives the specifics. `root` and `policy` are only read,
+/// so they may be shared by concurrent calls on other threads.
+///
+/// # Safety
+/// `root` and `policy` are NULL or live handles from this library; `bundle` is NULL or readable
+/// for `bundle_len` bytes; `artifact` is NULL or readable for `artifact_len` bytes;
+/// `verification_out` is NULL or points to writable storage for one pointer. None of the
+/// buffers is written by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verify_bundle(
+    root: *const ev_trust_root,
+    policy: *const ev_policy,
+    bundle: *const u8,
+    bundle_len: usize,
+    artifact: *const u8,
+    artifact_len: usize,
+    verification_out: *mut *mut ev_verification,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract on the handles and the output.
+        let call = unsafe { Call::new(root, policy, verification_out) }?;
+        // SAFETY: caller's contract on `bundle`.
+        let bundle = unsafe { try_bytes(bundle, bundle_len, "bundle") }?;
+        // SAFETY: caller's contract on `artifact`.
+        let artifact = unsafe { try_bytes_or_empty(artifact, artifact_len, "artifact") }?;
+        let bundle = parse_bundle(bundle)?;
+        call.run(&bundle, Artifact::Bytes(artifact))
+    })
+}
+
+/// Like `ev_verify_bundle`, for an artifact known only by its SHA-256 digest (the 32 bytes at
+/// `sha256_digest`, read during the call).
+///
+/// A digest is enough for DSSE/in-toto bundles with a SHA-256 subject and for message
+/// signatures made with an ECDSA key over SHA-256 (all Sigstore keyless signatures); other
+/// bundles fail with `EV_RESULT_BUNDLE_UNSUITABLE` or a signature error. Everything else,
+/// including ownership and thread safety, is as for `ev_verify_bundle`.
+///
+/// # Safety
+/// As for `ev_verify_bundle`; `sha256_digest` is NULL or readable for 32 bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verify_bundle_digest(
+    root: *const ev_trust_root,
+    policy: *const ev_policy,
+    bundle: *const u8,
+    bundle_len: usize,
+    sha256_digest: *const u8,
+    verification_out: *mut *mut ev_verification,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract on the handles and the output.
+        let call = unsafe { Call::new(root, policy, verification_out) }?;
+        // SAFETY: caller's contract on `bundle`.
+        let bundle = unsafe { try_bytes(bundle, bundle_len, "bundle") }?;
+        // SAFETY: caller's contract: 32 readable bytes.
+        let digest = unsafe { try_bytes(sha256_digest, 32, "sha256_digest") }?;
+        let digest = Digest::new(HashAlgorithm::Sha256, digest).ok_or_else(|| {
+            Failure::new(
+                ev_result::InvalidParameter,
+                "sha256_digest must be 32 bytes",
+            )
+        })?;
+        let bundle = parse_bundle(bundle)?;
+        call.run(&bundle, Artifact::Digests(&[digest]))
+    })
+}
+
+/// Verifies the artifact at the file path `artifact_path` with the bundle at the file path
+/// `bundle_path` (for example a release binary and its `.intoto.jsonl` / `.sigstore.json`).
+///
+/// The artifact is streamed from disk until end of file (never held in memory): it is hashed
+/// with SHA-256, plus the bundle's message-digest algorithm if that differs. So the limits of
+/// `ev_verify_bundle_digest` apply. The bundle file is read whole, at most 4 MiB (larger:
+/// `EV_RESULT_LIMIT_EXCEEDED`). Paths are NUL-terminated; on Unix any bytes, elsewhere UTF-8.
+/// A file that cannot be opened or read gives `EV_RESULT_IO` (not a denial).
+///
+/// The verdict covers the bytes read during the call: if the file may change afterwards (before
+/// it is executed, say), verify a copy that only the caller can write. Results, ownership and
+/// thread safety are as for `ev_verify_bundle`.
+///
+/// # Safety
+/// As for `ev_verify_bundle`; `artifact_path` and `bundle_path` are NULL or NUL-terminated
+/// strings.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verify_file(
+    root: *const ev_trust_root,
+    policy: *const ev_policy,
+    artifact_path: *const c_char,
+    bundle_path: *const c_char,
+    verification_out: *mut *mut ev_verification,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract on the handles and the output.
+        let call = unsafe { Call::new(root, policy, verification_out) }?;
+        // SAFETY: caller's contract on the paths.
+        let artifact_path = path(unsafe { try_cstr(artifact_path, "artifact_path") }?)?;
+        // SAFETY: caller's contract on the paths.
+        let bundle_path = path(unsafe { try_cstr(bundle_path, "bundle_path") }?)?;
+
+        let bundle = parse_bundle(&read_bundle_file(&bundle_path)?)?;
+        let mut algorithms = std::vec![HashAlgorithm::Sha256];
+        if let Some(alg) = bundle.message_digest_algorithm() {
+            if alg != HashAlgorithm::Sha256 {
+                algorithms.push(alg);
+            }
+        }
+        let digests = hash_file(&artifact_path, &algorithms)?;
+        call.run(&bundle, Artifact::Digests(&digests))
+    })
+}
+
+#[cfg(unix)]
+fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+    use std::os::unix::ffi::OsStrExt as _;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(cstr.to_bytes())))
+}
+
+#[cfg(not(unix))]
+fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+    cstr.to_str()
+        .map(PathBuf::from)
+        .map_err(|_| Failure::new(ev_result::InvalidParameter, "path is not valid UTF-8"))
+}
+
+fn io_failure(what: &str, path: &std::path::Path, err: &std::io::Error) -> Failure {
+    Failure::new(
+        ev_result::Io,
+        std::format!("cannot read {what} {}: {err}", path.display()),
+    )
+}
+
+/// Reads the bundle file, refusing to read more than [`limits::MAX_BUNDLE_BYTES`].
+fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    let file = File::open(path).map_err(|e| io_failure("bundle", path, &e))?;
+    let mut json = Vec::new();
+    // One byte past the limit tells "too large" from "exactly at the limit".
+    let cap = u64::try_from(limits::MAX_BUNDLE_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(cap)
+        .read_to_end(&mut json)
+        .map_err(|e| io_failure("bundle", path, &e))?;
+    if json.len() > limits::MAX_BUNDLE_BYTES {
+        return Err(Failure::new(
+            ev_result::LimitExceeded,
+            std::format!(
+                "bundle failed: bundle file {} exceeds the limit of {} bytes",
+                path.display(),
+                limits::MAX_BUNDLE_BYTES
+            ),
+        ));
+    }
+    Ok(json)
+}
+
+/// Streams the file through one hasher per algorithm.
+fn hash_file(path: &std::path::Path, algorithms: &[HashAlgorithm]) -> Result<Vec<Digest>, Failure> {
+    let file = File::open(path).map_err(|e| io_failure("artifact", path, &e))?;
+    let mut reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+    let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
+    loop {
+        let chunk = match std::io::BufRead::fill_buf(&mut reader) {
+            Ok([]) => break,
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_failure("artifact", path, &e)),
+        };
+        for h in &mut hashers {
+            h.update(chunk);
+        }
+        let n = chunk.len();
+        std::io::BufRead::consume(&mut reader, n);
+    }
+    Ok(hashers.into_iter().map(Hasher::finish).collect())
+}
+
+/// Borrows the verification behind `ptr`.
+///
+/// # Safety
+/// `ptr` is NULL or a live verification.
+unsafe fn verification<'a>(ptr: *const ev_verification) -> Result<&'a VerifiedBundle, Failure> {
+    // SAFETY: forwarded contract.
+    unsafe { try_ref(ptr, "verification") }.map(|v| &v.inner)
+}
+
+fn not_present(what: &str) -> Failure {
+    Failure::new(
+        ev_result::NotPresent,
+        std::format!("the verification has no {what}"),
+    )
+}
+
+/// Copies the signer identity (the certificate's URI or e-mail subject alternative name, for
+/// example a GitHub workflow URL with its ref) into `buf` as a NUL-terminated string and stores
+/// its length (without the NUL) in `*out_n`.
+///
+/// Returns `EV_RESULT_OK`; `EV_RESULT_NOT_PRESENT` for bundles signed with a self-managed key;
+/// `EV_RESULT_INSUFFICIENT_SIZE` if `len` cannot hold the string and its NUL (nothing written:
+/// retry with a larger buffer); `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `buf` is NULL or writable for `len` bytes;
+/// `out_n` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_identity(
+    verification: *const ev_verification,
+    buf: *mut c_char,
+    len: usize,
+    out_n: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        let identity = v.identity().ok_or_else(|| not_present("signer identity"))?;
+        // SAFETY: caller's contract on `buf`, `len` and `out_n`.
+        unsafe { write_c_string(identity, buf, len, out_n) }
+    })
+}
+
+/// Copies the OIDC issuer from the signing certificate (for example
+/// `https://token.actions.githubusercontent.com`) into `buf`. Results and arguments as for
+/// `ev_verification_identity`.
+///
+/// # Safety
+/// As for `ev_verification_identity`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_issuer(
+    verification: *const ev_verification,
+    buf: *mut c_char,
+    len: usize,
+    out_n: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        let issuer = v.issuer().ok_or_else(|| not_present("OIDC issuer"))?;
+        // SAFETY: caller's contract on `buf`, `len` and `out_n`.
+        unsafe { write_c_string(issuer, buf, len, out_n) }
+    })
+}
+
+/// Stores in `*time_out` the earliest time (Unix seconds) at which a transparency log
+/// integrated the entry, as vouched for by a verified signed entry timestamp.
+///
+/// Returns `EV_RESULT_OK`; `EV_RESULT_NOT_PRESENT` when no entry carries one (Rekor v2 bundles
+/// get their time from RFC 3161 timestamps: see `ev_verification_verified_times`);
+/// `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `time_out` is NULL or points to a writable
+/// `uint64_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_integrated_time(
+    verification: *const ev_verification,
+    time_out: *mut u64,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `time_out`.
+        let out = unsafe { Out::new(time_out, "time_out") }?;
+        let t = v
+            .integrated_time()
+            .ok_or_else(|| not_present("integrated time"))?;
+        out.write(t.as_secs());
+        Ok(())
+    })
+}
+
+/// Copies every verified time (Unix seconds, ascending: SET-backed integrated times and RFC 3161
+/// timestamps) into `times`, which holds `len` values, and stores how many in `*out_n` (at least
+/// one). The signing certificate was valid at each of them.
+///
+/// A buffer of `EV_MAX_VERIFIED_TIMES` always suffices. Returns `EV_RESULT_OK`;
+/// `EV_RESULT_INSUFFICIENT_SIZE` (nothing written); `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `times` is NULL or writable for `len`
+/// values; `out_n` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_verified_times(
+    verification: *const ev_verification,
+    times: *mut u64,
+    len: usize,
+    out_n: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `times`, `len` and `out_n`.
+        let out = unsafe { OutBuf::new(times, len, out_n) }?;
+        let secs: Vec<u64> = v.verified_times().iter().map(|t| t.as_secs()).collect();
+        out.write(&secs, None)
+    })
+}
+
+/// Stores in `*index_out` the log index of the first verified transparency-log entry (bundles
+/// normally carry exactly one).
+///
+/// Returns `EV_RESULT_OK`, `EV_RESULT_NOT_PRESENT` (no entry) or `EV_RESULT_NULL_PARAMETER`.
+/// Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `index_out` is NULL or points to a writable
+/// `uint64_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_log_index(
+    verification: *const ev_verification,
+    index_out: *mut u64,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `index_out`.
+        let out = unsafe { Out::new(index_out, "index_out") }?;
+        let entry = v
+            .log_entries()
+            .first()
+            .ok_or_else(|| not_present("transparency-log entry"))?;
+        out.write(entry.log_index);
+        Ok(())
+    })
+}
+
+/// Copies the artifact's SHA-256 (given, or computed while verifying) into the 32 bytes at
+/// `sha256_out`, for example to cache the verdict by content.
+///
+/// Returns `EV_RESULT_OK`, `EV_RESULT_NOT_PRESENT` or `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `sha256_out` is NULL or writable for 32 bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_artifact_sha256(
+    verification: *const ev_verification,
+    sha256_out: *mut u8,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract: 32 writable bytes; `[u8; 32]` has alignment 1.
+        let out = unsafe { Out::new(sha256_out.cast::<[u8; 32]>(), "sha256_out") }?;
+        let digest = v
+            .artifact_sha256()
+            .ok_or_else(|| not_present("artifact SHA-256"))?;
+        let bytes =
+            <[u8; 32]>::try_from(digest.as_bytes()).map_err(|_| not_present("artifact SHA-256"))?;
+        out.write(bytes);
+        Ok(())
+    })
+}
+
+/// Borrows `bytes` for C: stores its address and length.
+fn lend(bytes: &[u8], data_out: Out<'_, *const u8>, len_out: Out<'_, usize>) {
+    data_out.write(bytes.as_ptr());
+    len_out.write(bytes.len());
+}
+
+/// For DSSE bundles: points `*statement_out` at the verified in-toto statement (JSON, the
+/// envelope's payload whose signature verified) and stores its length in `*len_out`.
+///
+/// The bytes belong to the verification: they stay valid and unchanged until
+/// `ev_verification_free`, and must not be freed or written. They are not NUL-terminated.
+/// With a SLSA policy, `ev_verification_provenance` returns the statement that the policy
+/// checked. Returns `EV_RESULT_OK`; `EV_RESULT_NOT_PRESENT` for message-signature bundles;
+/// `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `statement_out` and `len_out` are NULL or
+/// point to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_statement(
+    verification: *const ev_verification,
+    statement_out: *mut *const u8,
+    len_out: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `statement_out`.
+        let data_out = unsafe { Out::new(statement_out, "statement_out") }?;
+        // SAFETY: caller's contract on `len_out`.
+        let len_out = unsafe { Out::new(len_out, "len_out") }?;
+        let (_, payload) = v.payload().ok_or_else(|| not_present("DSSE statement"))?;
+        lend(payload, data_out, len_out);
+        Ok(())
+    })
+}
+
+/// For verifications made with a SLSA policy (`ev_policy_new_slsa`): points `*provenance_out`
+/// at the verified provenance (the in-toto statement JSON that satisfied the policy) and stores
+/// its length in `*len_out`.
+///
+/// The bytes belong to the verification: valid until `ev_verification_free`, not
+/// NUL-terminated, never to be freed or written. Returns `EV_RESULT_OK`;
+/// `EV_RESULT_NOT_PRESENT` when the policy was not SLSA; `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `provenance_out` and `len_out` are NULL or
+/// point to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_provenance(
+    verification: *const ev_verification,
+    provenance_out: *mut *const u8,
+    len_out: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `provenance_out`.
+        let data_out = unsafe { Out::new(provenance_out, "provenance_out") }?;
+        // SAFETY: caller's contract on `len_out`.
+        let len_out = unsafe { Out::new(len_out, "len_out") }?;
+        let provenance = v
+            .provenance()
+            .ok_or_else(|| not_present("verified provenance"))?;
+        lend(provenance.statement(), data_out, len_out);
+        Ok(())
+    })
+}
+
+/// Releases a verification (and the bytes lent by its accessors). NULL is ignored.
+///
+/// # Safety
+/// `verification` is NULL or a verification from an `ev_verify_*` function that has not been
+/// released; no other thread is using it.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_free(verification: *mut ev_verification) {
+    crate::panic::value_boundary((), || {
+        // SAFETY: caller's contract.
+        unsafe { box_free(verification) }
+    })
+}
