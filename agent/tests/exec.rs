@@ -18,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 use common::*;
 
 fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
-    common::edgeverify_command()
+    edgeverify_command()
         .args(["exec", "--policy"])
         .arg(policy)
         .arg("--")
@@ -102,7 +102,7 @@ fn program_found_through_path_and_symlinks_resolve_to_the_rule_path() {
         t.path(),
         &identity_rule("app", &format!("{}/opt/*", t.path().display())),
     );
-    let o = common::edgeverify_command()
+    let o = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .args(["--", "app-link"])
@@ -230,7 +230,7 @@ fn audit_mode_logs_and_runs() {
     rule = rule.trim_end().to_string() + "\nmode = \"audit\"\n";
     let policy = write_policy(t.path(), &rule);
     let log = t.path().join("audit.log");
-    let o = common::edgeverify_command()
+    let o = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .arg("--audit-log")
@@ -294,7 +294,7 @@ fn replacing_the_file_after_verification_does_not_run_the_new_bytes() {
         .unwrap()
         .success());
 
-    let mut child = common::edgeverify_command()
+    let mut child = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .arg("--")
@@ -342,7 +342,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
         let policy = write_policy(t.path(), text);
         for o in [
             exec(&policy, &app, &[]),
-            common::edgeverify_command()
+            edgeverify_command()
                 .args(["policy", "check"])
                 .arg(&policy)
                 .output()
@@ -357,7 +357,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
         }
     }
     let policy = write_policy(t.path(), &identity_rule("a", "/opt/**"));
-    let o = common::edgeverify_command()
+    let o = edgeverify_command()
         .args(["policy", "check"])
         .arg(&policy)
         .output()
@@ -366,7 +366,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
     assert!(stdout(&o).contains("OK: 1 rule(s)"));
 
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policy.toml");
-    let o = common::edgeverify_command()
+    let o = edgeverify_command()
         .args(["policy", "check"])
         .arg(&example)
         .output()
