@@ -21,7 +21,7 @@ eval "$(bash tools/cross/setup.sh)"
 echo "cross toolchain ready in $((SECONDS - t0)) s"
 
 t1=$SECONDS
-PKGS=(--profile qemu -p edgeverify-core -p edgeverify-ffi -p edgeverify-agent --locked)
+PKGS=(--profile qemu -p edgeverify-core -p edgeverify-ffi -p edgeverify-agent --locked --no-fail-fast)
 CLI_ROWS=every_shipped_offline_row_gives_the_production_verdict_through_the_cli
 LIB_ROWS=every_offline_verify_artifact_row_gives_the_production_verdict
 C_TESTS=(--skip c_api_contract --skip c_conformance_suite --skip c_many_threads_share_one_trust_root)

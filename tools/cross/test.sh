@@ -47,12 +47,15 @@ for T in "${TARGETS[@]}"; do
   mode=${!mode_var:-build-std}
   runner_var="CARGO_TARGET_$(echo "${T//-/_}" | tr '[:lower:]' '[:upper:]')_RUNNER"
   zflags=()
-  envs=(RUSTC="$CROSS_RUSTC" RUSTDOC="$CROSS_RUSTDOC" EDGEVERIFY_TEST_RUNNER="${!runner_var:-}")
+  # The runner by absolute path: some tests give the child process its own PATH.
+  runner=${!runner_var:-}
+  [ -n "$runner" ] && runner="$(command -v "${runner%% *}")${runner#"${runner%% *}"}"
+  envs=(RUSTC="$CROSS_RUSTC" RUSTDOC="$CROSS_RUSTDOC" EDGEVERIFY_TEST_RUNNER="$runner")
   if [ "$mode" = build-std ]; then
     zflags=(-Z build-std)       # std for the target from Debian's rust-web-src
     envs+=(RUSTC_BOOTSTRAP=1)
   fi
-  echo "== [$T] std=$mode runner='${!runner_var:-}': cargo test --target $T ${zflags[*]} ${EXTRA[*]}"
+  echo "== [$T] std=$mode runner='$runner': cargo test --target $T ${zflags[*]} ${EXTRA[*]}"
   t0=$(date +%s)
   env "${envs[@]}" timeout "${CROSS_TIMEOUT:-1800}" \
     "$CROSS_CARGO" test --target "$T" --target-dir "$TD/$mode" "${zflags[@]}" "${EXTRA[@]}"
