@@ -19,6 +19,7 @@ mod serve;
 mod sys;
 mod toml_subset;
 mod trust;
+mod trust_root_cmd;
 mod verify_artifact;
 mod verify_bundle;
 
@@ -37,6 +38,8 @@ enum Command {
     VerifyBundle(verify_bundle::Args),
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
+    /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
+    TrustRoot(trust_root_cmd::Args),
     /// Run a program only if its evidence satisfies the policy (executes the verified file
     /// descriptor itself).
     Exec(exec::Args),
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
+        Command::TrustRoot(args) => trust_root_cmd::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),
         Command::Policy(cmd) => policy_file::run(&cmd).into(),

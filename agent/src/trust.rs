@@ -21,13 +21,14 @@ pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String>
     Ok(data)
 }
 
-/// The trust root from `path`, or the embedded production root.
+/// The trust root from `path` (`trusted_root.json` or its compact CBOR form, told apart by
+/// content), or the embedded production root.
 pub(crate) fn load(path: Option<&Path>) -> Result<TrustRoot, String> {
     match path {
         None => TrustRoot::embedded_production().map_err(|e| e.to_string()),
         Some(p) => {
-            let json = read_bounded(p, limits::MAX_TRUST_ROOT_BYTES)?;
-            TrustRoot::from_json(&json).map_err(|e| format!("{}: {e}", p.display()))
+            let bytes = read_bounded(p, limits::MAX_TRUST_ROOT_BYTES)?;
+            TrustRoot::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))
         }
     }
 }

@@ -33,7 +33,8 @@ pub(crate) struct Args {
     /// Expected builder, `NAME[@VERSION]`.
     #[arg(long, value_name = "ID")]
     builder_id: Option<String>,
-    /// Trust root (trusted_root.json); default: the embedded Sigstore public-good root.
+    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
+    /// the embedded Sigstore public-good root.
     #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
     /// After verification, print the verified in-toto statement (JSON) on stdout.

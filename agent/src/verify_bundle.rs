@@ -34,7 +34,8 @@ pub(crate) struct Args {
     /// Verify with this PEM public key (self-managed key) instead of a certificate identity.
     #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
     key: Option<PathBuf>,
-    /// Trust root (trusted_root.json); default: the embedded Sigstore public-good root.
+    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
+    /// the embedded Sigstore public-good root.
     #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
     /// Print the verdict as one JSON object on stdout.

@@ -8,8 +8,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0";
 const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
@@ -19,7 +21,7 @@ fn repo() -> PathBuf {
 }
 
 fn edgeverify(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgeverify"))
+    common::edgeverify_command()
         .current_dir(repo())
         .args(args)
         .output()
@@ -194,4 +196,77 @@ fn usage_and_io_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(edgeverify(&["no-such-command"]).status.code(), Some(2));
     assert_eq!(edgeverify(&["--help"]).status.code(), Some(0));
+}
+
+/// `trust-root compile` writes the CBOR form; `--trusted-root` takes it (detected by content)
+/// and gives the same verdicts; a damaged file is a configuration error (exit 2).
+#[test]
+fn compiled_cbor_trust_root_is_accepted_wherever_json_is() {
+    let dir = std::env::temp_dir().join(format!("edgeverify-cli-cbor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cbor = dir.join("root.cbor");
+    let out = edgeverify(&[
+        "trust-root",
+        "compile",
+        "core/trust/production.trusted_root.json",
+        cbor.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66"),
+        "{stdout}"
+    );
+    let json_len = std::fs::metadata(repo().join("core/trust/production.trusted_root.json"))
+        .unwrap()
+        .len();
+    assert!(std::fs::metadata(&cbor).unwrap().len() < json_len);
+
+    let with_root = |root: &Path, artifact: &str| {
+        sample(
+            &[
+                "--certificate-identity",
+                GENERATOR,
+                "--certificate-oidc-issuer",
+                GITHUB_ISSUER,
+                "--trusted-root",
+                root.to_str().unwrap(),
+            ],
+            artifact,
+        )
+    };
+    let ok = with_root(&cbor, "examples/artifacts/binary-linux-amd64");
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+    let wrong = with_root(&cbor, "examples/artifacts/binary-linux-amd64.intoto.jsonl");
+    assert_eq!(wrong.status.code(), Some(1), "{wrong:?}");
+    let provenance = edgeverify(&[
+        "verify-artifact",
+        "--provenance-path",
+        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
+        "--source-uri",
+        "github.com/slsa-framework/example-package",
+        "--trusted-root",
+        cbor.to_str().unwrap(),
+        "examples/artifacts/binary-linux-amd64",
+    ]);
+    assert_eq!(provenance.status.code(), Some(0), "{provenance:?}");
+
+    let mut damaged = std::fs::read(&cbor).unwrap();
+    damaged.truncate(damaged.len() - 1);
+    let damaged_path = dir.join("damaged.cbor");
+    std::fs::write(&damaged_path, damaged).unwrap();
+    let out = with_root(&damaged_path, "examples/artifacts/binary-linux-amd64");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("trust root"), "{stderr}");
+
+    let bad_input = edgeverify(&[
+        "trust-root",
+        "compile",
+        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
+        dir.join("x.cbor").to_str().unwrap(),
+    ]);
+    assert_eq!(bad_input.status.code(), Some(2), "{bad_input:?}");
+    assert!(!dir.join("x.cbor").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

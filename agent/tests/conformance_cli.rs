@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,7 +28,7 @@ fn sha256_hex(path: &Path) -> String {
 }
 
 fn run_case(dir: &Path, by_digest: bool) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_edgeverify"));
+    let mut cmd = common::edgeverify_command();
     cmd.arg("verify-bundle")
         .arg("--bundle")
         .arg(dir.join("bundle.sigstore.json"));

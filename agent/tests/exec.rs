@@ -18,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 use common::*;
 
 fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    edgeverify_command()
         .args(["exec", "--policy"])
         .arg(policy)
         .arg("--")
@@ -31,7 +31,7 @@ fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
 /// The sample program ran (or, on a machine that cannot run x86-64 code, was allowed and
 /// failed only at exec, which is reported distinctly).
 fn assert_ran(o: &Output) {
-    if SAMPLE_RUNS_HERE {
+    if sample_runs_here() {
         assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
         assert!(stdout(o).contains("Hello world"), "stdout: {}", stdout(o));
         assert!(!stderr(o).contains("edgeverify"), "stderr: {}", stderr(o));
@@ -65,14 +65,14 @@ fn allow_runs_the_program_with_its_arguments() {
         &["-filename", out.to_str().unwrap(), "-content", "ran"],
     );
     assert_ran(&o);
-    if SAMPLE_RUNS_HERE {
+    if sample_runs_here() {
         assert_eq!(fs::read_to_string(&out).unwrap(), "ran");
     }
 }
 
 #[test]
 fn allowed_program_exit_status_is_its_own() {
-    if !SAMPLE_RUNS_HERE {
+    if !sample_runs_here() {
         return;
     }
     let t = TempDir::new("exec-status");
@@ -102,7 +102,7 @@ fn program_found_through_path_and_symlinks_resolve_to_the_rule_path() {
         t.path(),
         &identity_rule("app", &format!("{}/opt/*", t.path().display())),
     );
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .args(["--", "app-link"])
@@ -230,7 +230,7 @@ fn audit_mode_logs_and_runs() {
     rule = rule.trim_end().to_string() + "\nmode = \"audit\"\n";
     let policy = write_policy(t.path(), &rule);
     let log = t.path().join("audit.log");
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .arg("--audit-log")
@@ -240,7 +240,7 @@ fn audit_mode_logs_and_runs() {
         .output()
         .unwrap();
     assert!(stderr(&o).contains("audit mode"), "{}", stderr(&o));
-    if SAMPLE_RUNS_HERE {
+    if sample_runs_here() {
         // Tampered in the middle of a Go binary: it still starts (or at least exec works).
         assert!(o.status.code().is_some());
     }
@@ -294,7 +294,7 @@ fn replacing_the_file_after_verification_does_not_run_the_new_bytes() {
         .unwrap()
         .success());
 
-    let mut child = Command::new(BIN)
+    let mut child = edgeverify_command()
         .args(["exec", "--policy"])
         .arg(&policy)
         .arg("--")
@@ -342,7 +342,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
         let policy = write_policy(t.path(), text);
         for o in [
             exec(&policy, &app, &[]),
-            Command::new(BIN)
+            edgeverify_command()
                 .args(["policy", "check"])
                 .arg(&policy)
                 .output()
@@ -357,7 +357,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
         }
     }
     let policy = write_policy(t.path(), &identity_rule("a", "/opt/**"));
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["policy", "check"])
         .arg(&policy)
         .output()
@@ -366,7 +366,7 @@ fn bad_policies_exit_2_with_file_line_and_reason() {
     assert!(stdout(&o).contains("OK: 1 rule(s)"));
 
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policy.toml");
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["policy", "check"])
         .arg(&example)
         .output()

@@ -15,7 +15,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 
 use common::*;
 use serde_json::{json, Value};
@@ -30,7 +30,7 @@ impl Server {
     fn start(dir: &Path, policy: &Path, env: &[(&str, &Path)]) -> Self {
         let socket = dir.join("ev.sock");
         let stderr_file = dir.join(format!("stderr-{}", fs::read_dir(dir).unwrap().count()));
-        let mut cmd = Command::new(BIN);
+        let mut cmd = edgeverify_command();
         cmd.args(["serve", "--policy"])
             .arg(policy)
             .arg("--socket")
@@ -441,7 +441,7 @@ fn refuses_to_start_with_a_bad_policy_or_a_live_socket() {
         "[[rule]]\nname = \"a\"\npaths = [\"/x/[ab]\"]\nsource_uri = \"github.com/o/r\"\n",
     )
     .unwrap();
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["serve", "--policy"])
         .arg(&bad)
         .arg("--socket")
@@ -452,7 +452,7 @@ fn refuses_to_start_with_a_bad_policy_or_a_live_socket() {
     assert!(stderr(&o).contains("bad.toml:3: "), "{}", stderr(&o));
 
     let server = Server::start(f.dir.path(), &f.policy, &[]);
-    let o = Command::new(BIN)
+    let o = edgeverify_command()
         .args(["serve", "--policy"])
         .arg(&f.policy)
         .arg("--socket")

@@ -11,10 +11,11 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/slsa-verifier")
@@ -86,7 +87,7 @@ fn every_shipped_offline_row_gives_the_production_verdict_through_the_cli() {
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     let mut wrong = Vec::new();
     for (args, expected) in &invocations {
-        let out = Command::new(env!("CARGO_BIN_EXE_edgeverify"))
+        let out = common::edgeverify_command()
             .arg("verify-artifact")
             .args(args)
             .output()
@@ -128,7 +129,7 @@ fn legacy_envelopes_fail_closed_with_an_explanation() {
     let artifact =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/artifacts/binary-linux-amd64");
     for file in &files {
-        let out = Command::new(env!("CARGO_BIN_EXE_edgeverify"))
+        let out = common::edgeverify_command()
             .args(["verify-artifact", "--provenance-path"])
             .arg(vectors().join(file))
             .args(["--source-uri", "github.com/slsa-framework/example-package"])
@@ -151,7 +152,7 @@ fn legacy_envelopes_fail_closed_with_an_explanation() {
 #[test]
 fn print_provenance_prints_the_verified_statement() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = Command::new(env!("CARGO_BIN_EXE_edgeverify"))
+    let out = common::edgeverify_command()
         .current_dir(&repo)
         .args([
             "verify-artifact",

@@ -319,6 +319,12 @@ impl PublicKey {
         })
     }
 
+    /// Whether the key came as a bare PKCS#1 `RSAPublicKey` (trust-root `PKCS1_RSA_PKCS1V5`)
+    /// rather than an SPKI: only then is the encoding itself what ring consumes.
+    pub(crate) fn is_pkcs1_rsa(&self) -> bool {
+        self.key_type == KeyType::Rsa && self.der == self.raw
+    }
+
     /// The key type.
     pub fn key_type(&self) -> KeyType {
         self.key_type

@@ -81,3 +81,9 @@ pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
 pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
+
+/// Benchmark hooks: not part of the API, no stability promise.
+#[doc(hidden)]
+pub mod __bench {
+    pub use crate::verify::verify_probed;
+}

@@ -12,6 +12,8 @@ use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::TimeRange;
 
+mod cbor;
+
 /// The Sigstore public-good production trust root embedded in the crate.
 ///
 /// Source: `github.com/sigstore/root-signing` `targets/trusted_root.json` (TUF targets v14,
@@ -112,6 +114,29 @@ impl TrustRoot {
         })
     }
 
+    /// Parses the compact CBOR form written by [`TrustRoot::to_cbor`] (`edgeverify trust-root
+    /// compile`). No JSON parsing is involved; the result verifies exactly as the JSON it was
+    /// compiled from, and [`TrustRoot::source_sha256`] is that JSON's digest.
+    pub fn from_cbor(cbor: &[u8]) -> Result<Self, Error> {
+        cbor::decode(cbor)
+    }
+
+    /// Parses either form, told apart by content: the compact CBOR form starts with its magic
+    /// string, anything else is parsed as `trusted_root.json`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        if cbor::looks_like_cbor(bytes) {
+            Self::from_cbor(bytes)
+        } else {
+            Self::from_json(bytes)
+        }
+    }
+
+    /// The compact CBOR form: only what verification uses, plus [`TrustRoot::source_sha256`].
+    /// The public-good root is about half the size of its JSON (see `BENCHMARKS.md`).
+    pub fn to_cbor(&self) -> Vec<u8> {
+        cbor::encode(self)
+    }
+
     /// SHA-256 of the JSON this trust root was parsed from. Callers key caches on it and
     /// compare it against a pinned value.
     pub fn source_sha256(&self) -> &[u8; 32] {
@@ -157,17 +182,39 @@ impl TransparencyLog {
             _ => PublicKey::from_spki_der(&raw).ok(),
         };
         let authority = url_authority(&json.base_url).ok_or(invalid("log baseUrl is not a URL"))?;
+        Self::new(
+            String::from(authority),
+            json.log_id.key_id.0,
+            key,
+            valid_for,
+        )
+    }
+
+    /// A log from its `baseUrl` authority (`host[:port]`), as both trust-root forms give it.
+    fn new(
+        authority: String,
+        log_id: Vec<u8>,
+        key: Option<PublicKey>,
+        valid_for: TimeRange,
+    ) -> Result<Self, Error> {
+        if log_id.is_empty() {
+            return Err(Error::TrustRootInvalid {
+                reason: "log has an empty logId",
+            });
+        }
+        if authority.is_empty() {
+            return Err(Error::TrustRootInvalid {
+                reason: "log baseUrl is not a URL",
+            });
+        }
         let hostname = match authority.rsplit_once(':') {
             Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-            _ => authority,
+            _ => authority.as_str(),
         };
-        if json.log_id.key_id.0.is_empty() {
-            return Err(invalid("log has an empty logId"));
-        }
         Ok(Self {
-            authority: String::from(authority),
             hostname: String::from(hostname),
-            log_id: json.log_id.key_id.0,
+            authority,
+            log_id,
             key,
             valid_for,
         })

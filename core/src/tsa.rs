@@ -17,13 +17,14 @@ use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
 use der::{Decode as _, Encode as _, Reader as _, SliceReader, Tag, TagNumber, Tagged as _};
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, SubjectKeyIdentifier};
 use x509_cert::Certificate;
-use x509_tsp::{TimeStampResp, TstInfo};
 
 use crate::crypto::{self, HashAlgorithm, PublicKey};
 use crate::error::Error;
 use crate::time::UnixTime;
 use crate::trust_root::{CertificateAuthority, TrustRoot};
 use crate::x509::{self, OID_TIME_STAMPING};
+
+use self::asn1::{TimeStampResp, TstInfo};
 
 const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const OID_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -335,6 +336,74 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
             .any(|e| {
                 SubjectKeyIdentifier::from_der(e.extn_value.as_bytes()).is_ok_and(|own| own == *ski)
             }),
+    }
+}
+
+/// The RFC 3161 structures we decode (section 2.4.2). Defined here rather than taken from the
+/// `x509-tsp` crate, whose 0.1 release turns on `std` in `cms` and `cmpv2` unconditionally and
+/// so would pull `std` into this `no_std` crate.
+mod asn1 {
+    use cmpv2::status::PkiStatusInfo;
+    use cms::content_info::ContentInfo;
+    use der::asn1::{GeneralizedTime, Int, ObjectIdentifier, OctetString};
+    use der::{Any, Enumerated, Sequence};
+    use spki::AlgorithmIdentifier;
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::Extensions;
+
+    /// `TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }`
+    #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+    pub(super) struct TimeStampResp<'a> {
+        pub(super) status: PkiStatusInfo<'a>,
+        #[asn1(optional = "true")]
+        pub(super) time_stamp_token: Option<ContentInfo>,
+    }
+
+    /// `version INTEGER { v1(1) }`: any other version is rejected while decoding.
+    #[derive(Clone, Copy, Debug, Enumerated, Eq, PartialEq)]
+    #[asn1(type = "INTEGER")]
+    #[repr(u8)]
+    pub(super) enum Version {
+        V1 = 1,
+    }
+
+    /// `TSTInfo`, field for field.
+    #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+    pub(super) struct TstInfo {
+        pub(super) version: Version,
+        pub(super) policy: ObjectIdentifier,
+        pub(super) message_imprint: MessageImprint,
+        pub(super) serial_number: Int,
+        pub(super) gen_time: GeneralizedTime,
+        #[asn1(optional = "true")]
+        pub(super) accuracy: Option<Accuracy>,
+        #[asn1(default = "Default::default")]
+        pub(super) ordering: bool,
+        #[asn1(optional = "true")]
+        pub(super) nonce: Option<Int>,
+        #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+        pub(super) tsa: Option<GeneralName>,
+        #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+        pub(super) extensions: Option<Extensions>,
+    }
+
+    /// `MessageImprint ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, hashedMessage OCTET STRING }`
+    #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+    pub(super) struct MessageImprint {
+        pub(super) hash_algorithm: AlgorithmIdentifier<Any>,
+        pub(super) hashed_message: OctetString,
+    }
+
+    /// `Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] INTEGER (1..999)
+    /// OPTIONAL, micros [1] INTEGER (1..999) OPTIONAL }`
+    #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+    pub(super) struct Accuracy {
+        #[asn1(optional = "true")]
+        pub(super) seconds: Option<u64>,
+        #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+        pub(super) millis: Option<u16>,
+        #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+        pub(super) micros: Option<u16>,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::bundle::{Bundle, Content, SignerMaterial};
 use crate::crypto::{Digest, HashAlgorithm, KeyType, PublicKey, SignatureError};
 use crate::ct;
 use crate::dsse::{self, Statement, IN_TOTO_PAYLOAD_TYPE};
-use crate::error::Error;
+use crate::error::{Error, Stage};
 use crate::policy::Policy;
 use crate::slsa::{self, VerifiedProvenance};
 use crate::time::UnixTime;
@@ -133,6 +133,19 @@ pub fn verify(
     artifact: Artifact<'_>,
     policy: &Policy,
 ) -> Result<VerifiedBundle, Error> {
+    verify_probed(root, bundle, artifact, policy, &mut |_| {})
+}
+
+/// [`verify`], calling `probe` after each stage with the stage just finished. Benchmarks read
+/// a clock there (this crate has none); not part of the API (`edgeverify_core::__bench`).
+#[doc(hidden)]
+pub fn verify_probed(
+    root: &TrustRoot,
+    bundle: &Bundle,
+    artifact: Artifact<'_>,
+    policy: &Policy,
+    probe: &mut dyn FnMut(Stage),
+) -> Result<VerifiedBundle, Error> {
     let signer = establish_signer(bundle, policy)?;
     let statement = match &bundle.content {
         Content::Dsse(env) => {
@@ -160,6 +173,7 @@ pub fn verify(
             Content::Dsse(env) => BoundContent::Dsse(env),
         },
     };
+    probe(Stage::Input);
     let entries = tlog::verify_entries(bundle, root, &binding)?;
     let mut logs: Vec<&[u8]> = entries.iter().map(|e| e.log_id.as_slice()).collect();
     logs.sort_unstable();
@@ -173,13 +187,16 @@ pub fn verify(
 
     // 2. Verified times: integrated times backed by a SET (one per log) and RFC 3161
     //    timestamps (one per authority). Rekor v2 provides no time.
+    probe(Stage::TransparencyLog);
     let verified_times = establish_times(bundle, root, &entries)?;
+    probe(Stage::Time);
 
     // 3–4. Certificate: chains to a trusted CA and is valid at *every* verified time; its
     //      embedded SCT verifies against a trusted CT log.
     if let SignerKey::Certificate(leaf) = &signer {
         verify_certificate(leaf, root, bundle, &verified_times)?;
     }
+    probe(Stage::Certificate);
 
     // 5. Signature over the artifact, or DSSE signature plus statement subject.
     verify_signature(
@@ -189,6 +206,7 @@ pub fn verify(
         signer.public_key(),
         statement.as_ref(),
     )?;
+    probe(Stage::Signature);
 
     // 6. Policy.
     let (identity, issuer, extensions) = match &signer {
@@ -231,6 +249,7 @@ pub fn verify(
         }
     }
 
+    probe(Stage::Identity);
     Ok(VerifiedBundle {
         identity,
         issuer,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use edgeverify_core::{
     verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm, Policy, PublicKey,
-    TrustRoot,
+    TrustRoot, VerifiedBundle,
 };
 
 const DEFAULT_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -65,12 +65,20 @@ impl Case {
         .unwrap()
     }
 
+    /// The case's trust root as JSON (its own, or the embedded production one).
+    fn trust_root(&self) -> Result<TrustRoot, Error> {
+        match fs::read(self.dir.join("trusted_root.json")) {
+            Ok(json) => TrustRoot::from_json(&json),
+            Err(_) => TrustRoot::embedded_production(),
+        }
+    }
+
     /// Runs the case; `by_digest` passes the artifact's SHA-256 instead of its bytes.
     fn run(&self, by_digest: bool) -> Result<(), Error> {
-        let root = match fs::read(self.dir.join("trusted_root.json")) {
-            Ok(json) => TrustRoot::from_json(&json)?,
-            Err(_) => TrustRoot::embedded_production()?,
-        };
+        self.run_with(&self.trust_root()?, by_digest).map(|_| ())
+    }
+
+    fn run_with(&self, root: &TrustRoot, by_digest: bool) -> Result<VerifiedBundle, Error> {
         let policy = match fs::read_to_string(self.dir.join("key.pub")) {
             Ok(pem) => Policy::PublicKey(PublicKey::from_pem(&pem)?),
             Err(_) => Policy::Identity(CertificateIdentity::exact(
@@ -82,9 +90,9 @@ impl Case {
         let artifact = self.artifact();
         if by_digest {
             let digest = HashAlgorithm::Sha256.digest(&artifact);
-            verify(&root, &bundle, Artifact::Digests(&[digest]), &policy).map(|_| ())
+            verify(root, &bundle, Artifact::Digests(&[digest]), &policy)
         } else {
-            verify(&root, &bundle, Artifact::Bytes(&artifact), &policy).map(|_| ())
+            verify(root, &bundle, Artifact::Bytes(&artifact), &policy)
         }
     }
 }
@@ -119,4 +127,42 @@ fn conformance_with_artifact_bytes() {
 #[test]
 fn conformance_with_artifact_digest() {
     check_all(true);
+}
+
+/// The compact CBOR trust root gives the same verdict as the JSON it was compiled from, on
+/// every case, in both artifact modes (same error, or same verified facts).
+#[test]
+fn conformance_json_and_cbor_trust_roots_agree() {
+    let cases = Case::all();
+    assert_eq!(cases.len(), 70);
+    let mut compared = 0;
+    for case in &cases {
+        let Ok(json_root) = case.trust_root() else {
+            // A trust root that is itself invalid cannot be compiled; its JSON rejection is
+            // covered above.
+            assert!(!case.expect_pass(), "{}", case.name);
+            continue;
+        };
+        let cbor = json_root.to_cbor();
+        let cbor_root = TrustRoot::from_cbor(&cbor).unwrap();
+        assert_eq!(cbor_root.source_sha256(), json_root.source_sha256());
+        assert_eq!(TrustRoot::from_bytes(&cbor).unwrap().to_cbor(), cbor);
+        for by_digest in [false, true] {
+            let a = case.run_with(&json_root, by_digest);
+            let b = case.run_with(&cbor_root, by_digest);
+            match (&a, &b) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.identity(), b.identity(), "{}", case.name);
+                    assert_eq!(a.issuer(), b.issuer(), "{}", case.name);
+                    assert_eq!(a.log_entries(), b.log_entries(), "{}", case.name);
+                    assert_eq!(a.verified_times(), b.verified_times(), "{}", case.name);
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{}", case.name),
+                _ => panic!("{}: JSON gave {a:?}, CBOR gave {b:?}", case.name),
+            }
+            assert_eq!(a.is_ok(), case.expect_pass(), "{}", case.name);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 138, "compared {compared} runs");
 }

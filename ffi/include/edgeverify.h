@@ -408,7 +408,8 @@ uint32_t ev_trust_root_embedded(const struct ev_trust_root **root_out);
 
 /**
  * Parses a `trusted_root.json` document (media types v0.1 and v0.2), for example a pinned
- * private-deployment or staging root.
+ * private-deployment or staging root, or its compact CBOR form written by `edgeverify
+ * trust-root compile` (told apart by content; the CBOR form loads without a JSON parser).
  *
  * `json` points to `json_len` bytes; they are read during the call only (parsed and copied,
  * never retained), so the caller may free them as soon as the call returns. At most 1 MiB is
@@ -425,8 +426,9 @@ uint32_t ev_trust_root_from_json(const uint8_t *json,
                                  const struct ev_trust_root **root_out);
 
 /**
- * Copies the SHA-256 of the JSON the trust root was parsed from into the 32 bytes at
- * `sha256_out`, so a caller can compare it with a pinned value or key a cache on it.
+ * Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
+ * from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
+ * key a cache on it.
  *
  * Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
  *

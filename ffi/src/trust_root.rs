@@ -43,7 +43,8 @@ pub unsafe extern "C" fn ev_trust_root_embedded(root_out: *mut *const ev_trust_r
 }
 
 /// Parses a `trusted_root.json` document (media types v0.1 and v0.2), for example a pinned
-/// private-deployment or staging root.
+/// private-deployment or staging root, or its compact CBOR form written by `edgeverify
+/// trust-root compile` (told apart by content; the CBOR form loads without a JSON parser).
 ///
 /// `json` points to `json_len` bytes; they are read during the call only (parsed and copied,
 /// never retained), so the caller may free them as soon as the call returns. At most 1 MiB is
@@ -66,14 +67,15 @@ pub unsafe extern "C" fn ev_trust_root_from_json(
         // SAFETY: caller's contract on `root_out`.
         let out = unsafe { Out::new(root_out, "root_out") }?;
         let inner =
-            TrustRoot::from_json(json).map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+            TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e, Context::TrustRoot))?;
         out.write(arc_into_raw(ev_trust_root { inner }));
         Ok(())
     })
 }
 
-/// Copies the SHA-256 of the JSON the trust root was parsed from into the 32 bytes at
-/// `sha256_out`, so a caller can compare it with a pinned value or key a cache on it.
+/// Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
+/// from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
+/// key a cache on it.
 ///
 /// Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
 ///
@@ -108,4 +110,35 @@ pub unsafe extern "C" fn ev_trust_root_free(root: *const ev_trust_root) {
         // SAFETY: caller's contract.
         unsafe { arc_free(root) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compact CBOR form loads through the same entry point and reports the SHA-256 of the
+    /// JSON it was compiled from; a damaged CBOR file is a trust-root error.
+    #[test]
+    fn from_json_accepts_the_compact_cbor_form() {
+        let cbor = TrustRoot::embedded_production().unwrap().to_cbor();
+        let mut root: *const ev_trust_root = core::ptr::null();
+        // SAFETY: valid pointers for the duration of each call.
+        unsafe {
+            assert_eq!(
+                ev_trust_root_from_json(cbor.as_ptr(), cbor.len(), &mut root),
+                0
+            );
+            let mut sha = [0u8; 32];
+            assert_eq!(ev_trust_root_sha256(root, sha.as_mut_ptr()), 0);
+            assert_eq!(
+                edgeverify_core::hex_encode(&sha),
+                edgeverify_core::EMBEDDED_PRODUCTION_SHA256
+            );
+            ev_trust_root_free(root);
+            let mut other: *const ev_trust_root = core::ptr::null();
+            let rc = ev_trust_root_from_json(cbor.as_ptr(), cbor.len() - 1, &mut other);
+            assert_ne!(rc, 0);
+            assert!(other.is_null());
+        }
+    }
 }

@@ -25,8 +25,19 @@ pub const SOURCE: &str = "github.com/slsa-framework/example-package";
 /// Generous: CI machines are slow and shared.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Whether the sample program (an x86-64 Linux executable) can run on this machine.
-pub const SAMPLE_RUNS_HERE: bool = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+/// Whether the sample program (an x86-64 Linux executable) can run on this machine. Under
+/// qemu-user (`EDGEVERIFY_TEST_RUNNER`, cross tests) the tests are foreign binaries, but a
+/// program they start is run by the host kernel: ask the host (`uname -m`).
+pub fn sample_runs_here() -> bool {
+    if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        return true;
+    }
+    std::env::var_os("EDGEVERIFY_TEST_RUNNER").is_some()
+        && std::process::Command::new("uname")
+            .arg("-m")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"x86_64"))
+}
 
 pub fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -132,5 +143,20 @@ pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         }
         assert!(start.elapsed() < TIMEOUT, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The `edgeverify` binary under test, as a command. When `EDGEVERIFY_TEST_RUNNER` is set (the
+/// cross tests set it to `qemu-aarch64` or `qemu-arm -L …`), the binary runs through it:
+/// without binfmt_misc the host kernel cannot start a foreign-architecture binary by itself.
+pub fn edgeverify_command() -> std::process::Command {
+    match std::env::var("EDGEVERIFY_TEST_RUNNER") {
+        Ok(runner) if !runner.trim().is_empty() => {
+            let mut words = runner.split_whitespace();
+            let mut cmd = std::process::Command::new(words.next().unwrap_or_default());
+            cmd.args(words).arg(BIN);
+            cmd
+        }
+        _ => std::process::Command::new(BIN),
     }
 }

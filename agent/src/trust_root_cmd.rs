@@ -1,0 +1,93 @@
+//! `edgeverify trust-root compile IN.json OUT.cbor`: the compact CBOR form of a trust root, for
+//! devices that should not parse JSON. `--trusted-root` accepts either form.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use edgeverify_core::{hex_encode, limits, TrustRoot};
+
+use crate::{trust, Outcome};
+
+#[derive(Parser)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a trusted_root.json into the compact CBOR form (only what verification uses,
+    /// plus the JSON's SHA-256).
+    Compile {
+        /// The trusted_root.json to compile.
+        #[arg(value_name = "IN.json")]
+        input: PathBuf,
+        /// Where to write the CBOR form (replaced atomically).
+        #[arg(value_name = "OUT.cbor")]
+        output: PathBuf,
+    },
+}
+
+pub(crate) fn run(args: &Args) -> Outcome {
+    match &args.command {
+        Command::Compile { input, output } => match compile(input, output) {
+            Ok(message) => {
+                println!("{message}");
+                Outcome::Verified
+            }
+            Err(message) => {
+                eprintln!("edgeverify: error: {message}");
+                Outcome::Unusable
+            }
+        },
+    }
+}
+
+fn compile(input: &Path, output: &Path) -> Result<String, String> {
+    let json = trust::read_bounded(input, limits::MAX_TRUST_ROOT_BYTES)?;
+    let root = TrustRoot::from_json(&json).map_err(|e| format!("{}: {e}", input.display()))?;
+    let cbor = root.to_cbor();
+    // Never write something that does not load back to the same root.
+    match TrustRoot::from_cbor(&cbor) {
+        Ok(back) if back.to_cbor() == cbor => {}
+        _ => return Err("internal error: the compiled trust root does not load back".into()),
+    }
+    write_atomically(output, &cbor)
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    Ok(format!(
+        "wrote {} ({} bytes; from {}, {} bytes, sha256 {})",
+        output.display(),
+        cbor.len(),
+        input.display(),
+        json.len(),
+        hex_encode(root.source_sha256())
+    ))
+}
+
+/// Write to a temporary file next to `path`, flush it to disk, then rename over `path`: a power
+/// cut leaves either the old file or the new one, never half of it.
+fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // Persist the rename itself (best effort: not every filesystem lets a directory be
+        // opened for syncing).
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

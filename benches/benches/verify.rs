@@ -1,0 +1,82 @@
+//! In-process timings (divan): whole verification per case, its parts, and the crypto floor.
+//! `cargo bench -p edgeverify-benches --bench verify`.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::sync::LazyLock;
+
+use edgeverify_benches::{cases, Case, Floor};
+use edgeverify_core::{Bundle, TrustRoot};
+
+static CASES: LazyLock<Vec<Case>> = LazyLock::new(cases);
+static FLOOR: LazyLock<Floor> = LazyLock::new(Floor::new);
+const LABELS: [&str; 4] = ["v0.1", "v0.3", "dsse", "rekor-v2"];
+
+fn case(label: &str) -> &'static Case {
+    CASES.iter().find(|c| c.label == label).unwrap()
+}
+
+fn main() {
+    divan::main();
+}
+
+/// Parse the bundle + verify, artifact given as bytes (trust root already loaded).
+#[divan::bench(args = LABELS)]
+fn verify_bytes(label: &str) {
+    divan::black_box(case(label).verify());
+}
+
+/// The same with the artifact's SHA-256 (the CLI's streaming path).
+#[divan::bench(args = LABELS)]
+fn verify_digest(label: &str) {
+    divan::black_box(case(label).verify_digest());
+}
+
+/// Only the signature checks that one verification performs, directly with ring.
+#[divan::bench(args = LABELS)]
+fn crypto_floor(label: &str) {
+    FLOOR.run(case(label).ops);
+}
+
+#[divan::bench(args = LABELS)]
+fn parse_bundle(label: &str) {
+    divan::black_box(Bundle::from_json(&case(label).bundle_json).unwrap());
+}
+
+#[divan::bench]
+fn trust_root_load_json() {
+    divan::black_box(TrustRoot::from_json(&case("v0.3").root_json).unwrap());
+}
+
+#[divan::bench]
+fn trust_root_load_cbor(bencher: divan::Bencher) {
+    let cbor = case("v0.3").root.to_cbor();
+    bencher.bench(|| divan::black_box(TrustRoot::from_cbor(&cbor).unwrap()));
+}
+
+#[divan::bench]
+fn p256_verify() {
+    FLOOR.p256();
+}
+
+#[divan::bench]
+fn p384_verify() {
+    FLOOR.p384();
+}
+
+#[divan::bench]
+fn ed25519_verify() {
+    FLOOR.ed25519();
+}
+
+/// RustCrypto `p384` (already linked by core for prehash checks) on the same kind of check,
+/// to judge whether it could replace ring's P-384.
+#[divan::bench]
+fn p384_verify_rustcrypto(bencher: divan::Bencher) {
+    use p384::ecdsa::signature::{Signer as _, Verifier as _};
+    let key = p384::ecdsa::SigningKey::from_bytes(&[7u8; 48].into()).unwrap();
+    let message = [0x5a_u8; 1024];
+    let signature: p384::ecdsa::Signature = key.sign(&message);
+    let verifying = *key.verifying_key();
+    bencher.bench(|| verifying.verify(&message, &signature).unwrap());
+}

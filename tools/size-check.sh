@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# tools/size-check.sh — the size budget: the stripped `edgeverify` built with the `dist`
+# profile must be at most 2 MiB (goal 1.5 MiB) on x86_64 and aarch64. Prints a Markdown table
+# of the sizes (the binary, and libedgeverify.a from the release profile) and fails above the
+# budget.
+#
+#   bash tools/size-check.sh                     x86_64 (rustup's cargo)
+#   bash tools/size-check.sh aarch64-unknown-linux-gnu ...   also these targets (Debian's
+#                                                rustc-web; tools/cross/setup.sh exports)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+BUDGET=$((2 * 1024 * 1024))
+GOAL=$((3 * 512 * 1024))
+fail=0
+row() { # target, path
+  local size; size=$(stat -c %s "$2")
+  local verdict="within budget"
+  [ "$size" -gt "$GOAL" ] && verdict="within budget, above the 1.5 MiB goal"
+  if [ "$size" -gt "$BUDGET" ]; then verdict="OVER the 2 MiB budget"; fail=1; fi
+  printf '| `edgeverify` (dist, stripped) | %s | %s B (%.2f MiB) | %s |\n' "$1" "$size" "$(awk -v s="$size" 'BEGIN{print s/1048576}')" "$verdict"
+}
+cargo build --quiet --locked --profile dist -p edgeverify-agent
+cargo build --quiet --locked --release -p edgeverify-ffi
+echo "| artifact | target | size | |"
+echo "|---|---|---|---|"
+row x86_64-unknown-linux-gnu target/dist/edgeverify
+for T in "$@"; do
+  envs=(RUSTC="${CROSS_RUSTC:-/usr/bin/rustc}")
+  zflags=()
+  mode_var="CROSS_STD_${T//-/_}"
+  if [ "${!mode_var:-prebuilt}" = build-std ]; then zflags=(-Z build-std=std,panic_abort); envs+=(RUSTC_BOOTSTRAP=1); fi
+  env "${envs[@]}" "${CROSS_CARGO:-/usr/bin/cargo}" build --quiet --locked --profile dist \
+    -p edgeverify-agent --target "$T" --target-dir target/cross/size "${zflags[@]}"
+  row "$T" "target/cross/size/$T/dist/edgeverify"
+done
+a=$(stat -c %s target/release/libedgeverify.a)
+printf '| `libedgeverify.a` (release) | x86_64-unknown-linux-gnu | %s B (%.2f MiB) | static archive incl. the Rust std objects; not budgeted |\n' "$a" "$(awk -v s="$a" 'BEGIN{print s/1048576}')"
+[ $fail -eq 0 ] || { echo "size budget exceeded" >&2; exit 1; }
