@@ -122,7 +122,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         Ok(s) => s,
         Err(e) => return fail(&format!("cannot block signals: {e}")),
     };
-    let cfg = match policy_file::load(&args.policy) {
+    let cfg = match load_policy(&args.policy) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
     };
@@ -309,8 +309,17 @@ fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
     }
 }
 
+/// The policy, with its trust root's own chain signatures checked once up front: the daemon
+/// verifies many programs against one root, and each then skips that check (one P-384
+/// signature per keyless verification with the public-good root).
+fn load_policy(path: &Path) -> Result<Config, policy_file::ConfigError> {
+    let mut cfg = policy_file::load(path)?;
+    cfg.root.remember_chain_signatures();
+    Ok(cfg)
+}
+
 fn reload(shared: &Shared) {
-    match policy_file::load(&shared.policy_path) {
+    match load_policy(&shared.policy_path) {
         Ok(cfg) => {
             shared.cache.retain_for(&cfg);
             let detail = format!(

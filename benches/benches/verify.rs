@@ -26,6 +26,13 @@ fn verify_bytes(label: &str) {
     divan::black_box(case(label).verify());
 }
 
+/// The same against a trust root whose own chain signatures were checked once up front
+/// (`TrustRoot::remember_chain_signatures`: the daemon and the C API).
+#[divan::bench(args = LABELS)]
+fn verify_bytes_remembered(label: &str) {
+    divan::black_box(case(label).verify_remembered());
+}
+
 /// The same with the artifact's SHA-256 (the CLI's streaming path).
 #[divan::bench(args = LABELS)]
 fn verify_digest(label: &str) {

@@ -52,6 +52,9 @@ pub struct Case {
     pub root_json: Vec<u8>,
     /// The parsed trust root.
     pub root: TrustRoot,
+    /// The same trust root after [`TrustRoot::remember_chain_signatures`] (how the daemon and
+    /// the C API hold it).
+    pub root_remembered: TrustRoot,
     /// The bundle JSON.
     pub bundle_json: Vec<u8>,
     /// The artifact bytes.
@@ -101,6 +104,8 @@ impl Case {
             std::fs::read(repo().join("core/trust/production.trusted_root.json")).unwrap()
         });
         let root = TrustRoot::from_json(&root_json).unwrap();
+        let mut root_remembered = root.clone();
+        root_remembered.remember_chain_signatures();
         let artifact = std::fs::read(path.join("artifact"))
             .or_else(|_| std::fs::read(conformance_dir().join("a.txt")))
             .unwrap();
@@ -108,6 +113,7 @@ impl Case {
             label,
             dir,
             root,
+            root_remembered,
             root_json,
             bundle_json: std::fs::read(path.join("bundle.sigstore.json")).unwrap(),
             artifact,
@@ -118,14 +124,17 @@ impl Case {
 
     /// Parse the bundle and verify it: what a caller does per artifact.
     pub fn verify(&self) -> VerifiedBundle {
+        self.verify_against(&self.root)
+    }
+
+    /// The same against the trust root with its chain signatures remembered.
+    pub fn verify_remembered(&self) -> VerifiedBundle {
+        self.verify_against(&self.root_remembered)
+    }
+
+    fn verify_against(&self, root: &TrustRoot) -> VerifiedBundle {
         let bundle = Bundle::from_json(&self.bundle_json).unwrap();
-        verify(
-            &self.root,
-            &bundle,
-            Artifact::Bytes(&self.artifact),
-            &self.policy,
-        )
-        .unwrap()
+        verify(root, &bundle, Artifact::Bytes(&self.artifact), &self.policy).unwrap()
     }
 
     /// The same, given the artifact's SHA-256 (how the CLI verifies a file it streamed).

@@ -427,7 +427,7 @@ pub(crate) enum SignatureError {
 
 /// Signature algorithms accepted in X.509 chains (Fulcio, TSA), as webpki verifiers backed
 /// by ring. SHA-1 and other weak schemes are absent on purpose.
-pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: [&dyn SignatureVerificationAlgorithm; 11] = [
     webpki::ring::ECDSA_P256_SHA256,
     webpki::ring::ECDSA_P256_SHA384,
     webpki::ring::ECDSA_P384_SHA256,
@@ -440,6 +440,102 @@ pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: &[&dyn SignatureVerificationAlgori
     webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
     webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
 ];
+
+/// A signature inside a trust root's own certificate chain that verified once: which chain
+/// algorithm, and the exact issuer key, signed bytes and signature it verified.
+#[derive(Clone, Debug)]
+pub(crate) struct RememberedSignature {
+    algorithm: usize,
+    public_key: Vec<u8>,
+    message: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl RememberedSignature {
+    /// Verifies a certificate signature the way webpki does (the chain algorithm is chosen by
+    /// the certificate's `signatureAlgorithm` and the issuer's SPKI algorithm, both given as
+    /// the contents of their AlgorithmIdentifier) and remembers it if it verifies.
+    pub(crate) fn check(
+        signature_alg_id: &[u8],
+        public_key_alg_id: &[u8],
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Option<Self> {
+        let (algorithm, inner) =
+            CHAIN_SIGNATURE_ALGORITHMS
+                .iter()
+                .enumerate()
+                .find(|(_, alg)| {
+                    alg.signature_alg_id().as_ref() == signature_alg_id
+                        && alg.public_key_alg_id().as_ref() == public_key_alg_id
+                })?;
+        inner
+            .verify_signature(public_key, message, signature)
+            .ok()?;
+        Some(Self {
+            algorithm,
+            public_key: public_key.to_vec(),
+            message: message.to_vec(),
+            signature: signature.to_vec(),
+        })
+    }
+}
+
+/// The chain algorithms, each answering at once for inputs it is known to have verified
+/// before (`remembered`) and verifying everything else. Verification is a pure function of
+/// algorithm, key, message and signature, so the verdicts are exactly those of
+/// [`CHAIN_SIGNATURE_ALGORITHMS`]; only the repeated work is skipped.
+pub(crate) fn remembering_chain_algorithms(
+    remembered: &[RememberedSignature],
+) -> [RememberingAlgorithm<'_>; 11] {
+    let mut algorithm = 0;
+    CHAIN_SIGNATURE_ALGORITHMS.map(|inner| {
+        let remembering = RememberingAlgorithm {
+            algorithm,
+            inner,
+            remembered,
+        };
+        algorithm += 1;
+        remembering
+    })
+}
+
+/// One of [`CHAIN_SIGNATURE_ALGORITHMS`] with the signatures it verified once.
+#[derive(Debug)]
+pub(crate) struct RememberingAlgorithm<'a> {
+    algorithm: usize,
+    inner: &'static dyn SignatureVerificationAlgorithm,
+    remembered: &'a [RememberedSignature],
+}
+
+impl SignatureVerificationAlgorithm for RememberingAlgorithm<'_> {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), rustls_pki_types::InvalidSignature> {
+        let known = self.remembered.iter().any(|r| {
+            r.algorithm == self.algorithm
+                && r.signature == signature
+                && r.public_key == public_key
+                && r.message == message
+        });
+        if known {
+            return Ok(());
+        }
+        self.inner.verify_signature(public_key, message, signature)
+    }
+
+    fn public_key_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
+        self.inner.public_key_alg_id()
+    }
+
+    fn signature_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
+        self.inner.signature_alg_id()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -531,5 +627,39 @@ mod tests {
             "-----BEGIN PUBLIC KEY-----\nwrongkey==\n-----END PUBLIC KEY-----\n"
         )
         .is_err());
+    }
+
+    /// A remembered signature answers only for its exact algorithm, key, message and
+    /// signature. The remembered inputs here are not a valid signature at all, so an `Ok`
+    /// can only come from the memory, and any other input goes to ring and fails.
+    #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
+    fn remembered_signatures_match_exactly() {
+        let remembered = [RememberedSignature {
+            algorithm: 3,
+            public_key: b"key".to_vec(),
+            message: b"message".to_vec(),
+            signature: b"signature".to_vec(),
+        }];
+        let algs = remembering_chain_algorithms(&remembered);
+        assert!(algs[3]
+            .verify_signature(b"key", b"message", b"signature")
+            .is_ok());
+        assert!(algs[2]
+            .verify_signature(b"key", b"message", b"signature")
+            .is_err());
+        assert!(algs[3]
+            .verify_signature(b"kez", b"message", b"signature")
+            .is_err());
+        assert!(algs[3]
+            .verify_signature(b"key", b"messagf", b"signature")
+            .is_err());
+        assert!(algs[3]
+            .verify_signature(b"key", b"message", b"signaturf")
+            .is_err());
+        for (alg, inner) in algs.iter().zip(CHAIN_SIGNATURE_ALGORITHMS) {
+            assert_eq!(alg.signature_alg_id(), inner.signature_alg_id());
+            assert_eq!(alg.public_key_alg_id(), inner.public_key_alg_id());
+        }
     }
 }

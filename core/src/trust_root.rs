@@ -6,11 +6,12 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use crate::crypto::{self, PublicKey};
+use crate::crypto::{self, PublicKey, RememberedSignature};
 use crate::encoding::{parse_json, Base64Bytes, Bounded, Rfc3339};
 use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::TimeRange;
+use crate::x509;
 
 mod cbor;
 
@@ -64,6 +65,9 @@ pub(crate) struct CertificateAuthority {
     /// DER certificates, leaf → root as in the file; the last one is the trust anchor.
     pub(crate) chain: Vec<Vec<u8>>,
     pub(crate) valid_for: TimeRange,
+    /// Signatures inside `chain` checked once by [`TrustRoot::remember_chain_signatures`];
+    /// empty until then.
+    pub(crate) remembered: Vec<RememberedSignature>,
 }
 
 impl TrustRoot {
@@ -135,6 +139,31 @@ impl TrustRoot {
     /// The public-good root is about half the size of its JSON (see `BENCHMARKS.md`).
     pub fn to_cbor(&self) -> Vec<u8> {
         cbor::encode(self)
+    }
+
+    /// Checks, once, the signatures inside the trust root's own certificate chains (each
+    /// intermediate by its root, for certificate and timestamping authorities) and remembers
+    /// those that verify, so that verifications against this trust root do not check them
+    /// again: with the public-good root that is one P-384 check, about 40 % of a keyless
+    /// verification's time (`BENCHMARKS.md`). Verdicts do not change: a remembered signature
+    /// is recognised only by its exact algorithm, key, signed bytes and signature, everything
+    /// else on the path (dates, constraints, key usages, the leaf's signature) is checked as
+    /// before, and a link that did not verify here is checked, and fails, at verification.
+    ///
+    /// It costs one check per chain link up front, so it pays off for a trust root that
+    /// verifies many bundles (a daemon, a C API handle), not for a single verification.
+    /// Returns how many signatures are remembered.
+    pub fn remember_chain_signatures(&mut self) -> usize {
+        let mut count = 0;
+        for ca in self
+            .certificate_authorities
+            .iter_mut()
+            .chain(self.timestamp_authorities.iter_mut())
+        {
+            ca.remembered = x509::remember_chain_signatures(&ca.chain);
+            count += ca.remembered.len();
+        }
+        count
     }
 
     /// SHA-256 of the JSON this trust root was parsed from. Callers key caches on it and
@@ -233,10 +262,18 @@ impl CertificateAuthority {
             .ok_or(invalid("certificate authority has no validFor"))?
             .into_range()
             .ok_or(invalid("certificate authority validFor has no start"))?;
-        Ok(Self {
-            chain: certs.into_iter().map(|c| c.raw_bytes.0).collect(),
+        Ok(Self::new(
+            certs.into_iter().map(|c| c.raw_bytes.0).collect(),
             valid_for,
-        })
+        ))
+    }
+
+    pub(crate) fn new(chain: Vec<Vec<u8>>, valid_for: TimeRange) -> Self {
+        Self {
+            chain,
+            valid_for,
+            remembered: Vec::new(),
+        }
     }
 }
 

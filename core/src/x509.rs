@@ -7,13 +7,13 @@ use core::time::Duration;
 
 use der::asn1::{ObjectIdentifier, Utf8StringRef};
 use der::{Decode as _, Encode as _};
-use rustls_pki_types::CertificateDer;
+use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
 use webpki::{ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
 use x509_cert::Certificate;
 
-use crate::crypto::{self, PublicKey};
+use crate::crypto::{self, PublicKey, RememberedSignature};
 use crate::error::Error;
 use crate::time::UnixTime;
 use crate::trust_root::CertificateAuthority;
@@ -269,9 +269,18 @@ pub(crate) fn verify_path(
     let ee = webpki::EndEntityCert::try_from(&leaf).map_err(|e| fail(webpki_reason(&e)))?;
     let time = rustls_pki_types::UnixTime::since_unix_epoch(Duration::from_secs(t.as_secs()));
     let anchors = [anchor];
+    let remembering = crypto::remembering_chain_algorithms(&ca.remembered);
+    let remembering_refs = remembering
+        .each_ref()
+        .map(|alg| alg as &dyn SignatureVerificationAlgorithm);
+    let algorithms: &[&dyn SignatureVerificationAlgorithm] = if ca.remembered.is_empty() {
+        &crypto::CHAIN_SIGNATURE_ALGORITHMS
+    } else {
+        &remembering_refs
+    };
     let path = ee
         .verify_for_usage(
-            crypto::CHAIN_SIGNATURE_ALGORITHMS,
+            algorithms,
             &anchors,
             &intermediates,
             time,
@@ -283,6 +292,49 @@ pub(crate) fn verify_path(
     Ok(VerifiedChain {
         issuer_spki: path.issuer_spki().as_ref().to_vec(),
     })
+}
+
+/// Checks the signatures inside a certificate authority's own chain (each certificate by the
+/// next one's key, leaf → root order) and returns those that verify, for [`verify_path`] to
+/// skip later. A link that does not parse or verify is simply not remembered: path
+/// validation then checks it, and fails, exactly as without this.
+pub(crate) fn remember_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
+    chain
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [child, issuer] => check_link(child, issuer),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `child`'s signature checked with `issuer`'s key, from the exact bytes webpki hands to the
+/// signature algorithm: the TBS TLV, the AlgorithmIdentifier contents and the BIT STRING
+/// contents.
+fn check_link(child: &[u8], issuer: &[u8]) -> Option<RememberedSignature> {
+    use der::asn1::{AnyRef, BitStringRef};
+    use der::{Reader as _, SliceReader};
+
+    let mut reader = SliceReader::new(child).ok()?;
+    let (tbs, signature_alg, signature) = reader
+        .sequence(|r| {
+            let tbs = r.tlv_bytes()?;
+            let alg = AnyRef::decode(r)?;
+            let sig = BitStringRef::decode(r)?;
+            Ok((tbs, alg, sig))
+        })
+        .ok()?;
+    let issuer = Certificate::from_der(issuer).ok()?;
+    let spki = &issuer.tbs_certificate.subject_public_key_info;
+    let key_alg = spki.algorithm.to_der().ok()?;
+    let key_alg = AnyRef::from_der(&key_alg).ok()?;
+    RememberedSignature::check(
+        signature_alg.value(),
+        key_alg.value(),
+        spki.subject_public_key.as_bytes()?,
+        tbs,
+        signature.as_bytes()?,
+    )
 }
 
 /// EKU rule for every certificate on the path (Go's semantics): no EKU extension means

@@ -129,27 +129,24 @@ fn conformance_with_artifact_digest() {
     check_all(true);
 }
 
-/// The compact CBOR trust root gives the same verdict as the JSON it was compiled from, on
-/// every case, in both artifact modes (same error, or same verified facts).
-#[test]
-fn conformance_json_and_cbor_trust_roots_agree() {
+/// Runs every case with its trust root as parsed and as `transform` makes it, in both artifact
+/// modes, and asserts the verdicts are the same: the same error, or the same verified facts.
+/// Returns how many runs were compared.
+fn assert_same_verdicts(transform: impl Fn(&TrustRoot) -> TrustRoot) -> usize {
     let cases = Case::all();
     assert_eq!(cases.len(), 70);
     let mut compared = 0;
     for case in &cases {
-        let Ok(json_root) = case.trust_root() else {
-            // A trust root that is itself invalid cannot be compiled; its JSON rejection is
+        let Ok(root) = case.trust_root() else {
+            // A trust root that is itself invalid cannot be transformed; its rejection is
             // covered above.
             assert!(!case.expect_pass(), "{}", case.name);
             continue;
         };
-        let cbor = json_root.to_cbor();
-        let cbor_root = TrustRoot::from_cbor(&cbor).unwrap();
-        assert_eq!(cbor_root.source_sha256(), json_root.source_sha256());
-        assert_eq!(TrustRoot::from_bytes(&cbor).unwrap().to_cbor(), cbor);
+        let other = transform(&root);
         for by_digest in [false, true] {
-            let a = case.run_with(&json_root, by_digest);
-            let b = case.run_with(&cbor_root, by_digest);
+            let a = case.run_with(&root, by_digest);
+            let b = case.run_with(&other, by_digest);
             match (&a, &b) {
                 (Ok(a), Ok(b)) => {
                     assert_eq!(a.identity(), b.identity(), "{}", case.name);
@@ -158,11 +155,82 @@ fn conformance_json_and_cbor_trust_roots_agree() {
                     assert_eq!(a.verified_times(), b.verified_times(), "{}", case.name);
                 }
                 (Err(a), Err(b)) => assert_eq!(a, b, "{}", case.name),
-                _ => panic!("{}: JSON gave {a:?}, CBOR gave {b:?}", case.name),
+                _ => panic!("{}: as parsed {a:?}, transformed {b:?}", case.name),
             }
             assert_eq!(a.is_ok(), case.expect_pass(), "{}", case.name);
             compared += 1;
         }
     }
+    compared
+}
+
+/// The compact CBOR trust root gives the same verdict as the JSON it was compiled from, on
+/// every case, in both artifact modes.
+#[test]
+fn conformance_json_and_cbor_trust_roots_agree() {
+    let compared = assert_same_verdicts(|json_root| {
+        let cbor = json_root.to_cbor();
+        let cbor_root = TrustRoot::from_cbor(&cbor).unwrap();
+        assert_eq!(cbor_root.source_sha256(), json_root.source_sha256());
+        assert_eq!(TrustRoot::from_bytes(&cbor).unwrap().to_cbor(), cbor);
+        cbor_root
+    });
     assert!(compared >= 138, "compared {compared} runs");
+}
+
+/// Remembering the trust root's own chain signatures changes no verdict on any case.
+#[test]
+fn conformance_verdicts_unchanged_by_remembered_chain_signatures() {
+    let roots = std::cell::Cell::new(0);
+    let remembered = std::cell::Cell::new(0);
+    let compared = assert_same_verdicts(|root| {
+        let mut root = root.clone();
+        roots.set(roots.get() + 1);
+        remembered.set(remembered.get() + root.remember_chain_signatures());
+        root
+    });
+    assert!(compared >= 138, "compared {compared} runs");
+    // The suite's 69 usable roots hold 134 verifiable chain links (most, like the public-good
+    // root, a Fulcio intermediate and a TSA certificate under their roots). Fewer would mean
+    // links are missed and this test compares roots with themselves.
+    assert_eq!((roots.get(), remembered.get()), (69, 134));
+}
+
+/// The public-good root has two chain links (the Fulcio intermediate and the TSA certificate,
+/// each signed by its root) and both are remembered. With the intermediate's signature
+/// tampered, that link is not remembered, and a bundle chaining through it fails with the same
+/// error whether or not the root remembered its other links.
+#[test]
+fn tampered_chain_link_is_not_remembered_and_still_fails() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+
+    let mut production = TrustRoot::embedded_production().unwrap();
+    assert_eq!(production.remember_chain_signatures(), 2);
+
+    let json =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("trust/production.trusted_root.json"))
+            .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let raw = &mut doc["certificateAuthorities"][1]["certChain"]["certificates"][0]["rawBytes"];
+    let mut intermediate = b64.decode(raw.as_str().unwrap()).unwrap();
+    // The last byte lies in the signature's `s` integer: still DER, no longer a valid signature.
+    *intermediate.last_mut().unwrap() ^= 0x01;
+    *raw = serde_json::Value::String(b64.encode(&intermediate));
+    let tampered = TrustRoot::from_json(&serde_json::to_vec(&doc).unwrap()).unwrap();
+    let mut remembering = tampered.clone();
+    assert_eq!(remembering.remember_chain_signatures(), 1);
+
+    let case = Case::all()
+        .into_iter()
+        .find(|c| c.name == "happy-path-v0.3")
+        .unwrap();
+    assert!(case.run_with(&production, false).is_ok());
+    let plain = case.run_with(&tampered, false).unwrap_err();
+    let remembered = case.run_with(&remembering, false).unwrap_err();
+    assert!(
+        matches!(plain, Error::CertificateChainInvalid { .. }),
+        "{plain:?}"
+    );
+    assert_eq!(plain, remembered);
 }

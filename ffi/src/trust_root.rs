@@ -18,6 +18,15 @@ pub struct ev_trust_root {
     pub(crate) inner: TrustRoot,
 }
 
+impl ev_trust_root {
+    /// A handle is made to verify many bundles (EdgeCore keeps one per process), so the trust
+    /// root's own chain signatures are checked once here and not again per verification.
+    fn new(mut inner: TrustRoot) -> Self {
+        inner.remember_chain_signatures();
+        Self { inner }
+    }
+}
+
 impl Castable for ev_trust_root {
     type Ownership = OwnedByArc;
 }
@@ -37,7 +46,7 @@ pub unsafe extern "C" fn ev_trust_root_embedded(root_out: *mut *const ev_trust_r
         let out = unsafe { Out::new(root_out, "root_out") }?;
         let inner =
             TrustRoot::embedded_production().map_err(|e| Failure::core(&e, Context::TrustRoot))?;
-        out.write(arc_into_raw(ev_trust_root { inner }));
+        out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })
 }
@@ -68,7 +77,7 @@ pub unsafe extern "C" fn ev_trust_root_from_json(
         let out = unsafe { Out::new(root_out, "root_out") }?;
         let inner =
             TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e, Context::TrustRoot))?;
-        out.write(arc_into_raw(ev_trust_root { inner }));
+        out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })
 }

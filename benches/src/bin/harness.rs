@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         "usage: bench-harness once|warm N ROOT BUNDLE ARTIFACT ID ISSUER"
     );
     let iterations: usize = a[2].parse().unwrap();
-    let root = TrustRoot::from_bytes(&std::fs::read(&a[3]).unwrap()).unwrap();
+    let mut root = TrustRoot::from_bytes(&std::fs::read(&a[3]).unwrap()).unwrap();
+    if a[1] == "warm" {
+        // A long-lived verifier (the daemon, a C API handle) holds the root this way.
+        root.remember_chain_signatures();
+    }
     let bundle_json = std::fs::read(&a[4]).unwrap();
     let artifact = std::fs::read(&a[5]).unwrap();
     let policy = Policy::Identity(CertificateIdentity::exact(&a[6], &a[7]).unwrap());

@@ -191,6 +191,36 @@ fn main() {
         ops.join("; ")
     );
 
+    println!(
+        "\n### Trust root with its chain signatures remembered (median of {} runs)\n",
+        o.iterations
+    );
+    println!(
+        "`TrustRoot::remember_chain_signatures`, as the daemon and the C API hold the root: the"
+    );
+    println!("intermediate ← root (and TSA) signatures are checked once at load, not per verification.\n");
+    println!("| case | whole, root as loaded | whole, remembered | remembered ÷ as loaded |");
+    println!("|---|---|---|---|");
+    for case in &cases {
+        let (mut plain, mut remembered) = (Vec::new(), Vec::new());
+        for _ in 0..o.iterations {
+            let t0 = Instant::now();
+            drop(case.verify());
+            let t1 = Instant::now();
+            drop(case.verify_remembered());
+            remembered.push(t1.elapsed());
+            plain.push(t1 - t0);
+        }
+        let (plain, remembered) = (median(plain), median(remembered));
+        println!(
+            "| {} | {} | {} | {:.2} |",
+            case.label,
+            micros(plain),
+            micros(remembered),
+            ratio(remembered, plain)
+        );
+    }
+
     println!("\n### Peak heap per verification (counting allocator)\n");
     println!("| case | peak heap above baseline | allocations |");
     println!("|---|---|---|");

@@ -207,7 +207,7 @@ fn read_cas(d: &mut Decoder<'_>) -> Result<Vec<CertificateAuthority>, Error> {
             chain.push(d.bytes().map_err(malformed)?.to_vec());
         }
         let valid_for = read_range(d)?;
-        cas.push(CertificateAuthority { chain, valid_for });
+        cas.push(CertificateAuthority::new(chain, valid_for));
     }
     Ok(cas)
 }
