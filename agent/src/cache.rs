@@ -524,6 +524,7 @@ mod tests {
         let (c3, _) = Cache::load(&file, &b);
         assert_eq!(c3.len(), 0, "verdicts of another policy must not survive");
         assert_eq!(c3.verdict(&key(&b, 1)), None);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

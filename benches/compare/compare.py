@@ -116,33 +116,25 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 print(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
       f"load average at the end {os.getloadavg()[0]:.1f}.\n")
 base = "sigstore-rust"
-print("#### Whole process (median wall time per verification, one process each)\n")
-print("| case | " + " | ".join(PEERS) + " |")
-print("|---|" + "---|" * len(PEERS))
-for label, _ in TIMED:
-    cells = []
-    for p in PEERS:
-        v = results[p][label]["once_ms"]
-        cells.append(f"{v:.1f} ms ({v / results[base][label]['once_ms']:.2f}×)")
-    print(f"| {label} | " + " | ".join(cells) + " |")
-print("\n#### Warm, in-process (trust root loaded once; median parse + verify)\n")
-print("| case | " + " | ".join(PEERS) + " |")
-print("|---|" + "---|" * len(PEERS))
-for label, _ in TIMED:
-    cells = []
-    for p in PEERS:
-        v = results[p][label]["warm_us"]
-        cells.append(f"{v / 1000:.3f} ms ({v / results[base][label]['warm_us']:.2f}×)")
-    print(f"| {label} | " + " | ".join(cells) + " |")
-print("\n#### Peak RSS of one verification process (`/usr/bin/time -v`)\n")
-print("| case | " + " | ".join(PEERS) + " |")
-print("|---|" + "---|" * len(PEERS))
-for label, _ in TIMED:
-    cells = []
-    for p in PEERS:
-        v = results[p][label]["rss_kib"]
-        cells.append(f"{v / 1024:.1f} MiB ({v / results[base][label]['rss_kib']:.2f}×)")
-    print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def ratio_table(title, key, cell):
+    """One row per case, one column per peer: `cell(value)` and the ratio to sigstore-rust."""
+    print(title)
+    print("| case | " + " | ".join(PEERS) + " |")
+    print("|---|" + "---|" * len(PEERS))
+    for label, _ in TIMED:
+        cells = [f"{cell(results[p][label][key])} ({results[p][label][key] / results[base][label][key]:.2f}×)"
+                 for p in PEERS]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+ratio_table("#### Whole process (median wall time per verification, one process each)\n",
+            "once_ms", lambda v: f"{v:.1f} ms")
+ratio_table("\n#### Warm, in-process (trust root loaded once; median parse + verify)\n",
+            "warm_us", lambda v: f"{v / 1000:.3f} ms")
+ratio_table("\n#### Peak RSS of one verification process (`/usr/bin/time -v`)\n",
+            "rss_kib", lambda v: f"{v / 1024:.1f} MiB")
 print("\n#### Size on disk\n")
 ev = EV.stat().st_size
 sr = PEERS[base]["size"].stat().st_size
