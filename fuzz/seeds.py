@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import struct
+import subprocess
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "core", "tests", "data")
@@ -64,6 +66,24 @@ def write(target, data):
 def read(path):
     with open(path, "rb") as f:
         return f.read()
+
+
+def cbor_seeds(json_roots):
+    """trust_root_cbor seeds: the JSON roots compiled by the project's own CLI
+    (`edgeverify trust-root compile`), built with cargo if it is not there yet. Roots the CLI
+    refuses (the invalid ones among the vectors) give no seed."""
+    repo = os.path.join(HERE, "..")
+    cli = os.path.join(repo, "target", "debug", "edgeverify")
+    if not os.path.exists(cli):
+        subprocess.run(["cargo", "build", "--quiet", "--locked", "-p", "edgeverify-agent"],
+                       cwd=repo, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "root.cbor")
+        for path in json_roots:
+            done = subprocess.run([cli, "trust-root", "compile", path, out],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if done.returncode == 0:
+                write("trust_root_cbor", read(out))
 
 
 def root_index(case_dir):
@@ -154,10 +174,12 @@ def main():
             except (ValueError, KeyError):
                 pass
 
-    for path in sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json"))) + \
-            sorted(glob.glob(os.path.join(DATA, "**", "trusted_root.json"), recursive=True)) + \
-            [os.path.join(HERE, "..", "core", "trust", "production.trusted_root.json")]:
+    trust_roots = sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json"))) + \
+        sorted(glob.glob(os.path.join(DATA, "**", "trusted_root.json"), recursive=True)) + \
+        [os.path.join(HERE, "..", "core", "trust", "production.trusted_root.json")]
+    for path in trust_roots:
         write("trust_root", read(path))
+    cbor_seeds(trust_roots)
 
     for i, name in enumerate(SLSA_FIXTURES):
         statement = read(os.path.join(DATA, "slsa", name + ".statement.json"))

@@ -311,7 +311,7 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
             if list.is_empty() || list.len() > MAX_PATHS_PER_RULE {
                 return Err(in_rule((
                     line,
-                    "provenance must name 1 to 256 locations".into(),
+                    format!("provenance must name 1 to {MAX_PATHS_PER_RULE} locations"),
                 )));
             }
             for t in &list {
@@ -594,6 +594,37 @@ mod tests {
             Ok(_) => panic!("accepted:\n{text}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    /// `n` rules with distinct names, each with `paths` globs.
+    fn policy_with(n: usize, paths: usize) -> String {
+        let globs: Vec<String> = (0..paths).map(|i| format!("\"/opt/p{i}/*\"")).collect();
+        (0..n)
+            .map(|i| {
+                format!(
+                    "[[rule]]\nname = \"r{i}\"\npaths = [{}]\ncertificate_identity = \"{ID}\"\n\
+                     certificate_oidc_issuer = \"{ISS}\"\n",
+                    globs.join(", ")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rule_and_path_counts_are_bounded_exactly_at_the_limit() {
+        let at = parse(Path::new("p.toml"), &policy_with(MAX_RULES, 1)).unwrap();
+        assert_eq!(at.rules.len(), MAX_RULES);
+        assert!(
+            err(&policy_with(MAX_RULES + 1, 1)).contains(&format!("more than {MAX_RULES} rules"))
+        );
+
+        let at = parse(Path::new("p.toml"), &policy_with(1, MAX_PATHS_PER_RULE)).unwrap();
+        assert_eq!(at.rules.len(), 1);
+        assert!(at
+            .rule_for(&format!("/opt/p{}/x", MAX_PATHS_PER_RULE - 1))
+            .is_some());
+        assert!(err(&policy_with(1, MAX_PATHS_PER_RULE + 1))
+            .contains(&format!("paths must list 1 to {MAX_PATHS_PER_RULE} globs")));
     }
 
     #[test]
