@@ -232,6 +232,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn round_trips_and_is_smaller() {
         let root = production();
         let cbor = root.to_cbor();
@@ -259,6 +260,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn rejects_damaged_input() {
         let cbor = production().to_cbor();
         // Every truncation fails (never a partial root).
