@@ -41,6 +41,19 @@
 #define EV_VERSION_PATCH 0
 
 /**
+ * `ev_policy_new_identity_matching`: the string must equal the certificate's value byte for
+ * byte.
+ */
+#define EV_MATCH_EXACT 0
+
+/**
+ * `ev_policy_new_identity_matching`: the string is a regular expression that must match the
+ * certificate's whole value (it is anchored for you; the syntax is Rust `regex` without Unicode
+ * classes, matched in linear time).
+ */
+#define EV_MATCH_REGEX 1
+
+/**
  * Capacity that always suffices for `ev_verification_verified_times`: one time per verified
  * transparency-log entry (at most 32) plus one per RFC 3161 timestamp (at most 32).
  */
@@ -345,6 +358,33 @@ uint32_t ev_policy_new_identity(const char *identity,
                                 struct ev_policy **policy_out);
 
 /**
+ * A policy for keyless (Fulcio certificate) signatures where the identity, the issuer, or both
+ * are regular expressions (cosign's `--certificate-identity-regexp` and
+ * `--certificate-oidc-issuer-regexp`), for example every release of one workflow:
+ * `https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/generator_generic_slsa3\.yml@refs/tags/v2\.[0-9]+\.[0-9]+`.
+ *
+ * `identity_match` and `issuer_match` are each `EV_MATCH_EXACT` or `EV_MATCH_REGEX`. A regular
+ * expression must match the whole value: write `.*` where anything may follow. Prefer exact
+ * issuers, and escape the dots of host names (`github\.com`): an unescaped `.` matches any
+ * character. With both `EV_MATCH_EXACT` this is `ev_policy_new_identity`.
+ *
+ * Strings are NUL-terminated UTF-8, copied (and compiled) during the call. On success stores a
+ * new policy in `*policy_out` (release it with `ev_policy_free`). Errors:
+ * `EV_RESULT_NULL_PARAMETER`, `EV_RESULT_INVALID_PARAMETER` (empty, over 1024 bytes, not UTF-8,
+ * an invalid or too large regular expression, or an unknown match kind; the detail says which);
+ * `*policy_out` is then untouched. Thread-safe.
+ *
+ * # Safety
+ * `identity` and `oidc_issuer` are NULL or NUL-terminated strings; `policy_out` is NULL or
+ * points to writable storage for one pointer.
+ */
+uint32_t ev_policy_new_identity_matching(const char *identity,
+                                         uint32_t identity_match,
+                                         const char *oidc_issuer,
+                                         uint32_t issuer_match,
+                                         struct ev_policy **policy_out);
+
+/**
  * A policy for SLSA provenance (slsa-verifier's `verify-artifact` semantics): the bundle must
  * be a DSSE envelope with an in-toto SLSA statement, signed by a trusted builder's Fulcio
  * certificate, whose subject is the artifact and whose source is `source_uri` (for example
@@ -364,6 +404,30 @@ uint32_t ev_policy_new_slsa(const char *source_uri,
                             const char *source_tag,
                             const char *builder_id,
                             struct ev_policy **policy_out);
+
+/**
+ * `ev_policy_new_slsa` with every check slsa-verifier's `verify-artifact` offers:
+ * `source_versioned_tag` (`--source-versioned-tag`: a semantic-version prefix such as `v1` or
+ * `v1.21` that the build's tag must match, so that a policy accepts later patch releases) and
+ * `source_branch` (`--source-branch`: the branch, without `refs/heads/`, the build ran on).
+ *
+ * Every string but `source_uri` may be NULL ("not checked"). `source_tag` and
+ * `source_versioned_tag` are mutually exclusive (`EV_RESULT_INVALID_PARAMETER` when both are
+ * given); a versioned tag that is not semantic-version syntax is also invalid. Strings are
+ * NUL-terminated UTF-8, copied during the call. On success stores a new policy in
+ * `*policy_out` (release it with `ev_policy_free`); on failure `*policy_out` is untouched.
+ * Thread-safe.
+ *
+ * # Safety
+ * Each string is NULL or NUL-terminated; `policy_out` is NULL or points to writable storage
+ * for one pointer.
+ */
+uint32_t ev_policy_new_slsa_with_options(const char *source_uri,
+                                         const char *source_tag,
+                                         const char *source_versioned_tag,
+                                         const char *source_branch,
+                                         const char *builder_id,
+                                         struct ev_policy **policy_out);
 
 /**
  * A policy for bundles signed with a self-managed key (cosign `--key`): the signature must

@@ -51,7 +51,9 @@ mod verification;
 
 pub use error::{ev_last_error_detail, ev_result, ev_result_is_denial, ev_result_message};
 pub use policy::{
-    ev_policy, ev_policy_free, ev_policy_new_identity, ev_policy_new_public_key, ev_policy_new_slsa,
+    ev_policy, ev_policy_free, ev_policy_new_identity, ev_policy_new_identity_matching,
+    ev_policy_new_public_key, ev_policy_new_slsa, ev_policy_new_slsa_with_options, EV_MATCH_EXACT,
+    EV_MATCH_REGEX,
 };
 pub use trust_root::{
     ev_trust_root, ev_trust_root_embedded, ev_trust_root_free, ev_trust_root_from_json,
@@ -122,8 +124,8 @@ mod tests {
             assert_eq!(before, Some("*/"), "undocumented in the header: {t}");
             checked += 1;
         }
-        // 24 functions, 3 handle types, the result enum and its 37 codes, 4 constants.
-        assert_eq!(checked, 24 + 3 + 1 + 37 + 4);
+        // 26 functions, 3 handle types, the result enum and its 37 codes, 6 constants.
+        assert_eq!(checked, 26 + 3 + 1 + 37 + 6);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 
 use edgeverify_core::slsa::{SlsaError, SlsaPolicy};
-use edgeverify_core::{CertificateIdentity, Policy, PublicKey};
+use edgeverify_core::{CertificateIdentity, Matcher, Policy, PublicKey};
 
 use crate::error::{ev_result, Context, Failure};
 use crate::ffi::{
@@ -72,6 +72,72 @@ pub unsafe extern "C" fn ev_policy_new_identity(
     })
 }
 
+/// `ev_policy_new_identity_matching`: the string must equal the certificate's value byte for
+/// byte.
+pub const EV_MATCH_EXACT: u32 = 0;
+
+/// `ev_policy_new_identity_matching`: the string is a regular expression that must match the
+/// certificate's whole value (it is anchored for you; the syntax is Rust `regex` without Unicode
+/// classes, matched in linear time).
+pub const EV_MATCH_REGEX: u32 = 1;
+
+fn matcher(value: &str, how: u32, name: &str) -> Result<Matcher, Failure> {
+    let matcher = match how {
+        EV_MATCH_EXACT => Matcher::exact(value),
+        EV_MATCH_REGEX => Matcher::regex(value),
+        _ => {
+            return Err(Failure::new(
+                ev_result::InvalidParameter,
+                std::format!("{name}_match is {how}: neither EV_MATCH_EXACT nor EV_MATCH_REGEX"),
+            ))
+        }
+    };
+    matcher.map_err(|e| Failure::core(&e, Context::Policy))
+}
+
+/// A policy for keyless (Fulcio certificate) signatures where the identity, the issuer, or both
+/// are regular expressions (cosign's `--certificate-identity-regexp` and
+/// `--certificate-oidc-issuer-regexp`), for example every release of one workflow:
+/// `https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/generator_generic_slsa3\.yml@refs/tags/v2\.[0-9]+\.[0-9]+`.
+///
+/// `identity_match` and `issuer_match` are each `EV_MATCH_EXACT` or `EV_MATCH_REGEX`. A regular
+/// expression must match the whole value: write `.*` where anything may follow. Prefer exact
+/// issuers, and escape the dots of host names (`github\.com`): an unescaped `.` matches any
+/// character. With both `EV_MATCH_EXACT` this is `ev_policy_new_identity`.
+///
+/// Strings are NUL-terminated UTF-8, copied (and compiled) during the call. On success stores a
+/// new policy in `*policy_out` (release it with `ev_policy_free`). Errors:
+/// `EV_RESULT_NULL_PARAMETER`, `EV_RESULT_INVALID_PARAMETER` (empty, over 1024 bytes, not UTF-8,
+/// an invalid or too large regular expression, or an unknown match kind; the detail says which);
+/// `*policy_out` is then untouched. Thread-safe.
+///
+/// # Safety
+/// `identity` and `oidc_issuer` are NULL or NUL-terminated strings; `policy_out` is NULL or
+/// points to writable storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ev_policy_new_identity_matching(
+    identity: *const c_char,
+    identity_match: u32,
+    oidc_issuer: *const c_char,
+    issuer_match: u32,
+    policy_out: *mut *mut ev_policy,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract on the strings.
+        let identity = unsafe { try_str(identity, "identity") }?;
+        // SAFETY: caller's contract on the strings.
+        let issuer = unsafe { try_str(oidc_issuer, "oidc_issuer") }?;
+        // SAFETY: caller's contract on `policy_out`.
+        let out = unsafe { Out::new(policy_out, "policy_out") }?;
+        let expected = CertificateIdentity::new(
+            matcher(identity, identity_match, "identity")?,
+            matcher(issuer, issuer_match, "issuer")?,
+        );
+        new_policy(Policy::Identity(expected), out);
+        Ok(())
+    })
+}
+
 /// A policy for SLSA provenance (slsa-verifier's `verify-artifact` semantics): the bundle must
 /// be a DSSE envelope with an in-toto SLSA statement, signed by a trusted builder's Fulcio
 /// certificate, whose subject is the artifact and whose source is `source_uri` (for example
@@ -93,11 +159,52 @@ pub unsafe extern "C" fn ev_policy_new_slsa(
     builder_id: *const c_char,
     policy_out: *mut *mut ev_policy,
 ) -> u32 {
+    // SAFETY: the caller's contract is this function's, with the two extra strings NULL.
+    unsafe {
+        ev_policy_new_slsa_with_options(
+            source_uri,
+            source_tag,
+            core::ptr::null(),
+            core::ptr::null(),
+            builder_id,
+            policy_out,
+        )
+    }
+}
+
+/// `ev_policy_new_slsa` with every check slsa-verifier's `verify-artifact` offers:
+/// `source_versioned_tag` (`--source-versioned-tag`: a semantic-version prefix such as `v1` or
+/// `v1.21` that the build's tag must match, so that a policy accepts later patch releases) and
+/// `source_branch` (`--source-branch`: the branch, without `refs/heads/`, the build ran on).
+///
+/// Every string but `source_uri` may be NULL ("not checked"). `source_tag` and
+/// `source_versioned_tag` are mutually exclusive (`EV_RESULT_INVALID_PARAMETER` when both are
+/// given); a versioned tag that is not semantic-version syntax is also invalid. Strings are
+/// NUL-terminated UTF-8, copied during the call. On success stores a new policy in
+/// `*policy_out` (release it with `ev_policy_free`); on failure `*policy_out` is untouched.
+/// Thread-safe.
+///
+/// # Safety
+/// Each string is NULL or NUL-terminated; `policy_out` is NULL or points to writable storage
+/// for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ev_policy_new_slsa_with_options(
+    source_uri: *const c_char,
+    source_tag: *const c_char,
+    source_versioned_tag: *const c_char,
+    source_branch: *const c_char,
+    builder_id: *const c_char,
+    policy_out: *mut *mut ev_policy,
+) -> u32 {
     result_boundary(|| {
         // SAFETY: caller's contract on the strings.
         let source_uri = unsafe { try_str(source_uri, "source_uri") }?;
         // SAFETY: caller's contract on the strings.
         let source_tag = unsafe { try_opt_str(source_tag, "source_tag") }?;
+        // SAFETY: caller's contract on the strings.
+        let versioned_tag = unsafe { try_opt_str(source_versioned_tag, "source_versioned_tag") }?;
+        // SAFETY: caller's contract on the strings.
+        let branch = unsafe { try_opt_str(source_branch, "source_branch") }?;
         // SAFETY: caller's contract on the strings.
         let builder_id = unsafe { try_opt_str(builder_id, "builder_id") }?;
         // SAFETY: caller's contract on `policy_out`.
@@ -105,6 +212,16 @@ pub unsafe extern "C" fn ev_policy_new_slsa(
         let mut policy = SlsaPolicy::new(source_uri).map_err(|e| slsa_failure(&e))?;
         if let Some(tag) = source_tag {
             policy = policy.with_source_tag(tag).map_err(|e| slsa_failure(&e))?;
+        }
+        if let Some(version) = versioned_tag {
+            policy = policy
+                .with_source_versioned_tag(version)
+                .map_err(|e| slsa_failure(&e))?;
+        }
+        if let Some(branch) = branch {
+            policy = policy
+                .with_source_branch(branch)
+                .map_err(|e| slsa_failure(&e))?;
         }
         if let Some(builder) = builder_id {
             policy = policy

@@ -153,34 +153,39 @@ func (p Policy) build() (*C.struct_ev_policy, error) {
 	var out *C.struct_ev_policy
 	switch p.kind {
 	case policyIdentity:
-		identity, err := cString(p.identity, "identity")
+		identity, err := cString(p.identity.value, "identity")
 		if err != nil {
 			return nil, err
 		}
 		defer C.free(unsafe.Pointer(identity))
-		issuer, err := cString(p.issuer, "OIDC issuer")
+		issuer, err := cString(p.issuer.value, "OIDC issuer")
 		if err != nil {
 			return nil, err
 		}
 		defer C.free(unsafe.Pointer(issuer))
-		return out, call(func() C.uint32_t { return C.ev_policy_new_identity(identity, issuer, &out) })
+		identityMatch, issuerMatch := p.identity.kind(), p.issuer.kind()
+		return out, call(func() C.uint32_t {
+			return C.ev_policy_new_identity_matching(identity, identityMatch, issuer, issuerMatch, &out)
+		})
 	case policySLSA:
 		source, err := cString(p.sourceURI, "source URI")
 		if err != nil {
 			return nil, err
 		}
 		defer C.free(unsafe.Pointer(source))
-		tag, err := optionalCString(p.sourceTag, "source tag")
-		if err != nil {
-			return nil, err
+		var opts [4]*C.char // tag, versioned tag, branch, builder ID
+		for i, field := range []struct{ value, name string }{
+			{p.slsa.Tag, "source tag"}, {p.slsa.VersionedTag, "source versioned tag"},
+			{p.slsa.Branch, "source branch"}, {p.slsa.BuilderID, "builder ID"},
+		} {
+			if opts[i], err = optionalCString(field.value, field.name); err != nil {
+				return nil, err
+			}
+			defer C.free(unsafe.Pointer(opts[i]))
 		}
-		defer C.free(unsafe.Pointer(tag))
-		builder, err := optionalCString(p.builderID, "builder ID")
-		if err != nil {
-			return nil, err
-		}
-		defer C.free(unsafe.Pointer(builder))
-		return out, call(func() C.uint32_t { return C.ev_policy_new_slsa(source, tag, builder, &out) })
+		return out, call(func() C.uint32_t {
+			return C.ev_policy_new_slsa_with_options(source, opts[0], opts[1], opts[2], opts[3], &out)
+		})
 	case policyPublicKey:
 		ptr, n := bytesArg(p.publicKeyPEM)
 		return out, call(func() C.uint32_t { return C.ev_policy_new_public_key(ptr, n, &out) })
@@ -188,6 +193,14 @@ func (p Policy) build() (*C.struct_ev_policy, error) {
 		return nil, &Error{Code: CodeInvalidParameter,
 			Detail: "empty Policy: use IdentityPolicy, SLSAPolicy or PublicKeyPolicy"}
 	}
+}
+
+// kind is the C API's EV_MATCH_* constant for m.
+func (m Matcher) kind() C.uint32_t {
+	if m.regex {
+		return C.EV_MATCH_REGEX
+	}
+	return C.EV_MATCH_EXACT
 }
 
 // extract copies everything out of a verification into Go memory.

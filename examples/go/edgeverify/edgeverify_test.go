@@ -135,6 +135,39 @@ func TestWrongSignerIsDenied(t *testing.T) {
 	asError(t, err, CodeIssuerMismatch, true)
 }
 
+func TestIdentityMatchingPolicy(t *testing.T) {
+	anyV2 := Regexp(`https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/generator_generic_slsa3\.yml@refs/tags/v2\.[0-9]+\.[0-9]+`)
+	v, err := VerifyFile(exampleBinary, exampleProvenance, IdentityMatchingPolicy(anyV2, Exact(githubIssuer)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Identity != generatorIdentity {
+		t.Errorf("identity %q: the certificate's, not the pattern", v.Identity)
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance,
+		IdentityMatchingPolicy(Exact(generatorIdentity), Regexp(`https://token\.actions\.githubusercontent\.com`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := []struct {
+		identity, issuer Matcher
+		code             Code
+	}{
+		// Anchored: a prefix of the identity is not a match.
+		{Regexp(`https://github\.com/slsa-framework/`), Exact(githubIssuer), CodeIdentityMismatch},
+		{Regexp(`.*@refs/tags/v1\..*`), Exact(githubIssuer), CodeIdentityMismatch},
+		// Exact means exact: the regular expression's text is not the identity.
+		{Exact(anyV2.value), Exact(githubIssuer), CodeIdentityMismatch},
+		{anyV2, Regexp(`https://accounts\.google\.com`), CodeIssuerMismatch},
+	}
+	for _, c := range denied {
+		_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityMatchingPolicy(c.identity, c.issuer))
+		asError(t, err, c.code, true)
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityMatchingPolicy(Regexp(`(unclosed`), Exact(githubIssuer)))
+	asError(t, err, CodeInvalidParameter, false)
+}
+
 func TestFailuresAreNotDenials(t *testing.T) {
 	_, err := VerifyFile(filepath.Join(t.TempDir(), "missing"), exampleProvenance, generatorPolicy)
 	asError(t, err, CodeIO, false)
@@ -257,6 +290,27 @@ func TestSLSAPolicy(t *testing.T) {
 	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/slsa-framework/example-package", "v1.21.0", ""))
 	asError(t, err, CodeProvenanceRejected, true)
 	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicy("github.com/org/repo", "", "https://gitlab.com/org/builder@v1"))
+	asError(t, err, CodeInvalidParameter, false)
+
+	// The example was built on branch main, from no tag.
+	source := "github.com/slsa-framework/example-package"
+	if _, err = VerifyFile(exampleBinary, exampleProvenance,
+		SLSAPolicyWithOptions(source, SLSAOptions{Branch: "main", BuilderID: generatorIdentity})); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		options SLSAOptions
+		detail  string
+	}{
+		{SLSAOptions{Branch: "release-1.0"}, "ErrorMismatchBranch"},
+		{SLSAOptions{VersionedTag: "v2"}, "ErrorInvalidRef"},
+	} {
+		_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicyWithOptions(source, c.options))
+		if e := asError(t, err, CodeProvenanceRejected, true); !strings.Contains(e.Detail, c.detail) {
+			t.Errorf("%+v: detail %q", c.options, e.Detail)
+		}
+	}
+	_, err = VerifyFile(exampleBinary, exampleProvenance, SLSAPolicyWithOptions(source, SLSAOptions{Tag: "v2.1.0", VersionedTag: "v2"}))
 	asError(t, err, CodeInvalidParameter, false)
 }
 

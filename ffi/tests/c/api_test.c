@@ -200,6 +200,39 @@ static void test_policies(void) {
            EV_RESULT_OK);
   ev_policy_free(p);
 
+  /* Matching kinds: each string must parse as what its kind says. */
+  p = SENTINEL;
+  CHECK_RC(ev_policy_new_identity_matching(NULL, EV_MATCH_REGEX, DEFAULT_ISSUER, EV_MATCH_EXACT,
+                                           &p),
+           EV_RESULT_NULL_PARAMETER);
+  CHECK_RC(ev_policy_new_identity_matching(DEFAULT_IDENTITY, EV_MATCH_EXACT, DEFAULT_ISSUER, 2,
+                                           &p),
+           EV_RESULT_INVALID_PARAMETER);
+  char d[1024];
+  CHECK(strstr(detail(d, sizeof d), "issuer_match is 2") != NULL);
+  CHECK_RC(ev_policy_new_identity_matching("https://(unclosed", EV_MATCH_REGEX, DEFAULT_ISSUER,
+                                           EV_MATCH_EXACT, &p),
+           EV_RESULT_INVALID_PARAMETER);
+  /* The same text is a fine exact string. */
+  CHECK(p == SENTINEL);
+  CHECK_RC(ev_policy_new_identity_matching("https://(unclosed", EV_MATCH_EXACT, DEFAULT_ISSUER,
+                                           EV_MATCH_EXACT, &p),
+           EV_RESULT_OK);
+  ev_policy_free(p);
+
+  p = SENTINEL;
+  CHECK_RC(ev_policy_new_slsa_with_options("github.com/org/repo", "v1.0.0", "v1", NULL, NULL, &p),
+           EV_RESULT_INVALID_PARAMETER);
+  CHECK(strstr(detail(d, sizeof d), "mutually exclusive") != NULL);
+  CHECK_RC(ev_policy_new_slsa_with_options("github.com/org/repo", NULL, "one.two", NULL, NULL,
+                                           &p),
+           EV_RESULT_INVALID_PARAMETER);
+  CHECK_RC(ev_policy_new_slsa_with_options("github.com/org/repo", NULL, NULL, "", NULL, &p),
+           EV_RESULT_INVALID_PARAMETER);
+  CHECK_RC(ev_policy_new_slsa_with_options(NULL, NULL, "v1", NULL, NULL, &p),
+           EV_RESULT_NULL_PARAMETER);
+  CHECK(p == SENTINEL);
+
   p = SENTINEL;
   const char *garbage = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
   CHECK_RC(ev_policy_new_public_key((const uint8_t *)garbage, strlen(garbage), &p),
@@ -402,6 +435,56 @@ static void test_files(const struct ev_trust_root *root) {
   ev_policy_free(policy);
 }
 
+/* Identity regular expressions match the whole value, never a part of it. */
+static void test_identity_regex(const struct ev_trust_root *root) {
+  char path[4096];
+  size_t bundle_len, artifact_len;
+  JOIN(path, "%s/happy-path-v0.3/bundle.sigstore.json", conformance_dir);
+  unsigned char *bundle = must_read(path, &bundle_len);
+  JOIN(path, "%s/a.txt", conformance_dir);
+  unsigned char *artifact = must_read(path, &artifact_len);
+  static const struct {
+    const char *identity;
+    uint32_t identity_match;
+    const char *issuer;
+    uint32_t issuer_match;
+    uint32_t expected;
+  } cases[] = {
+      {"https://github\\.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.*",
+       EV_MATCH_REGEX, DEFAULT_ISSUER, EV_MATCH_EXACT, EV_RESULT_OK},
+      {DEFAULT_IDENTITY, EV_MATCH_EXACT, "https://token\\.actions\\.githubusercontent\\.com",
+       EV_MATCH_REGEX, EV_RESULT_OK},
+      {".*@refs/heads/main", EV_MATCH_REGEX, ".*", EV_MATCH_REGEX, EV_RESULT_OK},
+      /* A prefix is not a match: the pattern is anchored at both ends. */
+      {"https://github\\.com/sigstore-conformance/", EV_MATCH_REGEX, DEFAULT_ISSUER,
+       EV_MATCH_EXACT, EV_RESULT_IDENTITY_MISMATCH},
+      {".*@refs/heads/release", EV_MATCH_REGEX, DEFAULT_ISSUER, EV_MATCH_EXACT,
+       EV_RESULT_IDENTITY_MISMATCH},
+      {DEFAULT_IDENTITY, EV_MATCH_EXACT, "https://token\\.actions\\.github", EV_MATCH_REGEX,
+       EV_RESULT_ISSUER_MISMATCH},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct ev_policy *policy = NULL;
+    CHECK_RC(ev_policy_new_identity_matching(cases[i].identity, cases[i].identity_match,
+                                             cases[i].issuer, cases[i].issuer_match, &policy),
+             EV_RESULT_OK);
+    struct ev_verification *v = NULL;
+    CHECK_RC(ev_verify_bundle(root, policy, bundle, bundle_len, artifact, artifact_len, &v),
+             cases[i].expected);
+    if (cases[i].expected == EV_RESULT_OK) {
+      char buf[512];
+      size_t n = 0;
+      /* The verification reports the certificate's identity, not the pattern. */
+      CHECK_RC(ev_verification_identity(v, buf, sizeof buf, &n), EV_RESULT_OK);
+      CHECK(strcmp(buf, DEFAULT_IDENTITY) == 0);
+    }
+    ev_verification_free(v);
+    ev_policy_free(policy);
+  }
+  free(bundle);
+  free(artifact);
+}
+
 /* The README's artifact: a SLSA generic-generator build and its DSSE provenance bundle. */
 static void test_example_artifact(const struct ev_trust_root *root) {
   char artifact[4096], bundle[4096], tampered[4096];
@@ -476,6 +559,29 @@ static void test_example_artifact(const struct ev_trust_root *root) {
   CHECK_RC(ev_verify_file(root, slsa, artifact, bundle, &v), EV_RESULT_PROVENANCE_REJECTED);
   ev_policy_free(slsa);
 
+  /* The build ran on branch main, from no tag: another branch is a denial, and so is any
+   * versioned-tag requirement (slsa-verifier's ErrorInvalidRef: the build ref is no tag); the
+   * right branch verifies. */
+  CHECK_RC(ev_policy_new_slsa_with_options("github.com/slsa-framework/example-package", NULL,
+                                           NULL, "main", SLSA_GENERIC_IDENTITY, &slsa),
+           EV_RESULT_OK);
+  CHECK_RC(ev_verify_file(root, slsa, artifact, bundle, &v), EV_RESULT_OK);
+  ev_verification_free(v);
+  ev_policy_free(slsa);
+  const char *denied[][3] = {{NULL, "release-1.0", "ErrorMismatchBranch"},
+                             {"v2", NULL, "ErrorInvalidRef"},
+                             {"v2.1", "main", "ErrorInvalidRef"}};
+  for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++) {
+    CHECK_RC(ev_policy_new_slsa_with_options("github.com/slsa-framework/example-package", NULL,
+                                             denied[i][0], denied[i][1], NULL, &slsa),
+             EV_RESULT_OK);
+    v = SENTINEL;
+    CHECK_RC(ev_verify_file(root, slsa, artifact, bundle, &v), EV_RESULT_PROVENANCE_REJECTED);
+    CHECK(v == SENTINEL);
+    CHECK(strstr(detail(d, sizeof d), denied[i][2]) != NULL);
+    ev_policy_free(slsa);
+  }
+
   /* A builder that is not on GitHub is a bad argument, not a denial. */
   slsa = SENTINEL;
   CHECK_RC(ev_policy_new_slsa("github.com/org/repo", NULL, "https://gitlab.com/org/builder@v1",
@@ -498,6 +604,7 @@ int main(int argc, char **argv) {
   test_accessors(root);
   test_digest(root);
   test_files(root);
+  test_identity_regex(root);
   test_example_artifact(root);
   ev_trust_root_free(root);
   printf("api_test: all checks passed\n");
