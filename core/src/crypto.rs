@@ -1,18 +1,40 @@
 //! All cryptographic primitives, and the only module that names `ring` or RustCrypto.
 //!
-//! ring does hashing and every signature check it can. ring cannot verify ECDSA from a digest
-//! computed elsewhere (it always hashes the message itself), so the digest-only path — the
-//! caller streamed a large artifact and hands us its SHA-256 — uses RustCrypto `p256`/`p384`
-//! prehash verification.
+//! Two providers do the work behind one interface (chosen at build time):
+//! - `ring` (feature `ring`, the default): ring does hashing and every signature check it can,
+//!   with assembly on x86_64 and ARM. ring cannot verify ECDSA from a digest computed elsewhere
+//!   (it always hashes the message itself), so the digest-only path — the caller streamed a
+//!   large artifact and hands us its SHA-256 — uses RustCrypto `p256`/`p384` prehash
+//!   verification.
+//! - `rustcrypto` (feature `rustcrypto` without `ring`): pure Rust (`sha2`, `p256`, `p384`,
+//!   `ed25519-dalek`), for targets ring cannot build for, such as `thumbv7em-none-eabihf`.
+//!   It supports ECDSA P-256/P-384 and Ed25519 — everything Sigstore's public-good instance
+//!   uses — but not RSA: an RSA key or certificate chain fails closed with
+//!   [`Error::UnsupportedAlgorithm`] or an invalid chain.
 
 use alloc::vec::Vec;
 
 use der::asn1::ObjectIdentifier;
 use der::Decode as _;
-use ring::signature::{self as ring_sig, UnparsedPublicKey, VerificationAlgorithm};
 use rustls_pki_types::SignatureVerificationAlgorithm;
 
 use crate::error::Error;
+
+#[cfg(not(any(feature = "ring", feature = "rustcrypto")))]
+compile_error!("edgeverify-core needs a crypto provider: feature `ring` (default) or `rustcrypto`");
+
+#[cfg(feature = "ring")]
+mod ring_provider;
+#[cfg(feature = "ring")]
+use ring_provider as provider;
+
+#[cfg(all(feature = "rustcrypto", not(feature = "ring")))]
+mod rustcrypto_provider;
+#[cfg(all(feature = "rustcrypto", not(feature = "ring")))]
+use rustcrypto_provider as provider;
+
+use provider::CHAIN_ALGORITHM_COUNT;
+pub(crate) use provider::CHAIN_SIGNATURE_ALGORITHMS;
 
 /// A hash function used by signatures, digests and Merkle trees.
 #[non_exhaustive]
@@ -33,14 +55,6 @@ impl HashAlgorithm {
             Self::Sha256 => 32,
             Self::Sha384 => 48,
             Self::Sha512 => 64,
-        }
-    }
-
-    fn ring(self) -> &'static ring::digest::Algorithm {
-        match self {
-            Self::Sha256 => &ring::digest::SHA256,
-            Self::Sha384 => &ring::digest::SHA384,
-            Self::Sha512 => &ring::digest::SHA512,
         }
     }
 
@@ -141,7 +155,7 @@ impl core::fmt::Debug for Digest {
 #[derive(Clone)]
 pub struct Hasher {
     algorithm: HashAlgorithm,
-    ctx: ring::digest::Context,
+    ctx: provider::HashContext,
 }
 
 impl Hasher {
@@ -149,7 +163,7 @@ impl Hasher {
     pub fn new(algorithm: HashAlgorithm) -> Self {
         Self {
             algorithm,
-            ctx: ring::digest::Context::new(algorithm.ring()),
+            ctx: provider::HashContext::new(algorithm),
         }
     }
 
@@ -165,12 +179,8 @@ impl Hasher {
 
     /// Finishes the hash.
     pub fn finish(self) -> Digest {
-        let out = self.ctx.finish();
         let mut bytes = [0u8; 64];
-        let value = out.as_ref();
-        if let Some(slot) = bytes.get_mut(..value.len()) {
-            slot.copy_from_slice(value);
-        }
+        self.ctx.finish(&mut bytes);
         Digest {
             algorithm: self.algorithm,
             bytes,
@@ -197,13 +207,17 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// SHA-256 over several slices, as if concatenated.
 pub(crate) fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut ctx = provider::HashContext::new(HashAlgorithm::Sha256);
     for p in parts {
         ctx.update(p);
     }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(ctx.finish().as_ref());
-    out
+    let mut out = [0u8; 64];
+    ctx.finish(&mut out);
+    let mut sha256 = [0u8; 32];
+    for (dst, src) in sha256.iter_mut().zip(out) {
+        *dst = src;
+    }
+    sha256
 }
 
 /// Constant-time comparison for secrets is not needed here (everything compared is public),
@@ -353,36 +367,7 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError> {
-        let alg: &dyn VerificationAlgorithm = match (self.key_type, hash) {
-            (KeyType::EcdsaP256, HashAlgorithm::Sha256) => &ring_sig::ECDSA_P256_SHA256_ASN1,
-            (KeyType::EcdsaP256, HashAlgorithm::Sha384) => &ring_sig::ECDSA_P256_SHA384_ASN1,
-            (KeyType::EcdsaP384, HashAlgorithm::Sha256) => &ring_sig::ECDSA_P384_SHA256_ASN1,
-            (KeyType::EcdsaP384, HashAlgorithm::Sha384) => &ring_sig::ECDSA_P384_SHA384_ASN1,
-            (KeyType::Ed25519, _) => &ring_sig::ED25519,
-            (KeyType::Rsa, HashAlgorithm::Sha256) => &ring_sig::RSA_PKCS1_2048_8192_SHA256,
-            (KeyType::Rsa, HashAlgorithm::Sha384) => &ring_sig::RSA_PKCS1_2048_8192_SHA384,
-            (KeyType::Rsa, HashAlgorithm::Sha512) => &ring_sig::RSA_PKCS1_2048_8192_SHA512,
-            _ => return Err(SignatureError::Unsupported),
-        };
-        let verified = UnparsedPublicKey::new(alg, &self.raw).verify(message, signature);
-        if verified.is_ok() {
-            return Ok(());
-        }
-        // An SPKI does not say whether an RSA key signs with PKCS#1 v1.5 or PSS (Sigstore's
-        // key details do, but bundles do not carry them); both are sound schemes for the same
-        // key, so a PSS signature with the same hash is accepted too.
-        let pss: Option<&dyn VerificationAlgorithm> = match (self.key_type, hash) {
-            (KeyType::Rsa, HashAlgorithm::Sha256) => Some(&ring_sig::RSA_PSS_2048_8192_SHA256),
-            (KeyType::Rsa, HashAlgorithm::Sha384) => Some(&ring_sig::RSA_PSS_2048_8192_SHA384),
-            (KeyType::Rsa, HashAlgorithm::Sha512) => Some(&ring_sig::RSA_PSS_2048_8192_SHA512),
-            _ => None,
-        };
-        match pss {
-            Some(alg) => UnparsedPublicKey::new(alg, &self.raw)
-                .verify(message, signature)
-                .map_err(|_| SignatureError::Invalid),
-            None => Err(SignatureError::Invalid),
-        }
+        provider::verify(self.key_type, hash, &self.raw, message, signature)
     }
 
     /// Verifies an ECDSA signature (ASN.1 DER) over a digest computed by the caller.
@@ -391,28 +376,37 @@ impl PublicKey {
         digest: &Digest,
         signature: &[u8],
     ) -> Result<(), SignatureError> {
-        use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
-        let prehash = digest.as_bytes();
-        match self.key_type {
-            KeyType::EcdsaP256 => {
-                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&self.raw)
-                    .map_err(|_| SignatureError::Invalid)?;
-                let sig = p256::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| SignatureError::Invalid)?;
-                key.verify_prehash(prehash, &sig)
-                    .map_err(|_| SignatureError::Invalid)
-            }
-            KeyType::EcdsaP384 => {
-                let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(&self.raw)
-                    .map_err(|_| SignatureError::Invalid)?;
-                let sig = p384::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| SignatureError::Invalid)?;
-                key.verify_prehash(prehash, &sig)
-                    .map_err(|_| SignatureError::Invalid)
-            }
-            // Ed25519 (pure) and RSA need the message itself.
-            KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
+        verify_ecdsa_prehashed(self.key_type, &self.raw, digest.as_bytes(), signature)
+    }
+}
+
+/// ECDSA (ASN.1 DER signature) over a digest, with RustCrypto: `raw` is the uncompressed
+/// point. Ed25519 (pure) and RSA need the message itself.
+fn verify_ecdsa_prehashed(
+    key_type: KeyType,
+    raw: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+    match key_type {
+        KeyType::EcdsaP256 => {
+            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(raw)
+                .map_err(|_| SignatureError::Invalid)?;
+            let sig =
+                p256::ecdsa::Signature::from_der(signature).map_err(|_| SignatureError::Invalid)?;
+            key.verify_prehash(prehash, &sig)
+                .map_err(|_| SignatureError::Invalid)
         }
+        KeyType::EcdsaP384 => {
+            let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(raw)
+                .map_err(|_| SignatureError::Invalid)?;
+            let sig =
+                p384::ecdsa::Signature::from_der(signature).map_err(|_| SignatureError::Invalid)?;
+            key.verify_prehash(prehash, &sig)
+                .map_err(|_| SignatureError::Invalid)
+        }
+        KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
     }
 }
 
@@ -424,22 +418,6 @@ pub(crate) enum SignatureError {
     /// The signature is wrong (or malformed).
     Invalid,
 }
-
-/// Signature algorithms accepted in X.509 chains (Fulcio, TSA), as webpki verifiers backed
-/// by ring. SHA-1 and other weak schemes are absent on purpose.
-pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: [&dyn SignatureVerificationAlgorithm; 11] = [
-    webpki::ring::ECDSA_P256_SHA256,
-    webpki::ring::ECDSA_P256_SHA384,
-    webpki::ring::ECDSA_P384_SHA256,
-    webpki::ring::ECDSA_P384_SHA384,
-    webpki::ring::ED25519,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-];
 
 /// A signature inside a trust root's own certificate chain that verified once: which chain
 /// algorithm, and the exact issuer key, signed bytes and signature it verified.
@@ -488,7 +466,7 @@ impl RememberedSignature {
 /// [`CHAIN_SIGNATURE_ALGORITHMS`]; only the repeated work is skipped.
 pub(crate) fn remembering_chain_algorithms(
     remembered: &[RememberedSignature],
-) -> [RememberingAlgorithm<'_>; 11] {
+) -> [RememberingAlgorithm<'_>; CHAIN_ALGORITHM_COUNT] {
     let mut algorithm = 0;
     CHAIN_SIGNATURE_ALGORITHMS.map(|inner| {
         let remembering = RememberingAlgorithm {
@@ -569,6 +547,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "ring")]
     #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn managed_rsa_keys_verify_pkcs1_and_pss() {
         let rsa = key(include_bytes!("../tests/data/keys/rsa.pub"));
@@ -590,6 +569,21 @@ mod tests {
             rsa.verify_prehashed(&digest, sig),
             Err(SignatureError::Unsupported)
         );
+    }
+
+    /// The pure-Rust provider has no RSA: the keys parse, and every check fails closed as
+    /// unsupported, valid signature or not.
+    #[test]
+    #[cfg(not(feature = "ring"))]
+    fn rustcrypto_provider_refuses_rsa() {
+        let rsa = key(include_bytes!("../tests/data/keys/rsa.pub"));
+        assert_eq!(rsa.key_type(), KeyType::Rsa);
+        let sig = include_bytes!("../tests/data/keys/rsa-pkcs1.sig");
+        assert_eq!(
+            rsa.verify(HashAlgorithm::Sha256, MESSAGE, sig),
+            Err(SignatureError::Unsupported)
+        );
+        assert_eq!(CHAIN_SIGNATURE_ALGORITHMS.len(), 5);
     }
 
     #[test]

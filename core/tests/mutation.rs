@@ -252,6 +252,9 @@ fn vectors() -> Vec<Vector> {
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("bundle.sigstore.json").exists())
         .filter(|p| !p.file_name().unwrap().to_string_lossy().ends_with("fail"))
+        // Its chain is RSA-signed: the pure-Rust crypto provider (feature `rustcrypto` without
+        // `ring`) rejects it unmutated, as tests/conformance.rs asserts.
+        .filter(|p| cfg!(feature = "ring") || !p.ends_with("bundle-with-sct-with-extensions"))
         .collect();
     dirs.sort();
     for dir in dirs {
