@@ -214,10 +214,15 @@ pub(crate) fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
     let mut out = [0u8; 64];
     ctx.finish(&mut out);
     let mut sha256 = [0u8; 32];
-    for (dst, src) in sha256.iter_mut().zip(out) {
-        *dst = src;
-    }
+    copy_prefix(&mut sha256, &out);
     sha256
+}
+
+/// Copies as much of `src` as fits to the start of `dst` (digest buffers; never panics).
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
 }
 
 /// Constant-time comparison for secrets is not needed here (everything compared is public),

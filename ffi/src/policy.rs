@@ -58,18 +58,16 @@ pub unsafe extern "C" fn ev_policy_new_identity(
     oidc_issuer: *const c_char,
     policy_out: *mut *mut ev_policy,
 ) -> u32 {
-    result_boundary(|| {
-        // SAFETY: caller's contract on the strings.
-        let identity = unsafe { try_str(identity, "identity") }?;
-        // SAFETY: caller's contract on the strings.
-        let issuer = unsafe { try_str(oidc_issuer, "oidc_issuer") }?;
-        // SAFETY: caller's contract on `policy_out`.
-        let out = unsafe { Out::new(policy_out, "policy_out") }?;
-        let expected = CertificateIdentity::exact(identity, issuer)
-            .map_err(|e| Failure::core(&e, Context::Policy))?;
-        new_policy(Policy::Identity(expected), out);
-        Ok(())
-    })
+    // SAFETY: the caller's contract is this function's.
+    unsafe {
+        ev_policy_new_identity_matching(
+            identity,
+            EV_MATCH_EXACT,
+            oidc_issuer,
+            EV_MATCH_EXACT,
+            policy_out,
+        )
+    }
 }
 
 /// `ev_policy_new_identity_matching`: the string must equal the certificate's value byte for

@@ -24,9 +24,7 @@ impl HashContext {
 
     /// Writes the digest to the start of `out` (every supported digest fits in 64 bytes).
     pub(super) fn finish(self, out: &mut [u8; 64]) {
-        for (dst, src) in out.iter_mut().zip(self.0.finish().as_ref()) {
-            *dst = *src;
-        }
+        super::copy_prefix(out, self.0.finish().as_ref());
     }
 }
 

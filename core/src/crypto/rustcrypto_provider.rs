@@ -35,15 +35,10 @@ impl HashContext {
 
     /// Writes the digest to the start of `out` (every supported digest fits in 64 bytes).
     pub(super) fn finish(self, out: &mut [u8; 64]) {
-        let mut copy = |digest: &[u8]| {
-            for (dst, src) in out.iter_mut().zip(digest) {
-                *dst = *src;
-            }
-        };
         match self {
-            Self::Sha256(h) => copy(&h.finalize()),
-            Self::Sha384(h) => copy(&h.finalize()),
-            Self::Sha512(h) => copy(&h.finalize()),
+            Self::Sha256(h) => super::copy_prefix(out, &h.finalize()),
+            Self::Sha384(h) => super::copy_prefix(out, &h.finalize()),
+            Self::Sha512(h) => super::copy_prefix(out, &h.finalize()),
         }
     }
 }

@@ -242,15 +242,25 @@ static void test_policies(void) {
   ev_policy_free(NULL);
 }
 
+/* The happy-path v0.3 bundle and its artifact (a.txt), read into memory; the caller frees
+ * both. */
+static void read_happy_path(unsigned char **bundle, size_t *bundle_len, unsigned char **artifact,
+                            size_t *artifact_len) {
+  char path[4096];
+  JOIN(path, "%s/happy-path-v0.3/bundle.sigstore.json", conformance_dir);
+  *bundle = must_read(path, bundle_len);
+  JOIN(path, "%s/a.txt", conformance_dir);
+  *artifact = must_read(path, artifact_len);
+}
+
 static void test_verify_arguments(const struct ev_trust_root *root) {
   struct ev_policy *policy = NULL;
   CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
-  char path[4096];
   size_t bundle_len, artifact_len;
-  JOIN(path, "%s/happy-path-v0.3/bundle.sigstore.json", conformance_dir);
-  unsigned char *bundle = must_read(path, &bundle_len);
+  unsigned char *bundle, *artifact;
+  read_happy_path(&bundle, &bundle_len, &artifact, &artifact_len);
+  char path[4096];
   JOIN(path, "%s/a.txt", conformance_dir);
-  unsigned char *artifact = must_read(path, &artifact_len);
   struct ev_verification *v = SENTINEL;
 
   CHECK_RC(ev_verify_bundle(NULL, policy, bundle, bundle_len, artifact, artifact_len, &v),
@@ -304,12 +314,9 @@ static void test_verify_arguments(const struct ev_trust_root *root) {
 static void test_accessors(const struct ev_trust_root *root) {
   struct ev_policy *policy = NULL;
   CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
-  char path[4096];
   size_t bundle_len, artifact_len;
-  JOIN(path, "%s/happy-path-v0.3/bundle.sigstore.json", conformance_dir);
-  unsigned char *bundle = must_read(path, &bundle_len);
-  JOIN(path, "%s/a.txt", conformance_dir);
-  unsigned char *artifact = must_read(path, &artifact_len);
+  unsigned char *bundle, *artifact;
+  read_happy_path(&bundle, &bundle_len, &artifact, &artifact_len);
 
   struct ev_verification *v = NULL;
   CHECK_RC(ev_verify_bundle(root, policy, bundle, bundle_len, artifact, artifact_len, &v),
@@ -437,12 +444,9 @@ static void test_files(const struct ev_trust_root *root) {
 
 /* Identity regular expressions match the whole value, never a part of it. */
 static void test_identity_regex(const struct ev_trust_root *root) {
-  char path[4096];
   size_t bundle_len, artifact_len;
-  JOIN(path, "%s/happy-path-v0.3/bundle.sigstore.json", conformance_dir);
-  unsigned char *bundle = must_read(path, &bundle_len);
-  JOIN(path, "%s/a.txt", conformance_dir);
-  unsigned char *artifact = must_read(path, &artifact_len);
+  unsigned char *bundle, *artifact;
+  read_happy_path(&bundle, &bundle_len, &artifact, &artifact_len);
   static const struct {
     const char *identity;
     uint32_t identity_match;
