@@ -7,6 +7,9 @@
 #   bash tools/nostd-check.sh TARGET [ARGS]  bare-metal build with Debian's rustc-web and
 #                                            -Z build-std=core,alloc (tools/cross/setup.sh
 #                                            installs it, and clang for ring's C code)
+#   bash tools/nostd-check.sh thumbv7em-none-eabihf --no-default-features --features rustcrypto
+#                                            Cortex-M4F, with core's pure-Rust crypto provider
+#                                            (ring does not build there)
 #
 # nostd-check/ is its own workspace: a #![no_std] staticlib with its own #[panic_handler] and
 # #[global_allocator] that calls core's public API. With `std` anywhere in the graph:
