@@ -245,6 +245,20 @@ pub enum KeyType {
     Rsa,
 }
 
+impl KeyType {
+    /// The length of the raw key a signature check takes (the SPKI's subjectPublicKey): an
+    /// uncompressed EC point (the only form ring accepts, so the only form either provider
+    /// accepts) or a 32-byte Ed25519 key; RSA keys vary.
+    pub(crate) const fn raw_key_len(self) -> Option<usize> {
+        match self {
+            Self::EcdsaP256 => Some(65),
+            Self::EcdsaP384 => Some(97),
+            Self::Ed25519 => Some(32),
+            Self::Rsa => None,
+        }
+    }
+}
+
 /// A public key that signatures can be checked against.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicKey {
@@ -298,13 +312,7 @@ impl PublicKey {
                 })
             }
         };
-        let expected_len = match key_type {
-            KeyType::EcdsaP256 => Some(65),
-            KeyType::EcdsaP384 => Some(97),
-            KeyType::Ed25519 => Some(32),
-            KeyType::Rsa => None,
-        };
-        if expected_len.is_some_and(|len| raw.len() != len) {
+        if key_type.raw_key_len().is_some_and(|len| raw.len() != len) {
             return Err(invalid("public key has the wrong length for its type"));
         }
         Ok(Self {

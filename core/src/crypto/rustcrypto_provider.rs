@@ -81,9 +81,6 @@ struct ChainAlgorithm {
     signature_alg_id: AlgorithmIdentifier,
     key_type: KeyType,
     hash: HashAlgorithm,
-    /// The length of the subjectPublicKey webpki hands over: only uncompressed EC points
-    /// (as ring, and so the `ring` provider, accepts) and 32-byte Ed25519 keys.
-    key_len: usize,
 }
 
 impl SignatureVerificationAlgorithm for ChainAlgorithm {
@@ -93,7 +90,8 @@ impl SignatureVerificationAlgorithm for ChainAlgorithm {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        if public_key.len() != self.key_len {
+        // webpki hands over the subjectPublicKey: only the forms `PublicKey` accepts verify.
+        if self.key_type.raw_key_len() != Some(public_key.len()) {
             return Err(InvalidSignature);
         }
         verify(self.key_type, self.hash, public_key, message, signature)
@@ -114,35 +112,30 @@ static ECDSA_P256_SHA256: ChainAlgorithm = ChainAlgorithm {
     signature_alg_id: alg_id::ECDSA_SHA256,
     key_type: KeyType::EcdsaP256,
     hash: HashAlgorithm::Sha256,
-    key_len: 65,
 };
 static ECDSA_P256_SHA384: ChainAlgorithm = ChainAlgorithm {
     public_key_alg_id: alg_id::ECDSA_P256,
     signature_alg_id: alg_id::ECDSA_SHA384,
     key_type: KeyType::EcdsaP256,
     hash: HashAlgorithm::Sha384,
-    key_len: 65,
 };
 static ECDSA_P384_SHA256: ChainAlgorithm = ChainAlgorithm {
     public_key_alg_id: alg_id::ECDSA_P384,
     signature_alg_id: alg_id::ECDSA_SHA256,
     key_type: KeyType::EcdsaP384,
     hash: HashAlgorithm::Sha256,
-    key_len: 97,
 };
 static ECDSA_P384_SHA384: ChainAlgorithm = ChainAlgorithm {
     public_key_alg_id: alg_id::ECDSA_P384,
     signature_alg_id: alg_id::ECDSA_SHA384,
     key_type: KeyType::EcdsaP384,
     hash: HashAlgorithm::Sha384,
-    key_len: 97,
 };
 static ED25519: ChainAlgorithm = ChainAlgorithm {
     public_key_alg_id: alg_id::ED25519,
     signature_alg_id: alg_id::ED25519,
     key_type: KeyType::Ed25519,
     hash: HashAlgorithm::Sha512,
-    key_len: 32,
 };
 
 pub(super) const CHAIN_ALGORITHM_COUNT: usize = 5;
