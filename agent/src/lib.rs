@@ -14,6 +14,16 @@
 //! The public items are what the binary, the fuzz targets and the benchmarks use; the rest is
 //! crate-private. Linux only, like the agent.
 
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod cmd;
 pub mod config;
 mod failpoint;

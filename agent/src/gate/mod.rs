@@ -205,7 +205,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         ) {
             let key = VerdictKey::new(content, evidence, cfg, rule_index);
             if let Some(identity) = cache.verdict(&key) {
-                return cached_allow(rule, identity, content);
+                return allowed(rule, identity, content, true);
             }
         }
     }
@@ -258,7 +258,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         cache.remember(&evidence_path, evidence_fp, evidence_sha256, started);
         let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
         if let Some(identity) = cache.verdict(&key) {
-            return cached_allow(rule, identity, content);
+            return allowed(rule, identity, content, true);
         }
     }
 
@@ -275,15 +275,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
                 let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
                 cache.insert_verdict(key, &rule.name, identity.clone());
             }
-            Decision {
-                allow: true,
-                rule: Some(rule.name.clone()),
-                reason: None,
-                identity,
-                sha256: Some(content),
-                cached: false,
-                audit_only: false,
-            }
+            allowed(rule, identity, content, false)
         }
         Err(e) => {
             let mut d = Decision::deny(
@@ -296,14 +288,15 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     }
 }
 
-fn cached_allow(rule: &Rule, identity: Option<String>, content: [u8; 32]) -> Decision {
+/// Allowed by `rule`: freshly verified, or answered from the verdict cache (`cached`).
+fn allowed(rule: &Rule, identity: Option<String>, content: [u8; 32], cached: bool) -> Decision {
     Decision {
         allow: true,
         rule: Some(rule.name.clone()),
         reason: None,
         identity,
         sha256: Some(content),
-        cached: true,
+        cached,
         audit_only: false,
     }
 }
