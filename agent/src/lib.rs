@@ -11,8 +11,8 @@
 //! - `sys`: the few Linux calls std does not expose (the only `unsafe` code of the agent);
 //!   `files`: reading files within a size bound; `failpoint`: test-only pauses.
 //!
-//! The public items are what the binary, the fuzz targets and the benchmarks use; the rest is
-//! crate-private. Linux only, like the agent.
+//! The public items are what the binary and the fuzz targets use; the rest is crate-private.
+//! Linux only, like the agent.
 
 #![cfg_attr(
     test,
