@@ -224,3 +224,27 @@ fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bo
         eprintln!("edgeverify: verification failed: {message}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_digest(arg: &str) -> bool {
+        matches!(ArtifactArg::parse(arg), ArtifactArg::Sha256(_))
+    }
+
+    #[test]
+    fn only_sha256_and_64_hex_digits_make_a_digest() {
+        let hex = "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+        match ArtifactArg::parse(&format!("sha256:{hex}")) {
+            ArtifactArg::Sha256(d) => assert_eq!(hex_encode(d.as_bytes()), hex),
+            ArtifactArg::Path(p) => panic!("taken as a path: {}", p.display()),
+        }
+        assert!(is_digest(&format!("sha256:{}", hex.to_uppercase())));
+        assert!(!is_digest(&format!("sha256:{}", &hex[..62])));
+        assert!(!is_digest(&format!("sha512:{hex}")));
+        // `u8::from_str_radix` accepts a sign ("+a" is 10); a digest is hex digits only.
+        assert!(!is_digest(&format!("sha256:{}", "+a".repeat(32))));
+        assert!(!is_digest(&format!("sha256:{}g", &hex[..63])));
+    }
+}
