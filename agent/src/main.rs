@@ -2,26 +2,14 @@
 //!
 //! Exit codes: 0 verified / allowed, 1 verification failed / denied, 2 usage, I/O or
 //! configuration error. Failures print one line naming the stage and the reason.
+//!
+//! This file only parses the command line; each subcommand is a module of the library's
+//! `cmd` (`edgeverify_agent::cmd`).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-mod artifact;
-mod audit;
-mod cache;
-mod exec;
-mod failpoint;
-mod gate;
-mod glob;
-mod policy_file;
-mod serve;
-mod sys;
-mod toml_subset;
-mod trust;
-mod trust_root_cmd;
-mod verify_artifact;
-mod verify_bundle;
+use edgeverify_agent::cmd::{exec, policy, serve, trust_root, verify_artifact, verify_bundle};
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
 #[derive(Parser)]
@@ -39,7 +27,7 @@ enum Command {
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
     /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
-    TrustRoot(trust_root_cmd::Args),
+    TrustRoot(trust_root::Args),
     /// Run a program only if its evidence satisfies the policy (executes the verified file
     /// descriptor itself).
     Exec(exec::Args),
@@ -47,27 +35,7 @@ enum Command {
     Serve(serve::Args),
     /// Policy files for `exec` and `serve`.
     #[command(subcommand)]
-    Policy(policy_file::PolicyCommand),
-}
-
-/// How a command ended, mapped to the documented exit codes.
-pub(crate) enum Outcome {
-    /// Verified / allowed.
-    Verified,
-    /// The evidence or the policy said no.
-    Rejected,
-    /// Usage, I/O or configuration problem: nothing was decided.
-    Unusable,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Verified => Self::SUCCESS,
-            Outcome::Rejected => Self::from(1),
-            Outcome::Unusable => Self::from(2),
-        }
-    }
+    Policy(policy::PolicyCommand),
 }
 
 fn main() -> ExitCode {
@@ -83,9 +51,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
-        Command::TrustRoot(args) => trust_root_cmd::run(&args).into(),
+        Command::TrustRoot(args) => trust_root::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),
-        Command::Policy(cmd) => policy_file::run(&cmd).into(),
+        Command::Policy(cmd) => policy::run(&cmd).into(),
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
 }
 
 /// Lowercase or uppercase hex into bytes; `None` on odd length or a non-hex character.
-pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     if bytes.len() % 2 != 0 {
         return None;

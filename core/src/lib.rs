@@ -85,7 +85,7 @@ mod x509;
 pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
-pub use encoding::hex_encode;
+pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
 pub use time::{TimeRange, UnixTime};

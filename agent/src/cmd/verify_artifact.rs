@@ -10,10 +10,14 @@ use edgeverify_core::{
     hex_encode, limits, verify, Artifact, Bundle, Error, HashAlgorithm, Policy, VerifiedBundle,
 };
 
-use crate::{artifact, trust, Outcome};
+use super::Outcome;
+use crate::config::trust_root;
+use crate::files::read_bounded;
+use crate::gate::artifact;
 
 #[derive(Parser)]
-pub(crate) struct Args {
+/// Arguments of `edgeverify verify-artifact`.
+pub struct Args {
     /// The provenance: a Sigstore bundle holding a DSSE in-toto statement (for example the
     /// `multiple.intoto.jsonl` of slsa-github-generator ≥ v2.1.0).
     #[arg(long, value_name = "FILE")]
@@ -58,7 +62,8 @@ enum Failure {
     Unusable(String),
 }
 
-pub(crate) fn run(args: &Args) -> Outcome {
+/// Runs `edgeverify verify-artifact`.
+pub fn run(args: &Args) -> Outcome {
     let prepared = match prepare(args) {
         Ok(p) => p,
         Err(Failure::Unusable(msg)) => {
@@ -139,9 +144,9 @@ type Prepared = (edgeverify_core::TrustRoot, Bundle, Policy);
 
 fn prepare(args: &Args) -> Result<Prepared, Failure> {
     let policy = slsa_policy(args).map_err(|e| Failure::Unusable(e.to_string()))?;
-    let root = trust::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
-    let json = trust::read_bounded(&args.provenance_path, limits::MAX_BUNDLE_BYTES)
-        .map_err(Failure::Unusable)?;
+    let root = trust_root::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let json =
+        read_bounded(&args.provenance_path, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
     if is_legacy_envelope(&json) {
         return Err(Failure::Legacy);
     }

@@ -14,42 +14,51 @@ use std::fmt;
 
 /// A value: a string or a list of strings, with the line it starts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Value {
+pub enum Value {
+    /// A basic or literal string.
     Str(String),
+    /// An array of strings.
     List(Vec<String>),
 }
 
 /// One `key = value` line.
 #[derive(Clone, Debug)]
-pub(crate) struct Entry {
-    pub(crate) key: String,
-    pub(crate) line: usize,
-    pub(crate) value: Value,
+pub struct Entry {
+    /// The bare key.
+    pub key: String,
+    /// The 1-based line of the key.
+    pub line: usize,
+    /// The value.
+    pub value: Value,
     /// For arrays: the line of each element.
-    pub(crate) item_lines: Vec<usize>,
+    pub item_lines: Vec<usize>,
 }
 
 /// A table: the header's line (0 for the top level) and its entries in order.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Table {
-    pub(crate) line: usize,
-    pub(crate) entries: Vec<Entry>,
+pub struct Table {
+    /// The 1-based line of the header (0 for the top level).
+    pub line: usize,
+    /// The entries, in file order.
+    pub entries: Vec<Entry>,
 }
 
 /// A parsed document.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Document {
+pub struct Document {
     /// Keys before the first header.
-    pub(crate) top: Table,
+    pub top: Table,
     /// `[name]` tables and `[[name]]` elements in file order: (name, is array element, table).
-    pub(crate) tables: Vec<(String, bool, Table)>,
+    pub tables: Vec<(String, bool, Table)>,
 }
 
 /// A syntax error: 1-based line and reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
-    pub(crate) line: usize,
-    pub(crate) reason: String,
+pub struct SyntaxError {
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
 }
 
 impl fmt::Display for SyntaxError {
@@ -62,7 +71,7 @@ impl fmt::Display for SyntaxError {
 const MAX_ENTRIES: usize = 65_536;
 
 /// Parses `text`.
-pub(crate) fn parse(text: &str) -> Result<Document, SyntaxError> {
+pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     let mut doc = Document::default();
     let mut p = Parser {
         s: text.as_bytes(),
@@ -364,12 +373,6 @@ impl Parser<'_> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 

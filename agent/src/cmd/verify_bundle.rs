@@ -1,21 +1,24 @@
 //! `edgeverify verify-bundle`: the sigstore-conformance client protocol, offline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
-    hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm,
-    KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
+    hex_decode, hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Digest, Error,
+    HashAlgorithm, KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
 };
 
-use crate::artifact::{self, ArtifactArg};
-use crate::{trust, Outcome};
+use super::Outcome;
+use crate::config::trust_root;
+use crate::files::read_bounded;
+use crate::gate::artifact;
 
 #[derive(Parser)]
 #[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
 #[command(group(ArgGroup::new("subject").args(["certificate_identity", "certificate_identity_regexp"])))]
 #[command(group(ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])))]
-pub(crate) struct Args {
+/// Arguments of `edgeverify verify-bundle`.
+pub struct Args {
     /// The Sigstore bundle (JSON).
     #[arg(long, value_name = "FILE")]
     bundle: PathBuf,
@@ -46,7 +49,8 @@ pub(crate) struct Args {
     artifact: String,
 }
 
-pub(crate) fn run(args: &Args) -> Outcome {
+/// Runs `edgeverify verify-bundle`.
+pub fn run(args: &Args) -> Outcome {
     match verify_bundle(args) {
         Ok(verified) => {
             report_success(args, &verified);
@@ -82,16 +86,16 @@ impl From<Error> for Failure {
 
 fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
     let policy = policy(args)?;
-    let root = trust::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let root = trust_root::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
     let bundle_json =
-        trust::read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
+        read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
     let bundle = Bundle::from_json(&bundle_json)?;
     let verified = match ArtifactArg::parse(&args.artifact) {
         ArtifactArg::Sha256(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
         ArtifactArg::Path(path) if needs_artifact_bytes(&bundle, &policy) => {
             // RSA and Ed25519 message signatures cannot be checked from a digest (ring hashes
             // the message itself), so such artifacts are read whole, within a bound.
-            let bytes = trust::read_bounded(&path, MAX_IN_MEMORY_ARTIFACT_BYTES).map_err(|e| {
+            let bytes = read_bounded(&path, MAX_IN_MEMORY_ARTIFACT_BYTES).map_err(|e| {
                 Failure::Unusable(format!(
                     "{e} (RSA/Ed25519 keys need the artifact in memory, at most \
                      {MAX_IN_MEMORY_ARTIFACT_BYTES} bytes)"
@@ -114,6 +118,28 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
 /// Everything else is streamed in fixed-size chunks, whatever its size.
 const MAX_IN_MEMORY_ARTIFACT_BYTES: usize = 64 * 1024 * 1024;
 
+/// `FILE_OR_DIGEST` of the conformance protocol: a digest only if it is `sha256:` followed by
+/// exactly 64 hex characters and no file by that name exists.
+enum ArtifactArg {
+    Path(PathBuf),
+    Sha256(Digest),
+}
+
+impl ArtifactArg {
+    fn parse(arg: &str) -> Self {
+        if let Some(hex) = arg.strip_prefix("sha256:") {
+            if hex.len() == 64 && !Path::new(arg).exists() {
+                if let Some(d) =
+                    hex_decode(hex).and_then(|b| Digest::new(HashAlgorithm::Sha256, &b))
+                {
+                    return Self::Sha256(d);
+                }
+            }
+        }
+        Self::Path(arg.into())
+    }
+}
+
 fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
     matches!(policy, Policy::PublicKey(key) if matches!(key.key_type(), KeyType::Rsa | KeyType::Ed25519))
         && !bundle.is_dsse()
@@ -122,7 +148,7 @@ fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
 fn policy(args: &Args) -> Result<Policy, Failure> {
     let usage = |e: Error| Failure::Unusable(e.to_string());
     if let Some(key_path) = &args.key {
-        let pem = trust::read_bounded(key_path, 64 * 1024).map_err(Failure::Unusable)?;
+        let pem = read_bounded(key_path, 64 * 1024).map_err(Failure::Unusable)?;
         let pem = String::from_utf8(pem)
             .map_err(|_| Failure::Unusable(format!("{} is not PEM text", key_path.display())))?;
         let key = PublicKey::from_pem(&pem)
@@ -196,5 +222,29 @@ fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bo
         eprintln!("edgeverify: error: {message}");
     } else {
         eprintln!("edgeverify: verification failed: {message}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_digest(arg: &str) -> bool {
+        matches!(ArtifactArg::parse(arg), ArtifactArg::Sha256(_))
+    }
+
+    #[test]
+    fn only_sha256_and_64_hex_digits_make_a_digest() {
+        let hex = "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+        match ArtifactArg::parse(&format!("sha256:{hex}")) {
+            ArtifactArg::Sha256(d) => assert_eq!(hex_encode(d.as_bytes()), hex),
+            ArtifactArg::Path(p) => panic!("taken as a path: {}", p.display()),
+        }
+        assert!(is_digest(&format!("sha256:{}", hex.to_uppercase())));
+        assert!(!is_digest(&format!("sha256:{}", &hex[..62])));
+        assert!(!is_digest(&format!("sha512:{hex}")));
+        // `u8::from_str_radix` accepts a sign ("+a" is 10); a digest is hex digits only.
+        assert!(!is_digest(&format!("sha256:{}", "+a".repeat(32))));
+        assert!(!is_digest(&format!("sha256:{}g", &hex[..63])));
     }
 }

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use edgeverify_core::{hex_encode, limits, TrustRoot};
 
-use crate::{trust, Outcome};
+use super::Outcome;
+use crate::files::read_bounded;
 
 #[derive(Parser)]
-pub(crate) struct Args {
+/// Arguments of `edgeverify trust-root`.
+pub struct Args {
     #[command(subcommand)]
     command: Command,
 }
@@ -29,7 +31,8 @@ enum Command {
     },
 }
 
-pub(crate) fn run(args: &Args) -> Outcome {
+/// Runs `edgeverify trust-root …`.
+pub fn run(args: &Args) -> Outcome {
     match &args.command {
         Command::Compile { input, output } => match compile(input, output) {
             Ok(message) => {
@@ -45,7 +48,7 @@ pub(crate) fn run(args: &Args) -> Outcome {
 }
 
 fn compile(input: &Path, output: &Path) -> Result<String, String> {
-    let json = trust::read_bounded(input, limits::MAX_TRUST_ROOT_BYTES)?;
+    let json = read_bounded(input, limits::MAX_TRUST_ROOT_BYTES)?;
     let root = TrustRoot::from_json(&json).map_err(|e| format!("{}: {e}", input.display()))?;
     let cbor = root.to_cbor();
     // Never write something that does not load back to the same root.

@@ -20,13 +20,15 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use crate::audit::{self, Settings, Writer};
+use super::Outcome;
+use crate::config;
+use crate::gate::audit::{self, Settings, Writer};
 use crate::gate::{self, Decision, Options};
-use crate::policy_file;
-use crate::{failpoint, sys, Outcome};
+use crate::{failpoint, sys};
 
 #[derive(Parser)]
-pub(crate) struct Args {
+/// Arguments of `edgeverify exec`.
+pub struct Args {
     /// The policy file (TOML; see `edgeverify policy check`).
     #[arg(long, value_name = "FILE")]
     policy: PathBuf,
@@ -44,8 +46,9 @@ pub(crate) struct Args {
     command: Vec<OsString>,
 }
 
-pub(crate) fn run(args: &Args) -> Outcome {
-    let cfg = match policy_file::load(&args.policy) {
+/// Runs `edgeverify exec`: returns only when the program was not executed.
+pub fn run(args: &Args) -> Outcome {
+    let cfg = match config::load(&args.policy) {
         Ok(c) => c,
         Err(e) => return unusable(&e.to_string()),
     };

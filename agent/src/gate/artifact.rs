@@ -1,4 +1,5 @@
-//! Reading artifacts: streamed from disk and hashed, never held whole in memory.
+//! Hashing: artifacts streamed from disk (never held whole in memory), and the SHA-256 of
+//! bytes already in memory (evidence, the policy file, the cache file's body).
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -8,38 +9,6 @@ use edgeverify_core::{Digest, HashAlgorithm, Hasher};
 
 /// Read buffer: large enough for SD-card throughput, small enough for any device.
 const READ_BUFFER_BYTES: usize = 256 * 1024;
-
-/// `FILE_OR_DIGEST` of the conformance protocol: a digest only if it is `sha256:` followed by
-/// exactly 64 hex characters and no file by that name exists.
-pub(crate) enum ArtifactArg {
-    Path(std::path::PathBuf),
-    Sha256(Digest),
-}
-
-impl ArtifactArg {
-    pub(crate) fn parse(arg: &str) -> Self {
-        if let Some(hex) = arg.strip_prefix("sha256:") {
-            if hex.len() == 64 && !Path::new(arg).exists() {
-                if let Some(d) =
-                    decode_hex(hex).and_then(|b| Digest::new(HashAlgorithm::Sha256, &b))
-                {
-                    return Self::Sha256(d);
-                }
-            }
-        }
-        Self::Path(arg.into())
-    }
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
-        return None;
-    }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
-}
 
 /// Hashes an open file with every algorithm in `algorithms`, in one pass.
 pub(crate) fn hash_reader(
@@ -71,4 +40,13 @@ pub(crate) fn hash_reader(
 /// Hashes the file at `path` (see [`hash_reader`]).
 pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
     hash_reader(File::open(path)?, algorithms)
+}
+
+/// SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let d = HashAlgorithm::Sha256.digest(bytes);
+    let mut out = [0u8; 32];
+    // A SHA-256 digest is 32 bytes, so the lengths match.
+    out.copy_from_slice(d.as_bytes());
+    out
 }

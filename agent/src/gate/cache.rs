@@ -31,8 +31,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use minicbor::{Decode, Encode};
 
-use crate::gate::sha256;
-use crate::policy_file::Config;
+use super::artifact::sha256;
+use crate::config::Config;
 
 /// Most cached verdicts; the least recently used is evicted beyond this.
 pub(crate) const MAX_VERDICTS: usize = 4096;
@@ -416,7 +416,7 @@ fn encode(st: &State) -> Vec<u8> {
 fn read_file(file: &Path) -> Result<Option<FileBody>, String> {
     let data = match fs::metadata(file) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        _ => crate::trust::read_bounded(file, MAX_CACHE_FILE_BYTES)?,
+        _ => crate::files::read_bounded(file, MAX_CACHE_FILE_BYTES)?,
     };
     decode(&data).map(Some)
 }
@@ -473,17 +473,11 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 
     fn cfg(policy: &str) -> Config {
-        crate::policy_file::parse(Path::new("p.toml"), policy).unwrap()
+        crate::config::parse(Path::new("p.toml"), policy).unwrap()
     }
 
     fn key(c: &Config, b: u8) -> VerdictKey {

@@ -1,8 +1,10 @@
 //! The decision engine shared by `exec` and `serve`: open a program, find its rule and
 //! evidence, hash it from the open descriptor and verify — or answer from the verdict cache.
+//!
+//! Parts: `evidence` (where a program's bundle is found, and reading it), `artifact`
+//! (hashing), `cache` (the daemon's verdict cache), `audit` (the JSON-lines audit log).
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -10,9 +12,15 @@ use std::time::SystemTime;
 
 use edgeverify_core::{hex_encode, verify, Artifact, Bundle, HashAlgorithm};
 
-use crate::artifact;
-use crate::cache::{Cache, Fingerprint, VerdictKey};
-use crate::policy_file::{expand_template, Config, Mode, Rule, MAX_EVIDENCE_BYTES};
+use crate::config::{Config, Mode, Rule};
+
+pub(crate) mod artifact;
+pub(crate) mod audit;
+pub(crate) mod cache;
+mod evidence;
+
+use artifact::sha256;
+use cache::{Cache, Fingerprint, VerdictKey};
 
 /// A program opened for a decision, with the canonical path of the inode actually opened.
 pub(crate) struct Program {
@@ -181,7 +189,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         return Decision::deny(None, format!("no rule matches {}", program.canonical));
     };
     let (evidence_path, evidence_file, evidence_meta) =
-        match find_evidence(rule, &program.canonical) {
+        match evidence::find(rule, &program.canonical) {
             Ok(found) => found,
             Err(reason) => return Decision::deny(Some(rule), reason),
         };
@@ -197,12 +205,12 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         ) {
             let key = VerdictKey::new(content, evidence, cfg, rule_index);
             if let Some(identity) = cache.verdict(&key) {
-                return cached_allow(rule, identity, content);
+                return allowed(rule, identity, content, true);
             }
         }
     }
 
-    let evidence_bytes = match read_evidence(evidence_file, &evidence_path) {
+    let evidence_bytes = match evidence::read(evidence_file, &evidence_path) {
         Ok(b) => b,
         Err(reason) => return Decision::deny(Some(rule), reason),
     };
@@ -250,7 +258,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         cache.remember(&evidence_path, evidence_fp, evidence_sha256, started);
         let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
         if let Some(identity) = cache.verdict(&key) {
-            return cached_allow(rule, identity, content);
+            return allowed(rule, identity, content, true);
         }
     }
 
@@ -267,15 +275,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
                 let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
                 cache.insert_verdict(key, &rule.name, identity.clone());
             }
-            Decision {
-                allow: true,
-                rule: Some(rule.name.clone()),
-                reason: None,
-                identity,
-                sha256: Some(content),
-                cached: false,
-                audit_only: false,
-            }
+            allowed(rule, identity, content, false)
         }
         Err(e) => {
             let mut d = Decision::deny(
@@ -288,66 +288,15 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     }
 }
 
-fn cached_allow(rule: &Rule, identity: Option<String>, content: [u8; 32]) -> Decision {
+/// Allowed by `rule`: freshly verified, or answered from the verdict cache (`cached`).
+fn allowed(rule: &Rule, identity: Option<String>, content: [u8; 32], cached: bool) -> Decision {
     Decision {
         allow: true,
         rule: Some(rule.name.clone()),
         reason: None,
         identity,
         sha256: Some(content),
-        cached: true,
+        cached,
         audit_only: false,
     }
-}
-
-/// The first evidence location of `rule` that exists for `program`.
-/// Evidence must be a regular file; it is opened without blocking, so a FIFO or device
-/// placed there cannot wedge the caller.
-fn find_evidence(rule: &Rule, program: &str) -> Result<(String, File, Metadata), String> {
-    let mut tried = Vec::new();
-    for template in &rule.evidence {
-        let path = expand_template(template, program);
-        match OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&path)
-        {
-            Ok(file) => {
-                let meta = file
-                    .metadata()
-                    .map_err(|e| format!("cannot stat evidence {path}: {e}"))?;
-                if !meta.is_file() {
-                    return Err(format!("evidence {path} is not a regular file"));
-                }
-                return Ok((path, file, meta));
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => tried.push(path),
-            Err(e) => return Err(format!("cannot open evidence {path}: {e}")),
-        }
-    }
-    Err(format!("no evidence found (tried {})", tried.join(", ")))
-}
-
-fn read_evidence(file: File, path: &str) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let mut data = Vec::new();
-    let cap = u64::try_from(MAX_EVIDENCE_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    file.take(cap)
-        .read_to_end(&mut data)
-        .map_err(|e| format!("cannot read evidence {path}: {e}"))?;
-    if data.len() > MAX_EVIDENCE_BYTES {
-        return Err(format!(
-            "evidence {path} is larger than {MAX_EVIDENCE_BYTES} bytes"
-        ));
-    }
-    Ok(data)
-}
-
-pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
-    let d = HashAlgorithm::Sha256.digest(bytes);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_bytes());
-    out
 }

@@ -234,12 +234,6 @@ pub(crate) fn event_record(event: &str, ok: bool, detail: &str) -> Value {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 

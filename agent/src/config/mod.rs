@@ -18,18 +18,25 @@
 //!
 //! Everything is checked when the file is loaded (unknown keys, globs, regexes, identity
 //! pairs, the trust root and its pin); every error names the file, the line and the reason.
+//! The result is a [`Config`]: what the gate needs and nothing left to check.
+//!
+//! Parts: [`toml_subset`] (the syntax), `glob` (the `paths` patterns), `trust_root` (the
+//! trust root from a file or embedded, and the `[trust_root]` table with its pin).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use edgeverify_core::{
-    hex_encode, limits, slsa::SlsaPolicy, CertificateIdentity, HashAlgorithm, Matcher, Policy,
-    TrustRoot,
-};
+use edgeverify_core::{slsa::SlsaPolicy, CertificateIdentity, Matcher, Policy, TrustRoot};
 
-use crate::glob::Glob;
-use crate::toml_subset::{self, Table, Value};
-use crate::trust;
+use crate::files;
+use crate::gate::artifact::sha256;
+
+pub(crate) mod glob;
+pub mod toml_subset;
+pub(crate) mod trust_root;
+
+use glob::Glob;
+use toml_subset::{Table, Value};
 
 /// Largest accepted policy file.
 pub(crate) const MAX_POLICY_BYTES: usize = 1024 * 1024;
@@ -70,11 +77,8 @@ const IDENTITY_KEYS: &[&str] = &[
     "certificate_oidc_issuer",
     "certificate_oidc_issuer_regexp",
 ];
-/// Keys `[trust_root]` may have.
-const TRUST_ROOT_KEYS: &[&str] = &["path", "sha256"];
-
 /// A loaded, fully validated policy plus the trust root it names.
-pub(crate) struct Config {
+pub struct Config {
     /// SHA-256 of the policy file's bytes (part of every cache key).
     pub(crate) sha256: [u8; 32],
     /// The rules, in file order.
@@ -103,9 +107,9 @@ pub(crate) enum Mode {
     Audit,
 }
 
-/// A policy that cannot be used, with where and why.
+/// A policy that cannot be used, with where and why (`FILE:LINE: reason`).
 #[derive(Debug)]
-pub(crate) struct ConfigError {
+pub struct ConfigError {
     file: PathBuf,
     line: Option<usize>,
     reason: String,
@@ -193,8 +197,8 @@ impl<'a> Fields<'a> {
 }
 
 /// Loads and validates the policy at `path` and the trust root it names.
-pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
-    let bytes = trust::read_bounded(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = files::read_bounded(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
         file: path.to_path_buf(),
         line: None,
         reason,
@@ -207,8 +211,9 @@ pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
     parse(path, text)
 }
 
-/// Validates policy text (the file name is only used in messages).
-pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+/// Validates policy text (the file name is only used in messages). A `[trust_root] path`
+/// is opened and read.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let at = |(line, reason): (usize, String)| ConfigError {
         file: path.to_path_buf(),
         line: Some(line),
@@ -259,7 +264,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let rule = rule(table, &rules).map_err(at)?;
         rules.push(rule);
     }
-    let (root, root_origin) = load_trust_root(trust_root).map_err(at)?;
+    let (root, root_origin) = trust_root::from_table(trust_root).map_err(at)?;
     Ok(Config {
         sha256: sha256(text.as_bytes()),
         rules,
@@ -436,7 +441,7 @@ fn check_template(t: &str) -> Result<(), String> {
             ));
         }
     }
-    if t.len() > crate::glob::MAX_GLOB_BYTES || t.chars().any(char::is_control) {
+    if t.len() > glob::MAX_GLOB_BYTES || t.chars().any(char::is_control) {
         return Err(format!(
             "provenance location {t:?} is too long or has control characters"
         ));
@@ -448,61 +453,6 @@ fn check_template(t: &str) -> Result<(), String> {
 pub(crate) fn expand_template(template: &str, program: &str) -> String {
     let name = program.rsplit('/').next().unwrap_or(program);
     template.replace("{path}", program).replace("{name}", name)
-}
-
-fn load_trust_root(table: Option<&Table>) -> Result<(TrustRoot, String), (usize, String)> {
-    let (file, pin) = match table {
-        None => (None, None),
-        Some(t) => {
-            let f = Fields::new(t, TRUST_ROOT_KEYS, "[trust_root]")?;
-            (f.string("path")?, f.string("sha256")?)
-        }
-    };
-    if let Some(p) = &pin {
-        if p.value.len() != 64 || !p.value.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err((p.line, "trust_root.sha256 must be 64 hex digits".into()));
-        }
-    }
-    let (root, origin, line) = match &file {
-        None => (
-            TrustRoot::embedded_production().map_err(|e| {
-                (
-                    table.map_or(1, |t| t.line),
-                    format!("embedded trust root: {e}"),
-                )
-            })?,
-            "embedded public-good root".to_string(),
-            None,
-        ),
-        Some(f) => {
-            let p = Path::new(&f.value);
-            if !p.is_absolute() {
-                return Err((f.line, "trust_root.path must be absolute".into()));
-            }
-            let root = trust::load(Some(p)).map_err(|e| (f.line, format!("trust root: {e}")))?;
-            (root, f.value.clone(), Some(f.line))
-        }
-    };
-    let actual = hex_encode(root.source_sha256());
-    if let Some(pin) = pin {
-        if !pin.value.eq_ignore_ascii_case(&actual) {
-            return Err((
-                line.unwrap_or(pin.line),
-                format!(
-                    "trust root {origin} has sha256 {actual}, but the policy pins {}",
-                    pin.value
-                ),
-            ));
-        }
-    }
-    Ok((root, format!("{origin} (sha256 {actual})")))
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    let d = HashAlgorithm::Sha256.digest(bytes);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_bytes());
-    out
 }
 
 /// 1-based line number of byte `offset`.
@@ -526,63 +476,7 @@ impl Config {
     }
 }
 
-/// `edgeverify policy` subcommands.
-#[derive(clap::Subcommand)]
-pub(crate) enum PolicyCommand {
-    /// Validate a policy file (syntax, globs, regexes, trust root and pin) without running.
-    Check {
-        /// The policy file (TOML).
-        file: PathBuf,
-    },
-}
-
-pub(crate) fn run(cmd: &PolicyCommand) -> crate::Outcome {
-    match cmd {
-        PolicyCommand::Check { file } => match load(file) {
-            Ok(cfg) => {
-                println!(
-                    "{}: OK: {} rule(s) [{}]; trust root: {}",
-                    file.display(),
-                    cfg.rules.len(),
-                    cfg.rules
-                        .iter()
-                        .map(|r| r.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    cfg.root_origin
-                );
-                for r in &cfg.rules {
-                    let globs: Vec<&str> = r.globs.iter().map(Glob::as_str).collect();
-                    let kind = match r.policy {
-                        Policy::Slsa(_) => "SLSA provenance",
-                        _ => "signature identity",
-                    };
-                    let mode = match r.mode {
-                        Mode::Enforce => "enforce",
-                        Mode::Audit => "audit (failures are logged and allowed)",
-                    };
-                    println!("  rule {:?}: {kind}; {mode}; paths {globs:?}", r.name);
-                }
-                crate::Outcome::Verified
-            }
-            Err(e) => {
-                eprintln!("edgeverify: {e}");
-                crate::Outcome::Unusable
-            }
-        },
-    }
-}
-
-/// Bundles larger than this are refused (the core limit).
-pub(crate) const MAX_EVIDENCE_BYTES: usize = limits::MAX_BUNDLE_BYTES;
-
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 

@@ -5,7 +5,7 @@
 //! Request `{"path": "/abs/path"}`; response (always this shape)
 //! `{"allow": bool, "rule": str|null, "reason": str|null, "identity": str|null,
 //! "cached": bool, "sha256": str|null}`. A malformed request gets `allow: false` and a reason;
-//! a line longer than [`MAX_REQUEST_LINE_BYTES`] gets that and the connection is closed.
+//! a line longer than `MAX_REQUEST_LINE_BYTES` (16 KiB) gets that and the connection is closed.
 //!
 //! The answer is about the file's content *now*; a client that then executes the path by
 //! name races anyone who can replace it (use `edgeverify exec`, which executes the verified
@@ -28,12 +28,13 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use clap::Parser;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{self, AuditLog, Settings};
-use crate::cache::Cache;
+use super::Outcome;
+use crate::config::{self, Config, ConfigError};
+use crate::files::read_bounded;
+use crate::gate::audit::{self, AuditLog, Settings};
+use crate::gate::cache::Cache;
 use crate::gate::{self, Decision, Options, Slots};
-use crate::policy_file::{self, Config};
 use crate::sys::{self, PeerCredentials, Signal, SignalWaiter};
-use crate::Outcome;
 
 /// Longest request line (a path is at most 4096 bytes, plus JSON).
 pub(crate) const MAX_REQUEST_LINE_BYTES: usize = 16 * 1024;
@@ -49,7 +50,8 @@ pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) const MAX_CONCURRENT_VERIFICATIONS: usize = 4;
 
 #[derive(Parser)]
-pub(crate) struct Args {
+/// Arguments of `edgeverify serve`.
+pub struct Args {
     /// The policy file (TOML; see `edgeverify policy check`). Re-read on SIGHUP.
     #[arg(long, value_name = "FILE")]
     policy: PathBuf,
@@ -116,7 +118,8 @@ impl Shared {
     }
 }
 
-pub(crate) fn run(args: Args) -> Outcome {
+/// Runs `edgeverify serve` until SIGTERM or SIGINT.
+pub fn run(args: Args) -> Outcome {
     // Before any thread exists, so that every thread inherits the mask.
     let signals = match SignalWaiter::block() {
         Ok(s) => s,
@@ -312,8 +315,8 @@ fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
 /// The policy, with its trust root's own chain signatures checked once up front: the daemon
 /// verifies many programs against one root, and each then skips that check (one P-384
 /// signature per keyless verification with the public-good root).
-fn load_policy(path: &Path) -> Result<Config, policy_file::ConfigError> {
-    let mut cfg = policy_file::load(path)?;
+fn load_policy(path: &Path) -> Result<Config, ConfigError> {
+    let mut cfg = config::load(path)?;
     cfg.root.remember_chain_signatures();
     Ok(cfg)
 }
@@ -467,7 +470,7 @@ fn group_id(group: &str) -> Result<u32, String> {
     if let Ok(gid) = group.parse::<u32>() {
         return Ok(gid);
     }
-    let groups = crate::trust::read_bounded(Path::new("/etc/group"), 4 * 1024 * 1024)?;
+    let groups = read_bounded(Path::new("/etc/group"), 4 * 1024 * 1024)?;
     String::from_utf8_lossy(&groups)
         .lines()
         .find_map(|l| {
@@ -487,12 +490,6 @@ fn fail(message: &str) -> Outcome {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 
