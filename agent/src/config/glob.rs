@@ -100,6 +100,36 @@ impl Glob {
         &self.source
     }
 
+    /// Whether every path `other` matches is also matched by `self` (used to warn about rules
+    /// that an earlier rule shadows). Sound, not complete: `true` is always right; a few
+    /// covered cases (a `**` in `other` under a plain segment of `self`) answer `false`.
+    pub(crate) fn covers(&self, other: &Self) -> bool {
+        let (a, b) = (&self.segments, &other.segments);
+        // dp[i][j]: a[i..] covers b[j..]; filled from the ends.
+        let w = b.len() + 1;
+        let mut dp = vec![false; (a.len() + 1) * w];
+        let at = |dp: &[bool], i: usize, j: usize| dp.get(i * w + j).copied().unwrap_or(false);
+        for i in (0..=a.len()).rev() {
+            for j in (0..=b.len()).rev() {
+                let v = match (a.get(i), b.get(j)) {
+                    (None, None) => true,
+                    (None, Some(_)) => false,
+                    (Some(Segment::AnySegments), next) => {
+                        at(&dp, i + 1, j) || (next.is_some() && at(&dp, i, j + 1))
+                    }
+                    (Some(Segment::Pattern(p)), Some(Segment::Pattern(q))) => {
+                        segment_covers(p, q) && at(&dp, i + 1, j + 1)
+                    }
+                    (Some(Segment::Pattern(_)), _) => false,
+                };
+                if let Some(cell) = dp.get_mut(i * w + j) {
+                    *cell = v;
+                }
+            }
+        }
+        at(&dp, 0, 0)
+    }
+
     /// Whether the absolute path `path` matches.
     pub(crate) fn matches(&self, path: &str) -> bool {
         let Some(rest) = path.strip_prefix('/') else {
@@ -168,6 +198,31 @@ fn segment_matches(pattern: &[u8], text: &[u8]) -> bool {
         .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
+/// Whether segment pattern `p` matches every string segment pattern `q` matches: `q`'s
+/// tokens are treated symbolically (its `*` only under a `*` of `p`, its `?` under a `?` or
+/// `*`, a literal under the same literal, a `?` or a `*`).
+fn segment_covers(p: &[u8], q: &[u8]) -> bool {
+    let w = q.len() + 1;
+    let mut dp = vec![false; (p.len() + 1) * w];
+    let at = |dp: &[bool], i: usize, j: usize| dp.get(i * w + j).copied().unwrap_or(false);
+    for i in (0..=p.len()).rev() {
+        for j in (0..=q.len()).rev() {
+            let v = match (p.get(i), q.get(j)) {
+                (None, None) => true,
+                (None, Some(_)) => false,
+                (Some(b'*'), next) => at(&dp, i + 1, j) || (next.is_some() && at(&dp, i, j + 1)),
+                (Some(b'?'), Some(&c)) => c != b'*' && at(&dp, i + 1, j + 1),
+                (Some(&c), Some(&d)) => c == d && d != b'*' && d != b'?' && at(&dp, i + 1, j + 1),
+                (Some(_), None) => false,
+            };
+            if let Some(cell) = dp.get_mut(i * w + j) {
+                *cell = v;
+            }
+        }
+    }
+    at(&dp, 0, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +280,49 @@ mod tests {
             assert!(Glob::new(p).is_err(), "{p:?} should be refused");
         }
         assert!(Glob::new(&format!("/{}", "a".repeat(MAX_GLOB_BYTES))).is_err());
+    }
+
+    #[test]
+    fn coverage_is_language_inclusion() {
+        let c = |a: &str, b: &str| Glob::new(a).unwrap().covers(&Glob::new(b).unwrap());
+        assert!(c("/opt/**", "/opt/app/*"));
+        assert!(c("/opt/**", "/opt/**/bin/*"));
+        assert!(c("/opt/*", "/opt/app"));
+        assert!(c("/opt/*", "/opt/a?p*"));
+        assert!(c("/opt/a*", "/opt/ab?"));
+        assert!(c("/**", "/x/**"));
+        assert!(c("/opt/app", "/opt/app"));
+        assert!(!c("/opt/app/*", "/opt/**"));
+        assert!(!c("/opt/*", "/opt/*/x"));
+        assert!(!c("/opt/a?", "/opt/a*"));
+        assert!(!c("/opt/ab", "/opt/a?"));
+        assert!(!c("/opt/*/bin", "/opt/app/*"));
+        assert!(!c("/srv/**", "/opt/app"));
+        // Every covered pair agrees with matching on sample paths.
+        let paths = [
+            "/opt/app/x",
+            "/opt/app",
+            "/opt/a/bin/x",
+            "/opt/abc",
+            "/x/y/z",
+        ];
+        let globs = [
+            "/opt/**",
+            "/opt/app/*",
+            "/opt/*",
+            "/opt/a*",
+            "/**",
+            "/opt/**/bin/*",
+        ];
+        for a in globs {
+            for b in globs {
+                if c(a, b) {
+                    for p in paths {
+                        assert!(!m(b, p) || m(a, p), "{a} covers {b} but not {p}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

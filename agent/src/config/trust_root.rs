@@ -6,7 +6,7 @@ use std::path::Path;
 use edgeverify_core::{hex_encode, limits, TrustRoot};
 
 use super::{Fields, Table};
-use crate::files::read_bounded;
+use crate::files::{read_bounded, read_regular};
 
 /// Keys `[trust_root]` may have.
 const TRUST_ROOT_KEYS: &[&str] = &["path", "sha256"];
@@ -54,7 +54,12 @@ pub(super) fn from_table(table: Option<&Table>) -> Result<(TrustRoot, String), (
             if !p.is_absolute() {
                 return Err((f.line, "trust_root.path must be absolute".into()));
             }
-            let root = load(Some(p)).map_err(|e| (f.line, format!("trust root: {e}")))?;
+            // Named by a policy: a regular file only (a FIFO there must not wedge a reload).
+            let root = read_regular(p, limits::MAX_TRUST_ROOT_BYTES)
+                .and_then(|b| {
+                    TrustRoot::from_bytes(&b).map_err(|e| format!("{}: {e}", p.display()))
+                })
+                .map_err(|e| (f.line, format!("trust root: {e}")))?;
             (root, f.value.clone(), Some(f.line))
         }
     };

@@ -1,9 +1,9 @@
 //! Evidence lookup: where the bundle for a program is found (the rule's `provenance`
 //! templates, tried in order) and reading it within the bundle limit.
 
-use std::fs::{File, Metadata, OpenOptions};
-use std::io;
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{File, Metadata};
+use std::io::{self, Seek, SeekFrom};
+use std::path::Path;
 
 use edgeverify_core::limits;
 
@@ -14,26 +14,14 @@ use crate::files;
 pub(crate) const MAX_EVIDENCE_BYTES: usize = limits::MAX_BUNDLE_BYTES;
 
 /// The first evidence location of `rule` that exists for `program`.
-/// Evidence must be a regular file; it is opened without blocking, so a FIFO or device
-/// placed there cannot wedge the caller.
+/// Evidence must be a regular file; anything else there (a FIFO, a device) is refused
+/// without being opened.
 pub(super) fn find(rule: &Rule, program: &str) -> Result<(String, File, Metadata), String> {
     let mut tried = Vec::new();
     for template in &rule.evidence {
         let path = expand_template(template, program);
-        match OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&path)
-        {
-            Ok(file) => {
-                let meta = file
-                    .metadata()
-                    .map_err(|e| format!("cannot stat evidence {path}: {e}"))?;
-                if !meta.is_file() {
-                    return Err(format!("evidence {path} is not a regular file"));
-                }
-                return Ok((path, file, meta));
-            }
+        match files::open_regular(Path::new(&path)) {
+            Ok((file, meta)) => return Ok((path, file, meta)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => tried.push(path),
             Err(e) => return Err(format!("cannot open evidence {path}: {e}")),
         }
@@ -42,7 +30,11 @@ pub(super) fn find(rule: &Rule, program: &str) -> Result<(String, File, Metadata
 }
 
 /// The evidence open as `file` (found at `path`), at most [`MAX_EVIDENCE_BYTES`].
-pub(super) fn read(file: File, path: &str) -> Result<Vec<u8>, String> {
+/// Reads from the start whatever was read before.
+pub(super) fn read(mut file: &File, path: &str) -> Result<Vec<u8>, String> {
+    if let Err(e) = file.seek(SeekFrom::Start(0)) {
+        return Err(format!("cannot read evidence {path}: {e}"));
+    }
     match files::read_at_most(file, MAX_EVIDENCE_BYTES) {
         Ok(Some(data)) => Ok(data),
         Ok(None) => Err(format!(
