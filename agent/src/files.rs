@@ -30,9 +30,9 @@ pub(crate) fn read_at_most(reader: impl Read, limit: usize) -> io::Result<Option
 pub(crate) fn not_regular(meta: &Metadata) -> io::Error {
     let ft = meta.file_type();
     let what = if ft.is_dir() {
-        "a directory"
+        "not a regular file (a directory)"
     } else {
-        "not a regular file (FIFO, device or socket)"
+        "not a regular file (a FIFO, device or socket)"
     };
     io::Error::new(io::ErrorKind::InvalidInput, what)
 }
