@@ -20,7 +20,18 @@ pub(crate) const MAX_SETTLE_WAIT: Duration = Duration::from_secs(10);
 /// Reads `reader` to its end if it holds at most `limit` bytes; `None` if it holds more (only
 /// `limit + 1` bytes are ever read).
 pub(crate) fn read_at_most(reader: impl Read, limit: usize) -> io::Result<Option<Vec<u8>>> {
-    let mut data = Vec::new();
+    read_at_most_sized(reader, limit, 0)
+}
+
+/// [`read_at_most`] for a reader expected to hold `expected` bytes: allocated once (a
+/// growing buffer would briefly hold up to twice the data).
+pub(crate) fn read_at_most_sized(
+    reader: impl Read,
+    limit: usize,
+    expected: u64,
+) -> io::Result<Option<Vec<u8>>> {
+    let capacity = usize::try_from(expected).unwrap_or(limit).min(limit).saturating_add(1);
+    let mut data = Vec::with_capacity(capacity);
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     reader.take(cap).read_to_end(&mut data)?;
     Ok((data.len() <= limit).then_some(data))

@@ -180,6 +180,7 @@ fn privileged(uid: Option<u32>) -> bool {
 
 /// Runs `edgeverify serve` until SIGTERM or SIGINT.
 pub fn run(args: Args) -> Outcome {
+    sys::bound_allocator_retention();
     // Before any thread exists, so that every thread inherits the mask.
     let signals = match SignalWaiter::block() {
         Ok(s) => s,

@@ -35,7 +35,8 @@ pub(super) fn read(mut file: &File, path: &str) -> Result<Vec<u8>, String> {
     if let Err(e) = file.seek(SeekFrom::Start(0)) {
         return Err(format!("cannot read evidence {path}: {e}"));
     }
-    match files::read_at_most(file, MAX_EVIDENCE_BYTES) {
+    let expected = file.metadata().map_or(0, |m| m.len());
+    match files::read_at_most_sized(file, MAX_EVIDENCE_BYTES, expected) {
         Ok(Some(data)) => Ok(data),
         Ok(None) => Err(format!(
             "evidence {path} is larger than {MAX_EVIDENCE_BYTES} bytes"

@@ -33,15 +33,21 @@ impl Server {
 
     /// The daemon's command line (socket, cache and audit log in `dir`).
     pub fn command(dir: &Path, policy: &Path) -> Command {
+        let mut cmd = Self::bare_command(dir, policy);
+        cmd.arg("--cache-file")
+            .arg(dir.join("verdicts.cbor"))
+            .arg("--audit-log")
+            .arg(dir.join("audit.log"));
+        cmd
+    }
+
+    /// The daemon's command line with only the socket (in `dir`).
+    pub fn bare_command(dir: &Path, policy: &Path) -> Command {
         let mut cmd = edgeverify_command();
         cmd.args(["serve", "--policy"])
             .arg(policy)
             .arg("--socket")
             .arg(dir.join("ev.sock"))
-            .arg("--cache-file")
-            .arg(dir.join("verdicts.cbor"))
-            .arg("--audit-log")
-            .arg(dir.join("audit.log"))
             .stdin(Stdio::null())
             .stdout(Stdio::null());
         cmd
