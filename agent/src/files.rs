@@ -30,7 +30,10 @@ pub(crate) fn read_at_most_sized(
     limit: usize,
     expected: u64,
 ) -> io::Result<Option<Vec<u8>>> {
-    let capacity = usize::try_from(expected).unwrap_or(limit).min(limit).saturating_add(1);
+    let capacity = usize::try_from(expected)
+        .unwrap_or(limit)
+        .min(limit)
+        .saturating_add(1);
     let mut data = Vec::with_capacity(capacity);
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     reader.take(cap).read_to_end(&mut data)?;

@@ -54,7 +54,9 @@ fn helper() {
 
 /// Opens `n` connections and keeps those the daemon did not refuse until stdin closes.
 fn helper_connect(socket: &Path, n: usize) {
-    let streams: Vec<UnixStream> = (0..n).filter_map(|_| UnixStream::connect(socket).ok()).collect();
+    let streams: Vec<UnixStream> = (0..n)
+        .filter_map(|_| UnixStream::connect(socket).ok())
+        .collect();
     std::thread::sleep(Duration::from_millis(500));
     let (mut held, mut refused, mut reason) = (Vec::new(), 0, String::new());
     for s in streams {
@@ -93,7 +95,11 @@ fn helper_ask(socket: &Path, path: &str, count: usize) {
         answered += 1;
         let v: Value = serde_json::from_str(&answer).unwrap();
         allowed += usize::from(v["allow"] == json!(true));
-        limited += usize::from(v["reason"].as_str().is_some_and(|r| r.contains("rate limit")));
+        limited += usize::from(
+            v["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("rate limit")),
+        );
     }
     println!("EV: {answered} {allowed} {limited}");
 }
@@ -108,7 +114,11 @@ fn helper_mmap(file: &Path, offset: u64) {
     use std::os::fd::AsRawFd;
     let at_once = offset & (1 << 63) != 0;
     let offset = usize::try_from(offset & !(1 << 63)).unwrap();
-    let f = OpenOptions::new().read(true).write(true).open(file).unwrap();
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(file)
+        .unwrap();
     let len = usize::try_from(f.metadata().unwrap().len()).unwrap();
     // SAFETY: a fresh shared mapping of `len` bytes of an open file; no Rust reference to
     // it exists; it is unmapped below before the file closes.
@@ -151,10 +161,16 @@ struct Helper {
 impl Helper {
     fn start(bin: &Path, uid: u32, task: &[&str]) -> Self {
         let mut cmd = Command::new(bin);
-        cmd.args(["--ignored", "--exact", "helper", "--nocapture", "--test-threads=1"])
-            .env("EV_HELPER", task.join(&SEP.to_string()))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped());
+        cmd.args([
+            "--ignored",
+            "--exact",
+            "helper",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("EV_HELPER", task.join(&SEP.to_string()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
         as_user(&mut cmd, uid);
         let mut child = cmd.spawn().unwrap();
         let out = BufReader::new(child.stdout.take().unwrap());
@@ -165,7 +181,10 @@ impl Helper {
     fn line(&mut self) -> String {
         loop {
             let mut l = String::new();
-            assert!(self.out.read_line(&mut l).unwrap() > 0, "the helper ended early");
+            assert!(
+                self.out.read_line(&mut l).unwrap() > 0,
+                "the helper ended early"
+            );
             // The harness prints "test helper ... " first, on the same line.
             if let Some(at) = l.find("EV: ") {
                 return l[at + 4..].trim_end().to_string();
@@ -315,7 +334,10 @@ fn in_place_write_after_hashing_does_not_change_what_exec_runs() {
     let o = attack(&[], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("Hello world"), "{}", stdout(&o));
-    assert!(!stdout(&o).contains("uid="), "the bytes written after hashing ran");
+    assert!(
+        !stdout(&o).contains("uid="),
+        "the bytes written after hashing ran"
+    );
 
     // Without a sealed copy: refused (fail closed)…
     let o = attack(&[], &[("EDGEVERIFY_TEST_NO_MEMFD", "1")]);
@@ -328,7 +350,11 @@ fn in_place_write_after_hashing_does_not_change_what_exec_runs() {
         &[("EDGEVERIFY_TEST_NO_MEMFD", "1")],
     );
     assert!(stdout(&o).contains("uid="), "{}", stdout(&o));
-    assert!(stderr(&o).contains("--insecure-exec-in-place"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--insecure-exec-in-place"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -360,7 +386,11 @@ fn mapped_write_that_keeps_the_stat_fingerprint_is_seen() {
     give_to(&app, NOBODY);
     let bin = helper_binary(t.path());
     let offset = fs::metadata(&app).unwrap().len() / 2;
-    let mut h = Helper::start(&bin, NOBODY, &["mmap", app.to_str().unwrap(), &offset.to_string()]);
+    let mut h = Helper::start(
+        &bin,
+        NOBODY,
+        &["mmap", app.to_str().unwrap(), &offset.to_string()],
+    );
     assert_eq!(h.line(), "dirty");
     // The old memo trusted fingerprints older than 2 s.
     std::thread::sleep(Duration::from_millis(2500));
@@ -372,7 +402,15 @@ fn mapped_write_that_keeps_the_stat_fingerprint_is_seen() {
     h.tell("go");
     assert_eq!(h.line(), "changed");
     let after = fs::metadata(&app).unwrap();
-    let stamp = |m: &fs::Metadata| (m.size(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec());
+    let stamp = |m: &fs::Metadata| {
+        (
+            m.size(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec(),
+        )
+    };
     if stamp(&before) != stamp(&after) {
         eprintln!("note: the kernel updated the timestamps (page written back meanwhile)");
     }
@@ -395,7 +433,14 @@ fn read_only_mount_memo_does_not_survive_a_remount() {
     let mnt = t.path().join("ro");
     fs::create_dir_all(&mnt).unwrap();
     let mount = |args: &[&str]| Command::new("mount").args(args).status().unwrap().success();
-    if !mount(&["-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt.to_str().unwrap()]) {
+    if !mount(&[
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=16m",
+        "tmpfs",
+        mnt.to_str().unwrap(),
+    ]) {
         eprintln!("SKIPPED read_only_mount_memo_does_not_survive_a_remount: cannot mount tmpfs");
         return;
     }
@@ -404,7 +449,13 @@ fn read_only_mount_memo_does_not_survive_a_remount() {
         t.path(),
         &identity_rule("ro", &format!("{}/*", mnt.display())),
     );
-    let remount = |mode: &str| assert!(mount(&["-o", &format!("remount,{mode}"), mnt.to_str().unwrap()]));
+    let remount = |mode: &str| {
+        assert!(mount(&[
+            "-o",
+            &format!("remount,{mode}"),
+            mnt.to_str().unwrap()
+        ]))
+    };
     remount("ro");
     let server = Server::start(t.path(), &policy, &[]);
     let mut c = server.client();
@@ -416,10 +467,18 @@ fn read_only_mount_memo_does_not_survive_a_remount() {
     let before = fs::metadata(&app).unwrap();
     let offset = (before.len() / 2) | (1 << 63);
     let bin = helper_binary(t.path());
-    Helper::start(&bin, 0, &["mmap", app.to_str().unwrap(), &offset.to_string()]).finish();
+    Helper::start(
+        &bin,
+        0,
+        &["mmap", app.to_str().unwrap(), &offset.to_string()],
+    )
+    .finish();
     remount("ro");
     let v = c.ask(&app);
-    assert!(!allowed(&v), "content changed between remounts was allowed: {v}");
+    assert!(
+        !allowed(&v),
+        "content changed between remounts was allowed: {v}"
+    );
     drop(c);
     drop(server);
     let _ = Command::new("umount").arg("-l").arg(&mnt).status();
@@ -477,7 +536,10 @@ fn forged_cache_file_does_not_allow_anything() {
 
     let server = Server::start(t.path(), &policy, &[]);
     let v = server.client().ask(&tampered);
-    assert!(!allowed(&v), "the forged cache entry allowed unsigned bytes: {v}");
+    assert!(
+        !allowed(&v),
+        "the forged cache entry allowed unsigned bytes: {v}"
+    );
     assert!(
         server.stderr().contains("authentication failed"),
         "{}",
@@ -508,7 +570,10 @@ fn cache_in_a_directory_others_can_write_is_refused() {
     let victim = t.path().join("victim");
     fs::write(&victim, "precious\n").unwrap();
     let mut plant = Command::new("ln");
-    plant.arg("-s").arg(&victim).arg(shared.join("verdicts.cbor.tmp"));
+    plant
+        .arg("-s")
+        .arg(&victim)
+        .arg(shared.join("verdicts.cbor.tmp"));
     as_user(&mut plant, NOBODY);
     assert!(plant.status().unwrap().success());
     let o = edgeverify_command()
@@ -521,7 +586,11 @@ fn cache_in_a_directory_others_can_write_is_refused() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("writable only by the daemon"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("writable only by the daemon"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
 
     // A private directory: a symlink at FILE.tmp (left by anyone before) is not followed.
@@ -533,7 +602,9 @@ fn cache_in_a_directory_others_can_write_is_refused() {
     let server = Server::spawn(cmd, t.path());
     assert!(allowed(&server.client().ask(&app)));
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
-    assert!(fs::symlink_metadata(private.join("verdicts.cbor")).unwrap().is_file());
+    assert!(fs::symlink_metadata(private.join("verdicts.cbor"))
+        .unwrap()
+        .is_file());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -591,11 +662,19 @@ fn loader_variables_do_not_reach_the_gated_program() {
     };
     let o = run(&write_policy(t.path(), &rule));
     assert!(stdout(&o).contains("uid="), "{} {}", stdout(&o), stderr(&o));
-    assert!(!injected_into_program(&o), "LD_PRELOAD reached the program: {}", stdout(&o));
+    assert!(
+        !injected_into_program(&o),
+        "LD_PRELOAD reached the program: {}",
+        stdout(&o)
+    );
 
     let kept = rule + "insecure_keep_env = [\"LD_PRELOAD\"]\n";
     let o = run(&write_policy(t.path(), &kept));
-    assert!(injected_into_program(&o), "the explicit opt-in keeps it: {}", stdout(&o));
+    assert!(
+        injected_into_program(&o),
+        "the explicit opt-in keeps it: {}",
+        stdout(&o)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -634,7 +713,10 @@ fn a_path_into_another_mount_namespace_is_not_taken_for_the_host_path() {
     out.read_line(&mut ready).unwrap();
     if ready.trim() != "ready" {
         let _ = child.kill();
-        eprintln!("SKIPPED a_path_into_another_mount_namespace…: unprivileged namespaces unavailable");
+        let _ = child.wait();
+        eprintln!(
+            "SKIPPED a_path_into_another_mount_namespace…: unprivileged namespaces unavailable"
+        );
         return;
     }
     let server = Server::start(t.path(), &policy, &[]);
@@ -644,7 +726,10 @@ fn a_path_into_another_mount_namespace_is_not_taken_for_the_host_path() {
     let v = c.ask(&through);
     let _ = child.kill();
     let _ = child.wait();
-    assert!(!allowed(&v), "a file under no rule was allowed by rule a: {v}");
+    assert!(
+        !allowed(&v),
+        "a file under no rule was allowed by rule a: {v}"
+    );
     assert!(reason(&v).contains("does not name"), "{v}");
 }
 
@@ -672,7 +757,11 @@ fn an_unlinked_name_is_not_taken_for_a_path() {
     .unwrap();
     let server = Server::start(t.path(), &policy, &[]);
     use std::os::fd::AsRawFd;
-    let via = PathBuf::from(format!("/proc/{}/fd/{}", std::process::id(), held.as_raw_fd()));
+    let via = PathBuf::from(format!(
+        "/proc/{}/fd/{}",
+        std::process::id(),
+        held.as_raw_fd()
+    ));
     let v = server.client().ask(&via);
     assert!(!allowed(&v), "allowed through an unlinked name: {v}");
     assert!(reason(&v).contains("does not name"), "{v}");
@@ -713,7 +802,10 @@ fn unprivileged_users_cannot_take_every_connection() {
         helpers.push(h);
     }
     assert!(held <= 112, "unprivileged users hold {held} of 128");
-    assert!(last_reason.contains("too many connections"), "{last_reason}");
+    assert!(
+        last_reason.contains("too many connections"),
+        "{last_reason}"
+    );
     let v = server.client().ask(&app);
     assert!(allowed(&v), "root was locked out: {v}");
     for h in helpers {
@@ -763,16 +855,29 @@ fn huge_and_abandoned_requests_do_not_keep_the_daemon_busy() {
     let a = t.path().join("a");
     let huge = a.join("huge");
     fs::File::create(&huge).unwrap().set_len(8 << 40).unwrap();
-    fs::copy(example("binary-linux-amd64.intoto.jsonl"), a.join("huge.intoto.jsonl")).unwrap();
+    fs::copy(
+        example("binary-linux-amd64.intoto.jsonl"),
+        a.join("huge.intoto.jsonl"),
+    )
+    .unwrap();
     let big = t.path().join("big");
     fs::create_dir_all(&big).unwrap();
     let big_file = big.join("big");
-    fs::File::create(&big_file).unwrap().set_len(12 << 30).unwrap();
-    fs::copy(example("binary-linux-amd64.intoto.jsonl"), big.join("big.intoto.jsonl")).unwrap();
+    fs::File::create(&big_file)
+        .unwrap()
+        .set_len(12 << 30)
+        .unwrap();
+    fs::copy(
+        example("binary-linux-amd64.intoto.jsonl"),
+        big.join("big.intoto.jsonl"),
+    )
+    .unwrap();
     let rules = format!(
         "{}{}",
         identity_rule("a", &format!("{}/a/*", t.path().display())),
-        identity_rule("big", &format!("{}/big/*", t.path().display())).trim_end().to_string()
+        identity_rule("big", &format!("{}/big/*", t.path().display()))
+            .trim_end()
+            .to_string()
             + "\nmax_size = \"16G\"\n"
     );
     let policy = write_policy(t.path(), &rules);
@@ -801,7 +906,10 @@ fn huge_and_abandoned_requests_do_not_keep_the_daemon_busy() {
         "hashing went on {:?} after the client left: {record}",
         left.elapsed()
     );
-    assert!(record["reason"].as_str().unwrap().contains("cancelled"), "{record}");
+    assert!(
+        record["reason"].as_str().unwrap().contains("cancelled"),
+        "{record}"
+    );
     assert!(allowed(&c.ask(&app)));
 }
 
@@ -880,9 +988,16 @@ fn a_flood_of_long_paths_cannot_rotate_the_audit_trail_away() {
         records.iter().any(|r| r["event"] == "rate-limit"),
         "the refusals are summarized"
     );
-    assert!(!t.path().join("audit.log.1").exists(), "nothing was rotated");
+    assert!(
+        !t.path().join("audit.log.1").exists(),
+        "nothing was rotated"
+    );
     for r in &records {
-        assert!(r.to_string().len() < 2048, "a record of {} bytes", r.to_string().len());
+        assert!(
+            r.to_string().len() < 2048,
+            "a record of {} bytes",
+            r.to_string().len()
+        );
     }
 }
 
@@ -896,7 +1011,10 @@ fn rotation_keeps_the_start_record_and_the_cache_does_not_grow_with_paths() {
         &identity_rule("a", &format!("{}/a/**", t.path().display())),
     );
     let a = t.path().join("a");
-    let deep = a.join("d".repeat(200)).join("e".repeat(200)).join("f".repeat(200));
+    let deep = a
+        .join("d".repeat(200))
+        .join("e".repeat(200))
+        .join("f".repeat(200));
     fs::create_dir_all(&deep).unwrap();
     let evidence = a.join("app.intoto.jsonl");
     let mut names = Vec::new();
@@ -918,14 +1036,21 @@ fn rotation_keeps_the_start_record_and_the_cache_does_not_grow_with_paths() {
     server.signal(libc::SIGTERM);
     assert!(server.wait_exit().success());
     let first: Value = serde_json::from_str(
-        fs::read_to_string(t.path().join("audit.log")).unwrap().lines().next().unwrap(),
+        fs::read_to_string(t.path().join("audit.log"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(first["event"], "rotate", "{first}");
     assert_eq!(first["start"]["event"], "start", "{first}");
     assert!(first["dropped_total"].as_u64().unwrap() > 0, "{first}");
     let cache = fs::metadata(t.path().join("verdicts.cbor")).unwrap().len();
-    assert!(cache < 4096, "the cache grew to {cache} bytes with 200 long paths");
+    assert!(
+        cache < 4096,
+        "the cache grew to {cache} bytes with 200 long paths"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -979,7 +1104,10 @@ fn no_allow_without_an_audit_record() {
     let v = denial.expect("allowed 100 times although the audit log was full");
     assert!(reason(&v).contains("audit log"), "{v}");
     // One allow before the disk filled, and every later allow has its record.
-    assert!(recorded > allows, "{allows} allows answered, {recorded} recorded");
+    assert!(
+        recorded > allows,
+        "{allows} allows answered, {recorded} recorded"
+    );
     assert!(allowed(&again), "{again}");
 }
 
@@ -1010,7 +1138,10 @@ fn fifos_named_by_a_client_are_never_opened() {
         });
         std::thread::sleep(Duration::from_millis(100));
         let v = server.client().ask(asked);
-        assert!(!allowed(&v) && reason(&v).contains("not a regular file"), "{v}");
+        assert!(
+            !allowed(&v) && reason(&v).contains("not a regular file"),
+            "{v}"
+        );
         assert!(
             rx.recv_timeout(Duration::from_millis(300)).is_err(),
             "the daemon opened the FIFO {fifo:?}"
@@ -1043,7 +1174,11 @@ fn sigterm_ends_the_daemon_in_every_state() {
             if let Some(s) = server.child.try_wait().unwrap() {
                 break s;
             }
-            assert!(at.elapsed() < limit, "{what}: still running {:?} after SIGTERM", at.elapsed());
+            assert!(
+                at.elapsed() < limit,
+                "{what}: still running {:?} after SIGTERM",
+                at.elapsed()
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         assert!(status.success(), "{what}: {status}");
@@ -1060,7 +1195,13 @@ fn sigterm_ends_the_daemon_in_every_state() {
             .into_iter()
             .find(|r| r["event"] == "reload" && r["ok"] == json!(false))
     });
-    assert!(failure["detail"].as_str().unwrap().contains("not a regular file"), "{failure}");
+    assert!(
+        failure["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{failure}"
+    );
     stop_within(server, Duration::from_secs(5), "FIFO policy");
 
     // The socket file removed.
@@ -1081,16 +1222,22 @@ fn sigterm_ends_the_daemon_in_every_state() {
     let (t, _app, _) = daemon_fixture("atk-term-hashing");
     let big = t.path().join("a/big");
     fs::File::create(&big).unwrap().set_len(12 << 30).unwrap();
-    fs::copy(example("binary-linux-amd64.intoto.jsonl"), t.path().join("a/big.intoto.jsonl"))
-        .unwrap();
+    fs::copy(
+        example("binary-linux-amd64.intoto.jsonl"),
+        t.path().join("a/big.intoto.jsonl"),
+    )
+    .unwrap();
     let policy = write_policy(
         t.path(),
-        &(identity_rule("a", &format!("{}/a/*", t.path().display())).trim_end().to_string()
+        &(identity_rule("a", &format!("{}/a/*", t.path().display()))
+            .trim_end()
+            .to_string()
             + "\nmax_size = \"16G\"\n"),
     );
     let server = Server::start(t.path(), &policy, &[]);
     let mut s = UnixStream::connect(&server.socket).unwrap();
-    s.write_all(format!("{}\n", json!({ "path": big })).as_bytes()).unwrap();
+    s.write_all(format!("{}\n", json!({ "path": big })).as_bytes())
+        .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     stop_within(server, Duration::from_secs(5), "hashing 12 GiB");
 }
@@ -1123,7 +1270,12 @@ fn a_fifo_as_the_cache_file_is_refused() {
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("not a regular file"), "{err}");
 }
@@ -1180,8 +1332,14 @@ fn policy_check_warns_when_an_earlier_rule_shadows_a_later_one() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("warning"), "{err}");
-    assert!(err.contains("rule \"strict\" never applies to \"/opt/app/*\""), "{err}");
-    assert!(err.contains("audit-mode rule shadows an enforcing one"), "{err}");
+    assert!(
+        err.contains("rule \"strict\" never applies to \"/opt/app/*\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("audit-mode rule shadows an enforcing one"),
+        "{err}"
+    );
     // In the right order: no warning.
     let o = check(&(strict + &broad));
     assert_eq!(o.status.code(), Some(0));
@@ -1204,7 +1362,11 @@ fn a_reload_never_takes_a_half_written_policy() {
     assert!(!allowed(&c.ask(&app)));
     let head = slsa_rule("a", &format!("{}/a/*", t.path().display()), SOURCE);
     let head = head.trim_end().to_string() + "\n";
-    let mut f = OpenOptions::new().write(true).truncate(true).open(&policy).unwrap();
+    let mut f = OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&policy)
+        .unwrap();
     f.write_all(head.as_bytes()).unwrap();
     f.flush().unwrap();
     server.signal(libc::SIGHUP);

@@ -127,7 +127,8 @@ impl Writer {
         self.size = 0;
         self.dropped_total += dropped
             .as_ref()
-            .and_then(|d| d["records"].as_u64())
+            .and_then(|d| d.get("records"))
+            .and_then(Value::as_u64)
             .unwrap_or(0);
         let mut line = json!({
             "time": now(),
@@ -158,7 +159,7 @@ fn summarize(path: &Path) -> Option<Value> {
         .collect();
     let time = |l: Option<&&[u8]>| {
         l.and_then(|l| serde_json::from_slice::<Value>(l).ok())
-            .and_then(|v| v["time"].as_u64())
+            .and_then(|v| v.get("time").and_then(Value::as_u64))
     };
     let denials = lines
         .iter()
@@ -236,7 +237,7 @@ impl AuditLog {
         let mut line = record.to_string();
         line.push('\n');
         let mut w = lock(&shared.writer);
-        if record["event"] == "start" {
+        if record.get("event").and_then(Value::as_str) == Some("start") {
             w.start = Some(record.clone());
         }
         let written = w.append(line.as_bytes());

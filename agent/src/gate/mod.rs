@@ -220,15 +220,19 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     let rule_index = u32::try_from(rule_index).unwrap_or(u32::MAX);
 
     // Fast path: content provably unchanged since it was hashed (read-only superblock, same
-    // mount table), small evidence, and a verdict for both digests.
+    // mount table), evidence likewise or small enough to hash now, and a verdict for both.
     let known = opts.cache.and_then(|c| c.memo(&program.meta));
     if let (Some(cache), Some(content)) = (opts.cache, known) {
-        if evidence_meta.size() <= SMALL_EVIDENCE_BYTES {
-            if let Ok(bytes) = evidence::read(&evidence_file, &evidence_path) {
-                let key = VerdictKey::new(content, sha256(&bytes), cfg, rule_index);
-                if let Some(identity) = cache.verdict(&key) {
-                    return allowed(rule, identity, content, true);
-                }
+        let evidence_digest = cache.memo(&evidence_meta).or_else(|| {
+            (evidence_meta.size() <= SMALL_EVIDENCE_BYTES)
+                .then(|| evidence::read(&evidence_file, &evidence_path).ok())
+                .flatten()
+                .map(|bytes| sha256(&bytes))
+        });
+        if let Some(evidence_digest) = evidence_digest {
+            let key = VerdictKey::new(content, evidence_digest, cfg, rule_index);
+            if let Some(identity) = cache.verdict(&key) {
+                return allowed(rule, identity, content, true);
             }
         }
     }
@@ -236,6 +240,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     // Everything below holds up to 4 MiB of evidence and reads up to max_size bytes: at
     // most `slots` requests at once.
     let _slot = opts.slots.map(Slots::acquire);
+    let generation = opts.cache.map(Cache::mount_generation);
     let evidence_bytes = match evidence::read(&evidence_file, &evidence_path) {
         Ok(b) => b,
         Err(reason) => return Decision::deny(Some(rule), reason),
@@ -253,7 +258,6 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     drop(evidence_bytes);
     let mut algorithms = vec![HashAlgorithm::Sha256];
     algorithms.extend(bundle.message_digest_algorithm());
-    let generation = opts.cache.map(Cache::mount_generation);
     let mut sink = opts.copy_to;
     let digests = match artifact::hash_bounded(
         &program.file,
@@ -300,6 +304,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     }
     if let (Some(cache), Some(generation)) = (opts.cache, generation) {
         cache.remember(&program.meta, content, generation);
+        cache.remember(&evidence_meta, evidence_sha256, generation);
         let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
         if let Some(identity) = cache.verdict(&key) {
             return allowed(rule, identity, content, true);

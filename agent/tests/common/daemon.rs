@@ -135,4 +135,3 @@ impl Client {
         self.send_raw(line.as_bytes())
     }
 }
-
