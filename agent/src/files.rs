@@ -137,20 +137,24 @@ fn read_stable(path: &Path, limit: usize) -> Result<(Vec<u8>, Metadata), String>
     Err(format!("{shown} kept changing while it was being read"))
 }
 
-/// Like [`read_regular`], but first waits (at most [`MAX_SETTLE_WAIT`]) until the file has
-/// not been modified for [`SETTLE_TIME`], and reads it again if it changed meanwhile: a
-/// reload must not take the first half of a policy that an editor is writing in place (which
-/// may parse, and say less than the whole). Writing the new policy to a temporary file and
-/// renaming it over the old one never needs this wait.
+/// Like [`read_regular`], but a file changed less than [`SETTLE_TIME`] ago is only taken once
+/// it has stayed the same for that long (read again otherwise; at most [`MAX_SETTLE_WAIT`]):
+/// a reload must not take the first half of a policy that an editor is writing in place
+/// (which may parse, and say less than the whole). Writing the new policy to a temporary file
+/// and renaming it over the old one never needs this wait.
 pub(crate) fn read_settled(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     let start = Instant::now();
     loop {
         let (data, meta) = read_stable(path, limit)?;
-        let modified = latest_change(&meta);
-        let age = SystemTime::now()
-            .duration_since(modified)
-            .unwrap_or(Duration::ZERO);
-        if age >= SETTLE_TIME {
+        // Changed long enough ago (by the clock): settled. A change time that is recent, or
+        // in the future (a device clock set back), is judged by watching the file instead.
+        let age = SystemTime::now().duration_since(latest_change(&meta));
+        if age.is_ok_and(|a| a >= SETTLE_TIME) {
+            return Ok(data);
+        }
+        std::thread::sleep(SETTLE_TIME);
+        let still = open_regular(path).map(|(_, m)| version(&m) == version(&meta));
+        if still.is_ok_and(|same| same) {
             return Ok(data);
         }
         if start.elapsed() >= MAX_SETTLE_WAIT {
@@ -161,7 +165,6 @@ pub(crate) fn read_settled(path: &Path, limit: usize) -> Result<Vec<u8>, String>
                 MAX_SETTLE_WAIT.as_secs()
             ));
         }
-        std::thread::sleep((SETTLE_TIME - age).max(Duration::from_millis(20)));
     }
 }
 

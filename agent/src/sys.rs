@@ -175,6 +175,21 @@ pub(crate) fn peer_credentials(stream: &UnixStream) -> io::Result<PeerCredential
     })
 }
 
+/// Whether this process (its effective ids) may execute the file open as `file`, as the
+/// kernel would judge an `execve` of it: permission bits and ACLs, and not on a `noexec`
+/// mount. The exec gate executes a memory copy, which the kernel no longer checks against
+/// the original file, so it asks here.
+pub(crate) fn may_execute(file: &File) -> bool {
+    let Ok(path) = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())) else {
+        return false;
+    };
+    // SAFETY: `path` is a NUL-terminated string that outlives the call; the other arguments
+    // are plain integers.
+    let rc =
+        unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::X_OK, libc::AT_EACCESS) };
+    rc == 0
+}
+
 /// A signal the daemon acts on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Signal {

@@ -357,6 +357,59 @@ fn in_place_write_after_hashing_does_not_change_what_exec_runs() {
     );
 }
 
+/// The sealed copy is executable whatever the original's mode or mount: `exec` must still
+/// refuse what the kernel would refuse to execute — a signed program without execute
+/// permission, or on a `noexec` mount.
+#[test]
+fn the_sealed_copy_does_not_bypass_the_kernels_execute_checks() {
+    let t = TempDir::new("atk-noexec");
+    let dir = t.path().join("opt");
+    let app = install_app(&dir, "app");
+    fs::set_permissions(&app, fs::Permissions::from_mode(0o644)).unwrap();
+    let policy = write_policy(
+        t.path(),
+        &identity_rule("app", &format!("{}/**", t.path().display())),
+    );
+    let run = |p: &Path| {
+        edgeverify_command()
+            .args(["exec", "--policy"])
+            .arg(&policy)
+            .arg("--")
+            .arg(p)
+            .output()
+            .unwrap()
+    };
+    let o = run(&app);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("may not be executed"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("Hello world"));
+
+    if !root_or_skip("the_sealed_copy_does_not_bypass_the_kernels_execute_checks (noexec part)") {
+        return;
+    }
+    let mnt = t.path().join("noexec");
+    fs::create_dir_all(&mnt).unwrap();
+    if !Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m,noexec", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap()
+        .success()
+    {
+        eprintln!("SKIPPED noexec part: cannot mount tmpfs");
+        return;
+    }
+    let app = install_app(&mnt, "app");
+    let o = run(&app);
+    let _ = Command::new("umount").arg("-l").arg(&mnt).status();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("noexec"), "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("Hello world"),
+        "ran from a noexec mount"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. Poisoning the daemon's digest memo
 // ---------------------------------------------------------------------------------------

@@ -22,8 +22,9 @@
 //! the matching rule lists them in `insecure_keep_env`. The gate verifies the program file
 //! only: its ELF interpreter and shared libraries are not verified (see SECURITY.md).
 //!
-//! Refused before any verification: programs writable by group or others, anything that is
-//! not an ELF executable, and scripts (`#!`): the kernel would run the interpreter on
+//! Refused before any verification: what the kernel would not execute (no execute permission
+//! for the caller, or on a `noexec` mount: the memory copy must not bypass that), programs
+//! writable by group or others, anything that is not an ELF executable, and scripts (`#!`): the kernel would run the interpreter on
 //! `/dev/fd/N`, which the close-on-exec memory file no longer is by then (and the
 //! interpreter itself would be unverified). Gate the interpreter instead: `edgeverify exec
 //! -- /usr/bin/python3 app.py` verifies the interpreter; the script is then its input.
@@ -245,6 +246,12 @@ fn gated_environment(rule: Option<&Rule>) -> Vec<OsString> {
 
 /// Refusals that do not depend on the policy (see the module documentation).
 fn precheck(program: &gate::Program) -> Option<String> {
+    if !sys::may_execute(&program.file) {
+        return Some(format!(
+            "{} may not be executed (no execute permission, or a noexec mount)",
+            program.canonical
+        ));
+    }
     let mode = program.meta.permissions().mode();
     if mode & 0o022 != 0 {
         return Some(format!(

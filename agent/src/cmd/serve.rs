@@ -631,10 +631,9 @@ fn handle(
     let request: Request = match serde_json::from_slice(line) {
         Ok(r) => r,
         Err(e) => {
-            let d = refusal(&format!(
+            return refusal(&format!(
                 "bad request (expected {{\"path\": \"/abs/path\"}}): {e}"
-            ));
-            return logged(shared, peer, "", None, d);
+            ))
         }
     };
     let cfg = shared.config();

@@ -483,10 +483,22 @@ pub(crate) fn is_loader_variable(name: &str) -> bool {
     name.starts_with("LD_") || name.starts_with("MALLOC_") || LOADER_VARIABLES.contains(&name)
 }
 
+/// Most globs (all rules together) checked pairwise for shadowing; a bigger policy gets one
+/// warning saying it was not checked.
+pub(crate) const MAX_SHADOW_CHECK_GLOBS: usize = 2048;
+
 /// Warnings for rules that can never apply to some of their paths because an earlier rule
 /// (first match wins) matches every path one of their globs matches.
-pub(crate) fn shadowed_globs(cfg: &Config) -> Vec<String> {
+pub fn shadowed_globs(cfg: &Config) -> Vec<String> {
     let mut warnings = Vec::new();
+    let total: usize = cfg.rules.iter().map(|r| r.globs.len()).sum();
+    if total > MAX_SHADOW_CHECK_GLOBS {
+        warnings.push(format!(
+            "{total} globs: more than {MAX_SHADOW_CHECK_GLOBS}, not checked for rules that \
+             shadow later ones"
+        ));
+        return warnings;
+    }
     for (j, later) in cfg.rules.iter().enumerate() {
         for (g, line) in later.globs.iter().zip(&later.glob_lines) {
             let shadow = cfg.rules.iter().take(j).find_map(|earlier| {
