@@ -370,15 +370,7 @@ fn the_sealed_copy_does_not_bypass_the_kernels_execute_checks() {
         t.path(),
         &identity_rule("app", &format!("{}/**", t.path().display())),
     );
-    let run = |p: &Path| {
-        edgeverify_command()
-            .args(["exec", "--policy"])
-            .arg(&policy)
-            .arg("--")
-            .arg(p)
-            .output()
-            .unwrap()
-    };
+    let run = |p: &Path| exec(&policy, p, &[]);
     let o = run(&app);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("may not be executed"), "{}", stderr(&o));
@@ -1352,13 +1344,7 @@ fn control_characters_in_names_cannot_forge_exec_messages() {
         t.path(),
         &identity_rule("app", &format!("{}/opt/*", t.path().display())),
     );
-    let o = edgeverify_command()
-        .args(["exec", "--policy"])
-        .arg(&policy)
-        .arg("--")
-        .arg(&prog)
-        .output()
-        .unwrap();
+    let o = exec(&policy, &prog, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err:?}");

@@ -105,29 +105,16 @@ impl Glob {
     /// covered cases (a `**` in `other` under a plain segment of `self`) answer `false`.
     pub(crate) fn covers(&self, other: &Self) -> bool {
         let (a, b) = (&self.segments, &other.segments);
-        // dp[i][j]: a[i..] covers b[j..]; filled from the ends.
-        let w = b.len() + 1;
-        let mut dp = vec![false; (a.len() + 1) * w];
-        let at = |dp: &[bool], i: usize, j: usize| dp.get(i * w + j).copied().unwrap_or(false);
-        for i in (0..=a.len()).rev() {
-            for j in (0..=b.len()).rev() {
-                let v = match (a.get(i), b.get(j)) {
-                    (None, None) => true,
-                    (None, Some(_)) => false,
-                    (Some(Segment::AnySegments), next) => {
-                        at(&dp, i + 1, j) || (next.is_some() && at(&dp, i, j + 1))
-                    }
-                    (Some(Segment::Pattern(p)), Some(Segment::Pattern(q))) => {
-                        segment_covers(p, q) && at(&dp, i + 1, j + 1)
-                    }
-                    (Some(Segment::Pattern(_)), _) => false,
-                };
-                if let Some(cell) = dp.get_mut(i * w + j) {
-                    *cell = v;
-                }
+        // Cell (i, j): a[i..] covers b[j..].
+        table_from_end(a.len(), b.len(), |i, j, at| match (a.get(i), b.get(j)) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some(Segment::AnySegments), next) => at(i + 1, j) || (next.is_some() && at(i, j + 1)),
+            (Some(Segment::Pattern(p)), Some(Segment::Pattern(q))) => {
+                segment_covers(p, q) && at(i + 1, j + 1)
             }
-        }
-        at(&dp, 0, 0)
+            (Some(Segment::Pattern(_)), _) => false,
+        })
     }
 
     /// Whether the absolute path `path` matches.
@@ -202,25 +189,34 @@ fn segment_matches(pattern: &[u8], text: &[u8]) -> bool {
 /// tokens are treated symbolically (its `*` only under a `*` of `p`, its `?` under a `?` or
 /// `*`, a literal under the same literal, a `?` or a `*`).
 fn segment_covers(p: &[u8], q: &[u8]) -> bool {
-    let w = q.len() + 1;
-    let mut dp = vec![false; (p.len() + 1) * w];
-    let at = |dp: &[bool], i: usize, j: usize| dp.get(i * w + j).copied().unwrap_or(false);
-    for i in (0..=p.len()).rev() {
-        for j in (0..=q.len()).rev() {
-            let v = match (p.get(i), q.get(j)) {
-                (None, None) => true,
-                (None, Some(_)) => false,
-                (Some(b'*'), next) => at(&dp, i + 1, j) || (next.is_some() && at(&dp, i, j + 1)),
-                (Some(b'?'), Some(&c)) => c != b'*' && at(&dp, i + 1, j + 1),
-                (Some(&c), Some(&d)) => c == d && d != b'*' && d != b'?' && at(&dp, i + 1, j + 1),
-                (Some(_), None) => false,
-            };
-            if let Some(cell) = dp.get_mut(i * w + j) {
-                *cell = v;
+    table_from_end(p.len(), q.len(), |i, j, at| match (p.get(i), q.get(j)) {
+        (None, None) => true,
+        (Some(b'*'), next) => at(i + 1, j) || (next.is_some() && at(i, j + 1)),
+        (Some(b'?'), Some(&c)) => c != b'*' && at(i + 1, j + 1),
+        (Some(&c), Some(&d)) => c == d && d != b'*' && d != b'?' && at(i + 1, j + 1),
+        _ => false,
+    })
+}
+
+/// Fills a `(rows + 1) × (cols + 1)` table of booleans from its last cell backwards with
+/// `cell(i, j, at)`, where `at` reads cells already filled (below or to the right), and
+/// returns cell (0, 0). O(rows × cols), no recursion.
+fn table_from_end(
+    rows: usize,
+    cols: usize,
+    cell: impl Fn(usize, usize, &dyn Fn(usize, usize) -> bool) -> bool,
+) -> bool {
+    let w = cols + 1;
+    let mut table = vec![false; (rows + 1) * w];
+    for i in (0..=rows).rev() {
+        for j in (0..=cols).rev() {
+            let v = cell(i, j, &|a, b| table.get(a * w + b).copied().unwrap_or(false));
+            if let Some(c) = table.get_mut(i * w + j) {
+                *c = v;
             }
         }
     }
-    at(&dp, 0, 0)
+    table.first().copied().unwrap_or(false)
 }
 
 #[cfg(test)]

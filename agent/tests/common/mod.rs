@@ -200,3 +200,15 @@ pub fn helper_binary(dir: &Path) -> PathBuf {
 pub fn give_to(path: &Path, uid: u32) {
     std::os::unix::fs::chown(path, Some(uid), Some(uid)).unwrap();
 }
+
+/// `edgeverify exec --policy POLICY -- PROGRAM ARGS…`, run to completion.
+pub fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
+    edgeverify_command()
+        .args(["exec", "--policy"])
+        .arg(policy)
+        .arg("--")
+        .arg(program)
+        .args(args)
+        .output()
+        .unwrap()
+}
