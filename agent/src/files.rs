@@ -51,12 +51,10 @@ pub(crate) fn not_regular(meta: &Metadata) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, what)
 }
 
-/// Opens `path` (following symlinks) for reading only if it is a regular file: the path is
-/// opened with `O_PATH` (no open of the node itself: no FIFO is released, no device driver
-/// runs), checked with `fstat`, and only then reopened for reading through
-/// `/proc/self/fd`, which names exactly that inode (checked again). Needs `/proc`.
-/// Returns the `O_PATH` descriptor too (its `/proc/self/fd` link is the canonical path).
-pub(crate) fn open_regular_with_path(path: &Path) -> io::Result<(File, File, Metadata)> {
+/// Opens `path` (following symlinks) with `O_PATH` (no open of the node itself: no FIFO is
+/// released, no device driver runs) and checks with `fstat` that it is a regular file. The
+/// handle cannot be read; [`reopen`] gives a readable descriptor for exactly that inode.
+pub(crate) fn open_path(path: &Path) -> io::Result<(File, Metadata)> {
     let handle = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_PATH | libc::O_CLOEXEC)
@@ -65,6 +63,13 @@ pub(crate) fn open_regular_with_path(path: &Path) -> io::Result<(File, File, Met
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
+    Ok((handle, meta))
+}
+
+/// A readable descriptor for the regular file open as `handle` (from [`open_path`], with
+/// metadata `meta`), through `/proc/self/fd`, which names exactly that inode (checked again).
+/// Needs `/proc`.
+pub(crate) fn reopen(handle: &File, meta: &Metadata) -> io::Result<File> {
     let file = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_CLOEXEC | libc::O_NOCTTY)
@@ -80,12 +85,15 @@ pub(crate) fn open_regular_with_path(path: &Path) -> io::Result<(File, File, Met
     if !again.is_file() || (again.dev(), again.ino()) != (meta.dev(), meta.ino()) {
         return Err(io::Error::other("it changed while it was being opened"));
     }
-    Ok((handle, file, again))
+    Ok(file)
 }
 
-/// [`open_regular_with_path`] without the `O_PATH` handle.
+/// Opens `path` for reading only if it is a regular file ([`open_path`], then [`reopen`]).
 pub(crate) fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
-    open_regular_with_path(path).map(|(_, file, meta)| (file, meta))
+    let (handle, meta) = open_path(path)?;
+    let file = reopen(&handle, &meta)?;
+    let meta = file.metadata()?;
+    Ok((file, meta))
 }
 
 /// What a file's metadata says about its content: if this is equal before and after a read,

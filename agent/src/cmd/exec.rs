@@ -91,6 +91,10 @@ pub fn run(args: &Args) -> Outcome {
         Ok(p) => p,
         Err(e) => return unusable(&e.0),
     };
+    let file = match program.reader() {
+        Ok(f) => f,
+        Err(e) => return unusable(&format!("cannot open {}: {e}", program.canonical)),
+    };
     let copy = match sealed_copy_target(&program) {
         Ok(c) => c,
         Err(e) if args.insecure_exec_in_place => {
@@ -111,7 +115,7 @@ pub fn run(args: &Args) -> Outcome {
         }
     };
 
-    let decision = match precheck(&program) {
+    let decision = match precheck(&program, &file) {
         Some(reason) => Decision {
             rule: cfg
                 .rule_for(&program.canonical)
@@ -161,7 +165,7 @@ pub fn run(args: &Args) -> Outcome {
     }
 
     let executable = match copy {
-        Some(copy) => match finish_copy(copy, &program, &decision, &cfg) {
+        Some(copy) => match finish_copy(copy, &program, &file, &decision, &cfg) {
             Ok(f) => f,
             Err(e) => {
                 return unusable(&format!(
@@ -170,7 +174,7 @@ pub fn run(args: &Args) -> Outcome {
                 ))
             }
         },
-        None => program.file,
+        None => file,
     };
     let rule = cfg.rule_for(&program.canonical).map(|(_, r)| r);
     let env = gated_environment(rule);
@@ -203,6 +207,7 @@ fn sealed_copy_target(program: &gate::Program) -> io::Result<Option<File>> {
 fn finish_copy(
     mut copy: File,
     program: &gate::Program,
+    file: &File,
     decision: &Decision,
     cfg: &config::Config,
 ) -> io::Result<File> {
@@ -211,7 +216,7 @@ fn finish_copy(
             .rule_for(&program.canonical)
             .map_or(config::DEFAULT_MAX_PROGRAM_BYTES, |(_, r)| r.max_size);
         copy.set_len(0)?;
-        let mut from = &program.file;
+        let mut from = file;
         io::Seek::seek(&mut from, io::SeekFrom::Start(0))?;
         let copied = io::copy(
             &mut io::Read::take(from, limit.saturating_add(1)),
@@ -245,8 +250,8 @@ fn gated_environment(rule: Option<&Rule>) -> Vec<OsString> {
 }
 
 /// Refusals that do not depend on the policy (see the module documentation).
-fn precheck(program: &gate::Program) -> Option<String> {
-    if !sys::may_execute(&program.file) {
+fn precheck(program: &gate::Program, file: &File) -> Option<String> {
+    if !sys::may_execute(program.handle()) {
         return Some(format!(
             "{} may not be executed (no execute permission, or a noexec mount)",
             program.canonical
@@ -262,7 +267,7 @@ fn precheck(program: &gate::Program) -> Option<String> {
         ));
     }
     let mut magic = [0u8; 4];
-    let n = program.file.read_at(&mut magic, 0).unwrap_or(0);
+    let n = file.read_at(&mut magic, 0).unwrap_or(0);
     match magic.get(..n) {
         Some([0x7f, b'E', b'L', b'F']) => None,
         Some([b'#', b'!', ..]) => Some(format!(

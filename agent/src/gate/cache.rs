@@ -259,10 +259,10 @@ impl Cache {
     }
 
     /// The content digest of the file with metadata `meta`, if it was hashed before and
-    /// provably cannot have changed since (see the module documentation).
-    pub(crate) fn memo(&self, meta: &Metadata) -> Option<[u8; 32]> {
+    /// provably cannot have changed since (see the module documentation); `generation` is
+    /// [`Self::mount_generation`] now.
+    pub(crate) fn memo(&self, meta: &Metadata, generation: u64) -> Option<[u8; 32]> {
         let fp = Fingerprint::of(meta);
-        let generation = self.mounts.generation();
         let mut st = lock(&self.state);
         st.clock += 1;
         let clock = st.clock;

@@ -28,11 +28,24 @@ use cache::{Cache, Fingerprint, VerdictKey};
 /// Longest path a client may name (the kernel's `PATH_MAX`).
 pub(crate) const MAX_PATH_BYTES: usize = 4096;
 
-/// A program opened for a decision, with the canonical path of the inode actually opened.
+/// A program opened for a decision (an `O_PATH` handle: reopened for reading only when its
+/// bytes are needed), with the canonical path of the inode actually opened.
 pub(crate) struct Program {
-    pub(crate) file: File,
+    handle: File,
     pub(crate) canonical: String,
     pub(crate) meta: Metadata,
+}
+
+impl Program {
+    /// A readable descriptor for exactly this inode.
+    pub(crate) fn reader(&self) -> std::io::Result<File> {
+        files::reopen(&self.handle, &self.meta)
+    }
+
+    /// The `O_PATH` handle (enough for `fexecve` and permission checks).
+    pub(crate) fn handle(&self) -> &File {
+        &self.handle
+    }
 }
 
 /// Why a program could not even be considered (nothing was decided).
@@ -55,8 +68,8 @@ pub(crate) fn open_program(path: &Path) -> Result<Program, OpenError> {
             "path longer than {MAX_PATH_BYTES} bytes"
         )));
     }
-    let (handle, file, meta) = files::open_regular_with_path(path)
-        .map_err(|e| OpenError(format!("cannot open {shown}: {e}")))?;
+    let (handle, meta) =
+        files::open_path(path).map_err(|e| OpenError(format!("cannot open {shown}: {e}")))?;
     let link = std::fs::read_link(format!("/proc/self/fd/{}", handle.as_raw_fd()))
         .map_err(|e| OpenError(format!("cannot resolve {shown}: {e}")))?;
     let canonical = link
@@ -75,7 +88,7 @@ pub(crate) fn open_program(path: &Path) -> Result<Program, OpenError> {
         )));
     }
     Ok(Program {
-        file,
+        handle,
         canonical,
         meta,
     })
@@ -203,7 +216,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
             ),
         );
     }
-    let (evidence_path, evidence_file, evidence_meta) =
+    let (evidence_path, evidence_handle, evidence_meta) =
         match evidence::find(rule, &program.canonical) {
             Ok(found) => found,
             Err(reason) => return Decision::deny(Some(rule), reason),
@@ -221,11 +234,15 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
 
     // Fast path: content provably unchanged since it was hashed (read-only superblock, same
     // mount table), evidence likewise or small enough to hash now, and a verdict for both.
-    let known = opts.cache.and_then(|c| c.memo(&program.meta));
-    if let (Some(cache), Some(content)) = (opts.cache, known) {
-        let evidence_digest = cache.memo(&evidence_meta).or_else(|| {
+    let fast = opts.cache.and_then(|c| {
+        let generation = c.mount_generation();
+        c.memo(&program.meta, generation)
+            .map(|d| (c, d, generation))
+    });
+    if let Some((cache, content, generation)) = fast {
+        let evidence_digest = cache.memo(&evidence_meta, generation).or_else(|| {
             (evidence_meta.size() <= SMALL_EVIDENCE_BYTES)
-                .then(|| evidence::read(&evidence_file, &evidence_path).ok())
+                .then(|| evidence::read(&evidence_handle, &evidence_meta, &evidence_path).ok())
                 .flatten()
                 .map(|bytes| sha256(&bytes))
         });
@@ -241,7 +258,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     // most `slots` requests at once.
     let _slot = opts.slots.map(Slots::acquire);
     let generation = opts.cache.map(Cache::mount_generation);
-    let evidence_bytes = match evidence::read(&evidence_file, &evidence_path) {
+    let evidence_bytes = match evidence::read(&evidence_handle, &evidence_meta, &evidence_path) {
         Ok(b) => b,
         Err(reason) => return Decision::deny(Some(rule), reason),
     };
@@ -258,9 +275,18 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     drop(evidence_bytes);
     let mut algorithms = vec![HashAlgorithm::Sha256];
     algorithms.extend(bundle.message_digest_algorithm());
+    let reader = match program.reader() {
+        Ok(r) => r,
+        Err(e) => {
+            return Decision::deny(
+                Some(rule),
+                format!("cannot read {}: {e}", program.canonical),
+            )
+        }
+    };
     let mut sink = opts.copy_to;
     let digests = match artifact::hash_bounded(
-        &program.file,
+        &reader,
         &algorithms,
         &mut Bounds {
             limit: rule.max_size,
@@ -293,7 +319,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     };
     // The bytes hashed must be the bytes the metadata describes: a change while hashing
     // (size, mtime or ctime) means the digest belongs to no stable content.
-    match program.file.metadata() {
+    match reader.metadata() {
         Ok(after) if Fingerprint::of(&after) == Fingerprint::of(&program.meta) => {}
         _ => {
             return Decision::deny(
