@@ -172,7 +172,7 @@ impl AnchoredRegex {
             .unicode(false)
             .utf8(false);
         let parsed = regex_automata::util::syntax::parse_with(pattern, &syntax)
-            .map_err(|e| refused(format!("{e}")))?;
+            .map_err(|e| refused(syntax_error(&e)))?;
         let whole = Hir::concat(alloc::vec![
             Hir::look(Look::Start),
             parsed,
@@ -192,6 +192,20 @@ impl AnchoredRegex {
     /// The pattern as given.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+}
+
+/// One line: what is wrong and where (the engine's own `Display` draws the pattern over
+/// several lines).
+fn syntax_error(e: &regex_syntax::Error) -> String {
+    match e {
+        regex_syntax::Error::Parse(e) => {
+            format!("{} at byte {} of the pattern", e.kind(), e.span().start.offset)
+        }
+        regex_syntax::Error::Translate(e) => {
+            format!("{} at byte {} of the pattern", e.kind(), e.span().start.offset)
+        }
+        other => format!("{other}").replace('\n', " "),
     }
 }
 
@@ -234,7 +248,9 @@ mod tests {
             assert!(Matcher::regex(escape).is_err(), "{escape}");
         }
         let err = AnchoredRegex::compile("https://(unclosed").unwrap_err();
-        assert!(err.to_string().contains("unclosed group"), "{err}");
+        assert_eq!(err.to_string(), "unclosed group at byte 8 of the pattern");
+        let err = AnchoredRegex::compile(r"https://github\.com/victim-org/.*)|(.*").unwrap_err();
+        assert_eq!(err.to_string(), "unopened group at byte 33 of the pattern");
     }
 
     /// Whole-value semantics, not "the preferred match happens to reach the end": `a|ab` must
