@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::crypto::Digests;
+use crate::crypto::{Digests, HashAlg};
 use crate::Error;
 
 enum Source {
@@ -49,7 +49,8 @@ impl Artifact {
         }
     }
 
-    pub(crate) fn digest(self) -> Result<ArtifactInfo, Error> {
+    /// Reads the artifact once; streams get SHA-256 and `algs`, bytes get every digest.
+    pub(crate) fn digest(self, algs: &[HashAlg]) -> Result<ArtifactInfo, Error> {
         match self.source {
             Source::Bytes(data) => Ok(ArtifactInfo {
                 name: self.name,
@@ -61,7 +62,7 @@ impl Artifact {
             Source::File(path) => {
                 let file = File::open(&path)
                     .map_err(|e| Error::msg(format!("cannot open {}: {e}", path.display())))?;
-                let (digests, size) = Digests::of_reader(file)?;
+                let (digests, size) = Digests::of_reader(file, algs)?;
                 Ok(ArtifactInfo {
                     name: self.name,
                     size,
@@ -71,7 +72,7 @@ impl Artifact {
                 })
             }
             Source::Reader(reader) => {
-                let (digests, size) = Digests::of_reader(reader)?;
+                let (digests, size) = Digests::of_reader(reader, algs)?;
                 Ok(ArtifactInfo {
                     name: self.name,
                     size,
@@ -99,26 +100,41 @@ pub struct ArtifactInfo {
     pub path: Option<PathBuf>,
 }
 
-/// Deterministic pseudo-random content (SHA-256 in counter mode over a label): large test
-/// artifacts without storing them. Implements [`Read`].
+/// Deterministic pseudo-random content of any size, for large test artifacts that need not
+/// be stored: a 1 MiB pool derived from a label (SHA-512 in counter mode), emitted as
+/// successive copies of the pool, each rotated by an offset derived from its index, so that
+/// no two MiB in a row are equal. Implements [`Read`]; costs no more than a memory copy.
 pub struct GeneratedContent {
-    label: Vec<u8>,
+    pool: Vec<u8>,
     remaining: u64,
-    counter: u64,
-    block: Vec<u8>,
+    block: u64,
     offset: usize,
 }
+
+const POOL: usize = 1 << 20;
 
 impl GeneratedContent {
     /// `size` bytes determined by `label`.
     pub fn new(label: &str, size: u64) -> Self {
+        let mut pool = Vec::with_capacity(POOL);
+        let mut counter = 0u64;
+        while pool.len() < POOL {
+            let mut input = label.as_bytes().to_vec();
+            input.extend_from_slice(&counter.to_be_bytes());
+            pool.extend_from_slice(&HashAlg::Sha512.digest(&input));
+            counter += 1;
+        }
         Self {
-            label: label.as_bytes().to_vec(),
+            pool,
             remaining: size,
-            counter: 0,
-            block: Vec::new(),
+            block: 0,
             offset: 0,
         }
+    }
+
+    /// Where block `index` starts in the pool (a Fibonacci-hash rotation).
+    fn rotation(index: u64) -> usize {
+        (index.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 44) as usize % POOL
     }
 }
 
@@ -126,33 +142,19 @@ impl Read for GeneratedContent {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let mut written = 0;
         while written < buf.len() && self.remaining > 0 {
-            if self.offset >= self.block.len() {
-                // 8 KiB per refill: one SHA-512 per 64 bytes would be slow for 1 GiB, so each
-                // hash seeds a cheap xorshift stream.
-                let seed = crate::crypto::HashAlg::Sha256
-                    .digest(&[&self.label[..], &self.counter.to_be_bytes()].concat());
-                self.counter += 1;
-                let mut state = u64::from_be_bytes(
-                    seed.get(..8)
-                        .and_then(|s| s.try_into().ok())
-                        .unwrap_or([1; 8]),
-                ) | 1;
-                self.block.clear();
-                for _ in 0..1024 {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    self.block.extend_from_slice(&state.to_le_bytes());
-                }
+            if self.offset == POOL {
+                self.block += 1;
                 self.offset = 0;
             }
-            let available = self.block.len() - self.offset;
-            let want = (buf.len() - written)
-                .min(available)
+            let start = (Self::rotation(self.block) + self.offset) % POOL;
+            // Up to the end of the pool, of the block, of the buffer and of the content.
+            let want = (POOL - start)
+                .min(POOL - self.offset)
+                .min(buf.len() - written)
                 .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
             if let (Some(dst), Some(src)) = (
                 buf.get_mut(written..written + want),
-                self.block.get(self.offset..self.offset + want),
+                self.pool.get(start..start + want),
             ) {
                 dst.copy_from_slice(src);
             }

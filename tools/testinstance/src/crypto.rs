@@ -66,7 +66,8 @@ impl HashAlg {
     }
 }
 
-/// The artifact's digests, each computed when it was asked for.
+/// The artifact's digests. An empty vector means "not computed": artifacts given in memory
+/// get all three; streamed ones only those their signature needs (plus SHA-256), in one pass.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Digests {
     /// SHA-256, always computed.
@@ -78,13 +79,21 @@ pub struct Digests {
 }
 
 impl Digests {
-    /// The digest in `alg`.
+    /// The digest in `alg` (empty if it was not computed).
     pub fn get(&self, alg: HashAlg) -> &[u8] {
         match alg {
             HashAlg::Sha256 => &self.sha256,
             HashAlg::Sha384 => &self.sha384,
             HashAlg::Sha512 => &self.sha512,
         }
+    }
+
+    /// The algorithms that were computed.
+    pub fn computed(&self) -> Vec<HashAlg> {
+        HashAlg::ALL
+            .into_iter()
+            .filter(|a| !self.get(*a).is_empty())
+            .collect()
     }
 
     /// All three digests of `data`.
@@ -96,12 +105,12 @@ impl Digests {
         }
     }
 
-    /// All three digests of a stream, in one pass with a fixed 1 MiB buffer (constant memory
-    /// whatever the size). Returns the digests and the number of bytes read.
-    pub fn of_reader(mut reader: impl Read) -> Result<(Self, u64), Error> {
+    /// SHA-256 and the digests in `algs` of a stream, in one pass with a fixed 1 MiB buffer
+    /// (constant memory whatever the size). Returns the digests and the number of bytes read.
+    pub fn of_reader(mut reader: impl Read, algs: &[HashAlg]) -> Result<(Self, u64), Error> {
         let mut a = sha2::Sha256::new();
-        let mut b = sha2::Sha384::new();
-        let mut c = sha2::Sha512::new();
+        let mut b = algs.contains(&HashAlg::Sha384).then(sha2::Sha384::new);
+        let mut c = algs.contains(&HashAlg::Sha512).then(sha2::Sha512::new);
         let mut buf = vec![0u8; 1 << 20];
         let mut total = 0u64;
         loop {
@@ -113,15 +122,19 @@ impl Digests {
             };
             let chunk = buf.get(..n).unwrap_or_default();
             a.update(chunk);
-            b.update(chunk);
-            c.update(chunk);
+            if let Some(b) = b.as_mut() {
+                b.update(chunk);
+            }
+            if let Some(c) = c.as_mut() {
+                c.update(chunk);
+            }
             total += n as u64;
         }
         Ok((
             Self {
                 sha256: a.finalize().to_vec(),
-                sha384: b.finalize().to_vec(),
-                sha512: c.finalize().to_vec(),
+                sha384: b.map(|h| h.finalize().to_vec()).unwrap_or_default(),
+                sha512: c.map(|h| h.finalize().to_vec()).unwrap_or_default(),
             },
             total,
         ))
@@ -338,7 +351,7 @@ mod tests {
     #[test]
     fn streaming_digests_equal_one_shot() {
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-        let (streamed, n) = Digests::of_reader(&data[..]).unwrap();
+        let (streamed, n) = Digests::of_reader(&data[..], &HashAlg::ALL).unwrap();
         assert_eq!(n, data.len() as u64);
         assert_eq!(streamed, Digests::of(&data));
         assert_eq!(hex(&streamed.sha256), hex(&HashAlg::Sha256.digest(&data)),);

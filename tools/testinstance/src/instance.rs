@@ -141,7 +141,16 @@ impl Instance {
     /// Signs `artifact` as `spec` says; logs, timestamps and bundles it; returns the bundle,
     /// the matching trust root and what a verifier needs to check it.
     pub fn sign(&mut self, spec: &Spec, artifact: Artifact) -> Result<Output, Error> {
-        let artifact = artifact.digest()?;
+        // One pass over the artifact: the digests the signature and the statement need.
+        let mut algs = match &spec.signer {
+            Signer::Certificate { key, .. } | Signer::ManagedKey { key } => {
+                vec![key.default_hash()]
+            }
+        };
+        if let Content::Dsse(st) = &spec.content {
+            algs.extend(&st.digest_algs);
+        }
+        let artifact = artifact.digest(&algs)?;
         self.signed += 1;
         let t = self.clock;
         self.clock += self.config.step;
@@ -345,7 +354,8 @@ impl Instance {
                 json!({
                     "payload": b64(payload),
                     "payloadType": payload_type,
-                    "signatures": [{"sig": b64(&signed.signature), "keyid": ""}]
+                    // proto3 JSON omits the empty keyid, as sigstore-go writes it.
+                    "signatures": [{"sig": b64(&signed.signature)}]
                 }),
             ),
             _ => return Err(Error::msg("content and spec disagree")),

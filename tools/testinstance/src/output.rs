@@ -85,7 +85,10 @@ impl Output {
         if let Some(bytes) = &self.artifact.bytes {
             write(files::ARTIFACT, bytes)?;
         }
-        let digests: String = HashAlg::ALL
+        let digests: String = self
+            .artifact
+            .digests
+            .computed()
             .iter()
             .map(|a| format!("{}\n", self.digest_arg(*a)))
             .collect();
@@ -129,9 +132,7 @@ impl Output {
                 "name": self.artifact.name,
                 "file": self.artifact_location(),
                 "size": self.artifact.size,
-                "sha256": hex(&self.artifact.digests.sha256),
-                "sha384": hex(&self.artifact.digests.sha384),
-                "sha512": hex(&self.artifact.digests.sha512),
+                "digests": self.artifact.digests.computed().iter().map(|a| self.digest_arg(*a)).collect::<Vec<_>>(),
             },
             "identity": self.identity,
             "issuer": self.issuer,
@@ -161,12 +162,14 @@ impl Output {
             "  --trusted-root trusted_root.json \\\n  {}\n```\n\n",
             self.artifact_location()
         ));
-        s.push_str(&format!(
-            "Artifact digests: `{}`, `{}`, `{}`.\n\n",
-            self.digest_arg(HashAlg::Sha256),
-            self.digest_arg(HashAlg::Sha384),
-            self.digest_arg(HashAlg::Sha512)
-        ));
+        let digests: Vec<String> = self
+            .artifact
+            .digests
+            .computed()
+            .iter()
+            .map(|a| format!("`{}`", self.digest_arg(*a)))
+            .collect();
+        s.push_str(&format!("Artifact digests: {}.\n\n", digests.join(", ")));
         match &self.expectation {
             Some(e) => {
                 s.push_str(&format!(
