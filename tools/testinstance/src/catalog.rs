@@ -458,6 +458,40 @@ pub fn all() -> Vec<Scenario> {
             },
         ),
         s(
+            "tlog-key-without-validity",
+            "Trust root whose Rekor v1 log key has no `validFor` at all.",
+            {
+                let mut spec = Spec::hashedrekord();
+                spec.trust_root.rekor_v1 = KeyValidity::Absent;
+                spec.expect(Expectation::rejected(
+                    "The trust root fails to load: a tlog key needs a validity period.",
+                    &["pkg/root/trusted_root.go: ParseTransparencyLogs"],
+                ))
+            },
+        ),
+        s(
+            "v0.1-without-set",
+            "Bundle v0.1 whose Rekor v1 entry has an inclusion proof but no SET (v0.1 requires the SET).",
+            Spec::hashedrekord()
+                .version(BundleVersion::V0_1)
+                .rekor_v1(false, true)
+                .expect(Expectation::rejected(
+                    "Every tlog entry of a v0.1 bundle must carry an inclusion promise.",
+                    &["pkg/bundle/bundle.go: (*Bundle).validate"],
+                )),
+        ),
+        s(
+            "v0.2-without-inclusion-proof",
+            "Bundle v0.2 whose Rekor v1 entry has a SET but no inclusion proof (v0.2 requires the proof).",
+            Spec::hashedrekord()
+                .version(BundleVersion::V0_2)
+                .rekor_v1(true, false)
+                .expect(Expectation::rejected(
+                    "Every tlog entry of a bundle ≥ v0.2 must carry an inclusion proof.",
+                    &["pkg/bundle/bundle.go: (*Bundle).validate"],
+                )),
+        ),
+        s(
             "integrated-time-after-certificate",
             "Rekor v1 integrated time 20 minutes after the leaf's notBefore (10-minute certificate).",
             {

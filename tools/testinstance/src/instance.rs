@@ -8,6 +8,7 @@ use crate::artifact::{Artifact, ArtifactInfo};
 use crate::body::{self, KindVersion, V2Verifier};
 use crate::crypto::{b64, pem, HashAlg, KeyAlg, SigningKey};
 use crate::fulcio::{CtLog, Fulcio};
+use crate::json::insert;
 use crate::output::Output;
 use crate::rekor::{Proof, RekorV1, RekorV1Config, RekorV2, RekorV2Config};
 use crate::seed::Seed;
@@ -240,7 +241,7 @@ impl Instance {
                     None,
                     Some(&proof),
                     &body,
-                ));
+                )?);
                 if spec.unknown_log_entry {
                     let (kind, body) = v1_body(&signed, V1DsseKind::Dsse, hash, &signer_pem)?;
                     entries.push(log_v1(
@@ -338,8 +339,11 @@ impl Instance {
             ) => {
                 let mut ms = json!({"signature": b64(&signed.signature)});
                 if *digest_hint == DigestHint::KeyHash {
-                    ms["messageDigest"] =
-                        json!({"algorithm": hash.proto_name(), "digest": b64(digest)});
+                    insert(
+                        &mut ms,
+                        "messageDigest",
+                        json!({"algorithm": hash.proto_name(), "digest": b64(digest)}),
+                    )?;
                 }
                 ("messageSignature", ms)
             }
@@ -360,7 +364,7 @@ impl Instance {
             ),
             _ => return Err(Error::msg("content and spec disagree")),
         };
-        bundle[field] = value;
+        insert(&mut bundle, field, value)?;
         Ok(bundle)
     }
 
@@ -389,7 +393,7 @@ impl Instance {
                     "keyDetails": key.alg().key_details(),
                 });
                 if let Some(w) = window(validity)? {
-                    public_key["validFor"] = w;
+                    insert(&mut public_key, "validFor", w)?;
                 }
                 Ok(json!({
                     "baseUrl": base_url,
@@ -422,12 +426,13 @@ impl Instance {
             "timestampAuthorities": [],
         });
         if spec.include_tsa {
-            root["timestampAuthorities"] = json!([ca(
+            let tsa = ca(
                 "edgeverify-testinstance TSA",
                 &self.tsa.uri,
                 &[&self.tsa.leaf_der, &self.tsa.root_der],
                 self.tsa.valid_from,
-            )?]);
+            )?;
+            insert(&mut root, "timestampAuthorities", json!([tsa]))?;
         }
         Ok(root)
     }
@@ -579,7 +584,7 @@ fn log_v1(
     } else {
         None
     };
-    Ok(tlog_entry(
+    tlog_entry(
         entry.log_index,
         &log.log_id,
         kind,
@@ -587,7 +592,7 @@ fn log_v1(
         set.then_some(entry.set.as_slice()),
         proof.as_ref(),
         body,
-    ))
+    )
 }
 
 /// A `TransparencyLogEntry` in proto3 JSON (int64 as strings).
@@ -599,7 +604,7 @@ fn tlog_entry(
     set: Option<&[u8]>,
     proof: Option<&Proof>,
     body: &[u8],
-) -> Value {
+) -> Result<Value, Error> {
     let mut entry = json!({
         "logIndex": log_index.to_string(),
         "logId": {"keyId": b64(log_id)},
@@ -607,21 +612,26 @@ fn tlog_entry(
         "canonicalizedBody": b64(body),
     });
     if let Some(t) = integrated_time {
-        entry["integratedTime"] = json!(t.to_string());
+        insert(&mut entry, "integratedTime", json!(t.to_string()))?;
     }
     if let Some(set) = set {
-        entry["inclusionPromise"] = json!({"signedEntryTimestamp": b64(set)});
+        insert(
+            &mut entry,
+            "inclusionPromise",
+            json!({"signedEntryTimestamp": b64(set)}),
+        )?;
     }
     if let Some(p) = proof {
-        entry["inclusionProof"] = json!({
+        let proof = json!({
             "logIndex": p.log_index.to_string(),
             "rootHash": b64(&p.root_hash),
             "treeSize": p.tree_size.to_string(),
             "hashes": p.hashes.iter().map(|h| b64(h)).collect::<Vec<_>>(),
             "checkpoint": {"envelope": p.checkpoint},
         });
+        insert(&mut entry, "inclusionProof", proof)?;
     }
-    entry
+    Ok(entry)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.

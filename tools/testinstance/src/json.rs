@@ -6,6 +6,15 @@ use serde_json::Value;
 
 use crate::Error;
 
+/// Sets `key` in a JSON object (an error if `object` is not one).
+pub(crate) fn insert(object: &mut Value, key: &str, value: Value) -> Result<(), Error> {
+    object
+        .as_object_mut()
+        .ok_or_else(|| Error::msg("not a JSON object"))?
+        .insert(key.to_string(), value);
+    Ok(())
+}
+
 /// RFC 8785 (JCS) for the values this tool produces: keys sorted by UTF-16 code units,
 /// no whitespace, integers only.
 pub(crate) fn canonical(value: &Value) -> Result<Vec<u8>, Error> {

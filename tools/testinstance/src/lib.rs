@@ -35,6 +35,15 @@
 //! [`Instance::trusted_root`] as its target.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 mod artifact;
 mod body;

@@ -122,7 +122,7 @@ impl Tamper {
     }
 }
 
-fn edit_b64(field: Option<&mut Value>, edit: fn(&mut Vec<u8>)) -> Result<bool, Error> {
+fn edit_b64(field: Option<&mut Value>, edit: fn(&mut [u8])) -> Result<bool, Error> {
     let Some(Value::String(text)) = field else {
         return Ok(false);
     };
@@ -137,13 +137,13 @@ fn edit_b64(field: Option<&mut Value>, edit: fn(&mut Vec<u8>)) -> Result<bool, E
     Ok(true)
 }
 
-fn flip_last(bytes: &mut Vec<u8>) {
+fn flip_last(bytes: &mut [u8]) {
     if let Some(last) = bytes.last_mut() {
         *last ^= 1;
     }
 }
 
-fn flip_middle(bytes: &mut Vec<u8>) {
+fn flip_middle(bytes: &mut [u8]) {
     let mid = bytes.len() / 2;
     if let Some(b) = bytes.get_mut(mid) {
         *b ^= 1;
@@ -153,7 +153,7 @@ fn flip_middle(bytes: &mut Vec<u8>) {
 /// Changes one base64 character of the recorded signature inside a JSON body, keeping the
 /// body valid JSON: the first `"content":"` or `"signature":"` or `"sig":"` value's second
 /// character is swapped for another base64 letter.
-fn corrupt_body(body: &mut Vec<u8>) {
+fn corrupt_body(body: &mut [u8]) {
     let text = String::from_utf8_lossy(body).into_owned();
     for key in ["\"content\":\"", "\"signature\":\"", "\"sig\":\""] {
         if let Some(pos) = text.find(key) {

@@ -52,8 +52,12 @@ impl Tsa {
     pub(crate) fn new(seed: &Seed, label: &str, base_time: u64, uri: &str) -> Result<Self, Error> {
         let root_key = seed.key(KeyAlg::EcdsaP384, &format!("{label}/root"))?;
         let leaf_key = seed.key(KeyAlg::EcdsaP384, &format!("{label}/leaf"))?;
-        let root_name = x509::name(&format!("CN={label} root,O=edgeverify.test"))?;
-        let leaf_name = x509::name(&format!("CN={label},O=edgeverify.test"))?;
+        let root_name = x509::name(&format!(
+            "CN=edgeverify-testinstance {label} root,O=edgeverify.test"
+        ))?;
+        let leaf_name = x509::name(&format!(
+            "CN=edgeverify-testinstance {label},O=edgeverify.test"
+        ))?;
         let valid_from = base_time.saturating_sub(YEAR);
         let root_der = x509::sign(
             x509::tbs(
