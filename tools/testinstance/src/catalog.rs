@@ -76,6 +76,10 @@ fn private_v1_origin(config: &mut InstanceConfig) {
     config.rekor_v1.tree_id = 4_471_981_123_458_126_721;
 }
 
+fn private_v2_origin(config: &mut InstanceConfig) {
+    config.rekor_v2.checkpoint_origin = Some("rekor-tiles-0.rekor.svc.cluster.local".into());
+}
+
 fn witnessed(config: &mut InstanceConfig) {
     config.rekor_v2.witnesses = vec![
         "witness.edgeverify.test/w1".into(),
@@ -375,6 +379,15 @@ pub fn all() -> Vec<Scenario> {
                 &[HashAlg::Sha512],
             ).item(2)),
             private_v1_origin,
+        ),
+        with(
+            "rekor2-private-origin",
+            "Rekor v2 checkpoint whose origin (and signing key name) is not the host of the log's baseUrl; the trust root's log ID is computed with that origin.",
+            Spec::hashedrekord().rekor_v2().expect(Expectation::rejected(
+                "A Rekor v2 checkpoint must be signed under the host name of the log's baseUrl: the note verifier is built for that name and finds no matching signature.",
+                &[TLOG, "rekor-tiles pkg/note: NewNoteVerifier"],
+            ).item(2)),
+            private_v2_origin,
         ),
         s(
             "unknown-log-extra-entry",

@@ -92,45 +92,30 @@ impl Fulcio {
         let intermediate_name =
             x509::name("CN=edgeverify-testinstance Fulcio intermediate,O=edgeverify.test")?;
         let valid_from = base_time.saturating_sub(YEAR);
-        let root_der = x509::sign(
-            x509::tbs(
-                CertParts {
-                    serial: &seed.serial("fulcio/root/serial"),
-                    issuer: root_name.clone(),
-                    subject: root_name.clone(),
-                    not_before: valid_from,
-                    not_after: base_time + 10 * YEAR,
-                    subject_key: &root_key,
-                    extensions: vec![
-                        x509::key_usage_ca()?,
-                        x509::basic_constraints(true, Some(1))?,
-                        x509::subject_key_identifier(&root_key)?,
-                    ],
-                },
-                &root_key,
-            )?,
+        let root_der = x509::self_signed_ca(
             &root_key,
+            &root_name,
+            &seed.serial("fulcio/root/serial"),
+            (valid_from, base_time + 10 * YEAR),
+            1,
         )?;
-        let intermediate_der = x509::sign(
-            x509::tbs(
-                CertParts {
-                    serial: &seed.serial("fulcio/intermediate/serial"),
-                    issuer: root_name,
-                    subject: intermediate_name,
-                    not_before: valid_from,
-                    not_after: base_time + 9 * YEAR,
-                    subject_key: &intermediate_key,
-                    extensions: vec![
-                        x509::key_usage_ca()?,
-                        // Fulcio's intermediate carries the code-signing EKU.
-                        x509::extended_key_usage(x509::OID_CODE_SIGNING, false)?,
-                        x509::basic_constraints(true, Some(0))?,
-                        x509::subject_key_identifier(&intermediate_key)?,
-                        x509::authority_key_identifier(&root_key)?,
-                    ],
-                },
-                &root_key,
-            )?,
+        let intermediate_der = x509::issue(
+            CertParts {
+                serial: &seed.serial("fulcio/intermediate/serial"),
+                issuer: root_name,
+                subject: intermediate_name,
+                not_before: valid_from,
+                not_after: base_time + 9 * YEAR,
+                subject_key: &intermediate_key,
+                extensions: vec![
+                    x509::key_usage_ca()?,
+                    // Fulcio's intermediate carries the code-signing EKU.
+                    x509::extended_key_usage(x509::OID_CODE_SIGNING, false)?,
+                    x509::basic_constraints(true, Some(0))?,
+                    x509::subject_key_identifier(&intermediate_key)?,
+                    x509::authority_key_identifier(&root_key)?,
+                ],
+            },
             &root_key,
         )?;
         Ok(Self {

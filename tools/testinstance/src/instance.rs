@@ -204,16 +204,6 @@ impl Instance {
                     set,
                     proof,
                 )?);
-                if spec.unknown_log_entry {
-                    entries.push(log_v1(
-                        &mut self.unknown_log,
-                        kind,
-                        &body,
-                        times.integrated,
-                        true,
-                        true,
-                    )?);
-                }
             }
             Tlog::RekorV2 {
                 verifier,
@@ -242,19 +232,24 @@ impl Instance {
                     Some(&proof),
                     &body,
                 )?);
-                if spec.unknown_log_entry {
-                    let (kind, body) = v1_body(&signed, V1DsseKind::Dsse, hash, &signer_pem)?;
-                    entries.push(log_v1(
-                        &mut self.unknown_log,
-                        kind,
-                        &body,
-                        times.integrated,
-                        true,
-                        true,
-                    )?);
-                }
             }
             Tlog::None => {}
+        }
+        if spec.unknown_log_entry {
+            // The same signature, also integrated by a Rekor v1 log the trust root never lists.
+            let dsse_kind = match spec.tlog {
+                Tlog::RekorV1 { dsse_kind, .. } => dsse_kind,
+                _ => V1DsseKind::Dsse,
+            };
+            let (kind, body) = v1_body(&signed, dsse_kind, hash, &signer_pem)?;
+            entries.push(log_v1(
+                &mut self.unknown_log,
+                kind,
+                &body,
+                times.integrated,
+                true,
+                true,
+            )?);
         }
 
         // RFC 3161 timestamps over the signature bytes.

@@ -148,6 +148,9 @@ pub struct RekorV2Config {
     pub base_url: String,
     /// Entries logged before the first signature.
     pub prefill: u64,
+    /// A checkpoint origin (and key name) other than the host of `base_url`, for the
+    /// private-instance variants; `None`: the host, as rekor-tiles does.
+    pub checkpoint_origin: Option<String>,
     /// Witness names whose cosignatures are added to every checkpoint (keys unknown to the
     /// trust root, as in production).
     pub witnesses: Vec<String>,
@@ -158,6 +161,7 @@ impl Default for RekorV2Config {
         Self {
             base_url: "https://log2025-1.rekor.edgeverify.test".into(),
             prefill: 5,
+            checkpoint_origin: None,
             witnesses: Vec::new(),
         }
     }
@@ -166,6 +170,7 @@ impl Default for RekorV2Config {
 pub(crate) struct RekorV2 {
     pub(crate) key: SigningKey,
     pub(crate) log_id: [u8; 32],
+    /// The checkpoint origin and key name (the host of `base_url` unless configured).
     pub(crate) host: String,
     pub(crate) config: RekorV2Config,
     witnesses: Vec<(String, SigningKey)>,
@@ -175,7 +180,10 @@ pub(crate) struct RekorV2 {
 impl RekorV2 {
     pub(crate) fn new(seed: &Seed, label: &str, config: RekorV2Config) -> Result<Self, Error> {
         let key = seed.key(KeyAlg::Ed25519, label)?;
-        let host = host_of(&config.base_url)?;
+        let host = match &config.checkpoint_origin {
+            Some(origin) => origin.clone(),
+            None => host_of(&config.base_url)?,
+        };
         let log_id = c2sp_key_id(&host, 0x01, &key.raw_public_key());
         let mut tree = MerkleTree::default();
         for i in 0..config.prefill {

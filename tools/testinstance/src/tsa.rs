@@ -59,45 +59,30 @@ impl Tsa {
             "CN=edgeverify-testinstance {label},O=edgeverify.test"
         ))?;
         let valid_from = base_time.saturating_sub(YEAR);
-        let root_der = x509::sign(
-            x509::tbs(
-                CertParts {
-                    serial: &seed.serial(&format!("{label}/root/serial")),
-                    issuer: root_name.clone(),
-                    subject: root_name.clone(),
-                    not_before: valid_from,
-                    not_after: base_time + 10 * YEAR,
-                    subject_key: &root_key,
-                    extensions: vec![
-                        x509::key_usage_ca()?,
-                        x509::basic_constraints(true, Some(0))?,
-                        x509::subject_key_identifier(&root_key)?,
-                    ],
-                },
-                &root_key,
-            )?,
+        let root_der = x509::self_signed_ca(
             &root_key,
+            &root_name,
+            &seed.serial(&format!("{label}/root/serial")),
+            (valid_from, base_time + 10 * YEAR),
+            0,
         )?;
         // Like the Sigstore TSA leaf: no BasicConstraints, KU digitalSignature, EKU
         // timeStamping only and critical (RFC 3161 §2.3).
-        let leaf_der = x509::sign(
-            x509::tbs(
-                CertParts {
-                    serial: &seed.serial(&format!("{label}/leaf/serial")),
-                    issuer: root_name,
-                    subject: leaf_name,
-                    not_before: valid_from,
-                    not_after: base_time + 9 * YEAR,
-                    subject_key: &leaf_key,
-                    extensions: vec![
-                        x509::key_usage_signing()?,
-                        x509::subject_key_identifier(&leaf_key)?,
-                        x509::authority_key_identifier(&root_key)?,
-                        x509::extended_key_usage(x509::OID_TIME_STAMPING, true)?,
-                    ],
-                },
-                &root_key,
-            )?,
+        let leaf_der = x509::issue(
+            CertParts {
+                serial: &seed.serial(&format!("{label}/leaf/serial")),
+                issuer: root_name,
+                subject: leaf_name,
+                not_before: valid_from,
+                not_after: base_time + 9 * YEAR,
+                subject_key: &leaf_key,
+                extensions: vec![
+                    x509::key_usage_signing()?,
+                    x509::subject_key_identifier(&leaf_key)?,
+                    x509::authority_key_identifier(&root_key)?,
+                    x509::extended_key_usage(x509::OID_TIME_STAMPING, true)?,
+                ],
+            },
             &root_key,
         )?;
         Ok(Self {

@@ -85,6 +85,37 @@ pub(crate) fn sign(tbs: TbsCertificate, issuer_key: &SigningKey) -> Result<Vec<u
     Ok(cert.to_der()?)
 }
 
+/// Builds and signs a certificate in one step.
+pub(crate) fn issue(parts: CertParts<'_>, issuer_key: &SigningKey) -> Result<Vec<u8>, Error> {
+    sign(tbs(parts, issuer_key)?, issuer_key)
+}
+
+/// A self-signed CA certificate (KU keyCertSign|cRLSign, BasicConstraints with `path_len`).
+pub(crate) fn self_signed_ca(
+    key: &SigningKey,
+    name: &Name,
+    serial: &[u8],
+    validity: (u64, u64),
+    path_len: u8,
+) -> Result<Vec<u8>, Error> {
+    issue(
+        CertParts {
+            serial,
+            issuer: name.clone(),
+            subject: name.clone(),
+            not_before: validity.0,
+            not_after: validity.1,
+            subject_key: key,
+            extensions: vec![
+                key_usage_ca()?,
+                basic_constraints(true, Some(path_len))?,
+                subject_key_identifier(key)?,
+            ],
+        },
+        key,
+    )
+}
+
 fn ext(id: &str, critical: bool, value: Vec<u8>) -> Result<Extension, Error> {
     Ok(Extension {
         extn_id: oid(id)?,
