@@ -50,7 +50,9 @@ for lib in $needed; do
     *) echo "$BIN needs $lib: map it to its Debian package in packaging/build-deb.sh" >&2; exit 1 ;;
   esac
 done
-depends=("libc6 (>= ${glibc:?no GLIBC symbol version found})" "${depends[@]}")
+depends=("libc6 (>= ${glibc:?no GLIBC symbol version found})" "${depends[@]}"
+  # postinst creates the accounts with adduser where systemd-sysusers is missing.
+  adduser)
 
 cd "$root"
 VERSION=${EDGEVERIFY_DEB_VERSION:-$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)}
@@ -76,6 +78,9 @@ inst 0644 examples/systemd/tmpfiles.d/edgeverify.conf usr/lib/tmpfiles.d/edgever
 inst 0644 examples/systemd/edgecore.service.d/edgeverify-gate.conf \
   usr/share/edgeverify/edgecore.service.d/edgeverify-gate.conf
 inst 0644 packaging/policy.toml etc/edgeverify/policy.toml
+install -d "$stage/usr/share/man/man1"
+gzip -9n < packaging/edgeverify.1 > "$stage/usr/share/man/man1/edgeverify.1.gz"
+chmod 0644 "$stage/usr/share/man/man1/edgeverify.1.gz"
 doc=usr/share/doc/edgeverify
 # The units' Documentation= points at these; kept uncompressed so that URL stays valid.
 inst 0644 README.md $doc/README.md
@@ -100,7 +105,8 @@ echo /etc/edgeverify/policy.toml > "$stage/DEBIAN/conffiles"
   xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
 installed_kib=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-dep_line=$(IFS=,; echo "${depends[*]}" | sed 's/,/, /g')
+dep_line=$(IFS=,; echo "${depends[*]}")
+dep_line=${dep_line//,/, }
 cat > "$stage/DEBIAN/control" <<EOF
 Package: edgeverify
 Version: $VERSION

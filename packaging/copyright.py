@@ -19,6 +19,10 @@ import sys
 
 AGENT = "edgeverify-agent"
 LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|UNLICENSE|COPYRIGHT)", re.IGNORECASE)
+# The terms of the Apache License 2.0 inside a crate's licence file (ring's LICENSE-BoringSSL):
+# Debian policy wants a reference to common-licenses instead of another copy.
+APACHE_TERMS = re.compile(
+    r"Apache License\s+Version 2\.0, January 2004.*?END OF TERMS AND CONDITIONS", re.DOTALL)
 
 HEADER = """\
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
@@ -112,7 +116,10 @@ def crate_stanza(p):
     texts = []
     for f in files:
         with open(os.path.join(crate_dir, f), encoding="utf-8", errors="replace") as fh:
-            texts.append(f"[{f}]\n\n{fh.read()}")
+            text = APACHE_TERMS.sub(
+                "[The terms of the Apache License, Version 2.0: /usr/share/common-licenses/Apache-2.0]",
+                fh.read())
+            texts.append(f"[{f}]\n\n{text}")
     return head + f"License: {expr}\n" + indent("\n\n".join(texts)) + "\n"
 
 

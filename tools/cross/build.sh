@@ -7,8 +7,8 @@
 #   bash tools/cross/build.sh armv7-unknown-linux-gnueabihf   Debian's rustc-web -> target/cross/size/
 #   bash tools/cross/build.sh x86_64-unknown-linux-musl       static, non-PIE    -> target/cross/musl/
 #
-# The cross targets need tools/cross/setup.sh's packages (installed here when its exports are not
-# already in the environment; needs root for apt). This is the one recipe for these binaries:
+# The cross targets need tools/cross/setup.sh's packages: installed here (as root) when its
+# exports are not already in the environment. This is the one recipe for these binaries:
 # the size step (tools/size-check.sh), the cross step (.ci/steps/60-cross.sh) and the packaging
 # step (.ci/steps/70-deb.sh) all call it with the same target directories, so a later call is a
 # cargo no-op rather than a second build.
@@ -18,12 +18,13 @@ cd "$root"
 T=${1:?usage: tools/cross/build.sh TARGET (x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, armv7-unknown-linux-gnueabihf, x86_64-unknown-linux-musl)}
 ARGS=(build --quiet --locked --profile dist -p edgeverify-agent)
 
-cross_env() {
-  if [ -z "${CROSS_CARGO:-}" ]; then
-    local env_out
-    env_out=$(bash "$root/tools/cross/setup.sh") || { echo "tools/cross/setup.sh failed" >&2; exit 1; }
-    eval "$env_out"
-  fi
+cross_env() { # setup.sh's exports, unless the caller already has them
+  [ -n "${CROSS_CARGO:-}" ] && return 0
+  local env_out setup=("$root/tools/cross/setup.sh")
+  # As root, install what is missing; otherwise only read the environment (no apt).
+  [ "$(id -u)" = 0 ] || setup+=(--print-env)
+  env_out=$(bash "${setup[@]}") || { echo "tools/cross/setup.sh failed" >&2; exit 1; }
+  eval "$env_out"
 }
 
 case "$T" in
