@@ -72,10 +72,12 @@ trap cleanup EXIT
 
 # What the file system looks like, for the purge check: every path with its mode and owner
 # (contents and times are not compared; /etc/passwd & co. are compared line by line below).
+# /usr/src and /usr/include (sources and headers: tens of thousands of entries) cannot hold
+# anything of this package.
 snapshot() {
-  find /etc /usr /var /opt /srv /run/edgeverify -xdev \
+  find /etc /usr /var /run/edgeverify -xdev \
     \( -path /var/lib/dpkg -o -path /var/lib/apt -o -path /var/cache -o -path /var/log/apt \
-       -o -path /var/tmp -o -path /var/lib/systemd/deb-systemd-helper-enabled/.stamp \) -prune \
+       -o -path /var/tmp -o -path /usr/src -o -path /usr/include \) -prune \
     -o -printf '%p %M %u %g\n' 2>/dev/null | LC_ALL=C sort || true
 }
 ACCOUNT_FILES=(/etc/passwd /etc/group /etc/shadow /etc/gshadow)

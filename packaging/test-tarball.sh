@@ -22,8 +22,9 @@ ok() { echo "ok - $*"; passed=$((passed + 1)); }
 bad() { echo "FAILED - $*"; failed=$((failed + 1)); }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 snapshot() {
-  find /etc /usr /var /opt /run/edgeverify -xdev \
-    \( -path /var/lib/dpkg -o -path /var/lib/apt -o -path /var/cache -o -path /var/log/apt -o -path /var/tmp \) -prune \
+  find /etc /usr /var /run/edgeverify -xdev \
+    \( -path /var/lib/dpkg -o -path /var/lib/apt -o -path /var/cache -o -path /var/log/apt -o -path /var/tmp \
+       -o -path /usr/src -o -path /usr/include \) -prune \
     -o -printf '%p %M %u %g\n' 2>/dev/null | LC_ALL=C sort || true
 }
 
