@@ -28,7 +28,8 @@ echo "| artifact | target | size | |"
 echo "|---|---|---|---|"
 row x86_64-unknown-linux-gnu "$host_bin"
 for T in "$@"; do
-  row "$T" "$(bash tools/cross/build.sh "$T")"
+  bin=$(bash tools/cross/build.sh "$T")
+  row "$T" "$bin"
 done
 a=$(stat -c %s target/release/libedgeverify.a)
 printf '| `libedgeverify.a` (release) | x86_64-unknown-linux-gnu | %s B (%.2f MiB) | static archive incl. the Rust std objects; not budgeted |\n' "$a" "$(awk -v s="$a" 'BEGIN{print s/1048576}')"

@@ -30,7 +30,7 @@ ls -l "$deb_amd64" "$deb_arm64" "$tarball"
 echo "packages built in $((SECONDS - t1)) s"
 
 t1=$SECONDS
-bash packaging/test-deb.sh "$deb_amd64"
+timeout 600 bash packaging/test-deb.sh "$deb_amd64"
 echo "amd64 package test took $((SECONDS - t1)) s"
 
 t1=$SECONDS
@@ -43,6 +43,6 @@ rm -rf "$x"
 echo "arm64 package: its binary accepts its policy under qemu-aarch64 ($((SECONDS - t1)) s)"
 
 t1=$SECONDS
-bash packaging/test-tarball.sh "$tarball"
+timeout 300 bash packaging/test-tarball.sh "$tarball"
 echo "tarball test took $((SECONDS - t1)) s"
 echo "package step took $((SECONDS - t0)) s"

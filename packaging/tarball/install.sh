@@ -19,8 +19,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 D=$DESTDIR
 
 subst() { sed -e "s#/usr/bin/edgeverify#$PREFIX/bin/edgeverify#g" -e "s#/usr/share/#$PREFIX/share/#g" "$1"; }
+
+# Directories this script creates are listed in the manifest, so that --uninstall removes them
+# again (when empty) and no others. It is kept across reinstalls.
+MANIFEST=$PREFIX/share/edgeverify/created-directories
+created=""
+[ -f "$D$MANIFEST" ] && created=$(cat "$D$MANIFEST")
+mkparents() { # DIR: create it and its missing ancestors, remembering them
+    dir=$1
+    while [ "$dir" != / ] && [ ! -d "$D$dir" ]; do
+        created="$created
+$dir"
+        dir=$(dirname "$dir")
+    done
+    mkdir -p "$D$1"
+}
 put() { # MODE SOURCE DEST: copy with the paths rewritten
-    mkdir -p "$(dirname "$D$3")"
+    mkparents "$(dirname "$3")"
     subst "$here/$2" > "$D$3.tmp"
     chmod "$1" "$D$3.tmp"
     mv "$D$3.tmp" "$D$3"
@@ -39,12 +54,16 @@ if [ "${1:-}" = --uninstall ]; then
         systemctl disable --now edgeverify.service || true
     fi
     for f in $FILES; do rm -rf "$D$f"; done
+    rm -f "$D$MANIFEST"
+    # Deepest first; a directory that still holds something (the policy) stays.
+    printf '%s\n' "$created" | awk 'NF { print length($0), $0 }' | sort -rn | cut -d' ' -f2- |
+        while read -r dir; do rmdir "$D$dir" 2>/dev/null || true; done
     if [ -z "$D" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
     echo "removed edgeverify; kept /etc/edgeverify, /var/lib/edgeverify, /var/log/edgeverify and the accounts"
     exit 0
 fi
 
-mkdir -p "$D$PREFIX/bin"
+mkparents "$PREFIX/bin"
 cp "$here/bin/edgeverify" "$D$PREFIX/bin/edgeverify.tmp"
 chmod 0755 "$D$PREFIX/bin/edgeverify.tmp"
 mv "$D$PREFIX/bin/edgeverify.tmp" "$D$PREFIX/bin/edgeverify"
@@ -64,6 +83,7 @@ if [ -e "$D/etc/edgeverify/policy.toml" ]; then
 else
     put 0644 policy.toml /etc/edgeverify/policy.toml
 fi
+printf '%s\n' "$created" | awk 'NF && !seen[$0]++' > "$D$MANIFEST"
 [ -n "$D" ] && exit 0
 
 # The accounts (sysusers.d/edgeverify.conf): systemd-sysusers, else shadow's useradd, else
