@@ -13,6 +13,9 @@
 #   bash packaging/build-deb.sh armhf "$(bash tools/cross/build.sh armv7-unknown-linux-gnueabihf)"
 # lintian is not run here either (installing it costs about 2 minutes); packaging/README.md
 # records its result.
+# Measured on a 2-core machine shared with other builds (load 11-13), binaries already built:
+# 115 s in all (2 s to confirm the binaries, 10 s to build the three packages, 81 s for the
+# amd64 install test, 1 s for arm64 under qemu, 21 s for the tarball test).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$SECONDS
