@@ -35,6 +35,7 @@ DEMO=/opt/edgeverify-package-test
 ARTIFACT=$root/examples/artifacts/binary-linux-amd64
 tmp=$(mktemp -d)
 serve_pid=
+accounts_before_test=$(getent passwd _edgeverify || true)
 
 passed=0
 failed=0
@@ -67,6 +68,11 @@ cleanup() {
     dpkg --purge edgeverify >/dev/null 2>&1 || true
   fi
   rm -rf "$tmp" "$DEMO"
+  # The machine as it was: the accounts go again if this test made them.
+  if [ -z "$accounts_before_test" ]; then
+    userdel _edgeverify 2>/dev/null || true
+    groupdel edgeverify-clients 2>/dev/null || true
+  fi
 }
 trap cleanup EXIT
 
@@ -81,7 +87,6 @@ snapshot() {
     -o -printf '%p %M %u %g\n' 2>/dev/null | LC_ALL=C sort || true
 }
 ACCOUNT_FILES=(/etc/passwd /etc/group /etc/shadow /etc/gshadow)
-accounts_before_test=$(getent passwd _edgeverify || true)
 snapshot > "$tmp/before.list"
 for f in "${ACCOUNT_FILES[@]}"; do cp -p "$f" "$tmp/$(basename "$f").before"; done
 
@@ -285,5 +290,5 @@ else
 fi
 
 echo
-echo "package test: $passed passed, $failed failed"
+echo "deb: $passed passed, $failed failed"
 [ "$failed" = 0 ]

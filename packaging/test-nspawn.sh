@@ -105,7 +105,7 @@ check "dpkg -r stops the daemon and removes the unit" \
 check "dpkg --purge removes configuration, state and logs, keeps the accounts" \
   sh -c 'dpkg --purge edgeverify >/dev/null && [ ! -e /etc/edgeverify ] && [ ! -e /var/lib/edgeverify ] && [ ! -e /var/log/edgeverify ] && getent passwd _edgeverify >/dev/null'
 echo
-echo "nspawn test: $passed passed, $failed failed"
+echo "nspawn: $passed passed, $failed failed"
 systemctl poweroff
 INSIDE
 chmod 0755 "$work/pkg/inside.sh"
@@ -135,4 +135,4 @@ if [ ! -s "$work/results/log" ]; then
   exit 1
 fi
 cat "$work/results/log"
-grep -q "^nspawn test: [0-9]* passed, 0 failed$" "$work/results/log"
+grep -q "^nspawn: [0-9]* passed, 0 failed$" "$work/results/log"

@@ -14,7 +14,16 @@ for p in /usr/local/bin/edgeverify /etc/edgeverify /etc/systemd/system/edgeverif
   [ -e "$p" ] && { echo "$p exists: this test installs and removes edgeverify, remove it first" >&2; exit 2; }
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+accounts_before_test=$(getent passwd _edgeverify || true)
+cleanup() {
+  rm -rf "$tmp"
+  # The machine as it was: the accounts go again if this test made them.
+  if [ -z "$accounts_before_test" ]; then
+    userdel _edgeverify 2>/dev/null || true
+    groupdel edgeverify-clients 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
 
 passed=0
 failed=0
@@ -96,5 +105,5 @@ accounts_only() {
 check "…but the accounts, if install.sh made them" accounts_only
 
 echo
-echo "tarball test: $passed passed, $failed failed"
+echo "tarball: $passed passed, $failed failed"
 [ "$failed" = 0 ]

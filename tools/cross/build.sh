@@ -39,6 +39,7 @@ case "$T" in
     zflags=()
     mode_var="CROSS_STD_${T//-/_}"
     if [ "${!mode_var:-build-std}" = build-std ]; then
+      # shellcheck disable=SC2054 # "std,panic_abort" is one argument
       zflags=(-Z build-std=std,panic_abort)
       envs+=(RUSTC_BOOTSTRAP=1)
     fi
