@@ -2250,20 +2250,20 @@ mod tests {
     fn fixture(name: &str) -> Fixture {
         let (statement, claims, sha256): (&[u8], &str, &str) = match name {
             "generic" => (
-                include_bytes!("../tests/data/slsa/generic-v2.1.0-push-v13.0.30.statement.json"),
-                include_str!("../tests/data/slsa/generic-v2.1.0-push-v13.0.30.claims.json"),
+                include_bytes!("../../tests/data/slsa/generic-v2.1.0-push-v13.0.30.statement.json"),
+                include_str!("../../tests/data/slsa/generic-v2.1.0-push-v13.0.30.claims.json"),
                 "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa",
             ),
             "delegator" => (
-                include_bytes!("../tests/data/slsa/delegator-v2.1.0-push-v13.0.30.statement.json"),
-                include_str!("../tests/data/slsa/delegator-v2.1.0-push-v13.0.30.claims.json"),
+                include_bytes!("../../tests/data/slsa/delegator-v2.1.0-push-v13.0.30.statement.json"),
+                include_str!("../../tests/data/slsa/delegator-v2.1.0-push-v13.0.30.claims.json"),
                 "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
             ),
             "container" => (
                 include_bytes!(
-                    "../tests/data/slsa/container-based-v2.1.0-push-v13.0.30.statement.json"
+                    "../../tests/data/slsa/container-based-v2.1.0-push-v13.0.30.statement.json"
                 ),
-                include_str!("../tests/data/slsa/container-based-v2.1.0-push-v13.0.30.claims.json"),
+                include_str!("../../tests/data/slsa/container-based-v2.1.0-push-v13.0.30.claims.json"),
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
             ),
             _ => panic!("no fixture {name}"),
