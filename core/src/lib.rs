@@ -71,6 +71,7 @@ mod ct;
 mod dsse;
 mod encoding;
 mod error;
+mod json;
 pub mod limits;
 mod pem;
 mod policy;
@@ -86,7 +87,7 @@ pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::hex_encode;
-pub use error::{Document, Error, Stage};
+pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
@@ -97,4 +98,11 @@ pub use x509::FulcioExtensions;
 #[doc(hidden)]
 pub mod __bench {
     pub use crate::verify::verify_probed;
+}
+
+/// Test support for front ends (one value of every error variant, for their table tests): not
+/// part of the API, no stability promise.
+#[doc(hidden)]
+pub mod __testing {
+    pub use crate::error::every_variant;
 }
