@@ -4,12 +4,7 @@
 //! agree. The vectors are scenario directories of `core/tests/data/attacks` and conformance
 //! bundles; the core decides the class (`Error::class`), the stage is printed once.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;
 

@@ -19,7 +19,7 @@ pub enum SlsaError {
     /// `ErrorInvalidBuildType`: the `buildType` is not one the certificate builder produces.
     InvalidBuildType(&'static str),
     /// `ErrorInvalidCertificate`: the certificate identity is not a GitHub Actions workflow, or a
-    /// claim exceeds [`MAX_CLAIM_BYTES`].
+    /// claim exceeds [`MAX_CLAIM_BYTES`](crate::limits::MAX_CLAIM_BYTES).
     InvalidCertificate(&'static str),
     /// `ErrorInvalidDssePayload`: wrong `payloadType` or `predicateType`, malformed or oversized
     /// statement, missing or mistyped fields, or trigger URI ≠ source URI.

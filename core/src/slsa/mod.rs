@@ -75,8 +75,6 @@ mod semver;
 #[cfg(test)]
 mod tests;
 
-use alloc::borrow::ToOwned;
-
 use crate::dsse::IN_TOTO_PAYLOAD_TYPE;
 
 pub use certificate::CertificateClaims;
@@ -149,30 +147,11 @@ pub fn verify_provenance(
         None => {}
     }
 
-    // Facts for the caller, derived leniently: a missing tag is not an error unless asked for.
-    let tag = provenance
-        .tag_ref()
-        .ok()
-        .and_then(|r| tag_from_git_ref(&r).ok().map(ToOwned::to_owned));
-    let branch = provenance
-        .branch_ref()
-        .ok()
-        .and_then(|r| branch_from_git_ref(&r).ok().map(ToOwned::to_owned));
-    Ok(VerifiedProvenance {
+    VerifiedProvenance::new(
+        &identity,
+        &provenance,
         builder_id,
-        build_type: provenance.build_type.to_owned(),
-        predicate_type: provenance.predicate_type.to_owned(),
-        source_uri: provenance.source_uri()?.to_owned(),
-        source_repository: identity.source_repository.to_owned(),
-        source_commit: identity.source_commit.to_owned(),
-        tag,
-        branch,
-        subject_names: provenance
-            .subjects
-            .iter()
-            .map(|s| s.name.to_owned())
-            .collect(),
         matched_subject_names,
-        statement: statement.to_vec(),
-    })
+        statement,
+    )
 }

@@ -1,25 +1,67 @@
 //! What verification established, returned only when every check passed.
 
+use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
+
+use super::certificate::CertIdentity;
+use super::git::{branch_from_git_ref, tag_from_git_ref};
+use super::provenance::Provenance;
+use super::SlsaError;
 
 /// What verification established, returned only when every check passed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedProvenance {
-    pub(super) builder_id: String,
-    pub(super) build_type: String,
-    pub(super) predicate_type: String,
-    pub(super) source_uri: String,
-    pub(super) source_repository: String,
-    pub(super) source_commit: String,
-    pub(super) tag: Option<String>,
-    pub(super) branch: Option<String>,
-    pub(super) subject_names: Vec<String>,
-    pub(super) matched_subject_names: Vec<String>,
-    pub(super) statement: Vec<u8>,
+    builder_id: String,
+    build_type: String,
+    predicate_type: String,
+    source_uri: String,
+    source_repository: String,
+    source_commit: String,
+    tag: Option<String>,
+    branch: Option<String>,
+    subject_names: Vec<String>,
+    matched_subject_names: Vec<String>,
+    statement: Vec<u8>,
 }
 
 impl VerifiedProvenance {
+    /// The facts of a provenance that passed every check. Derived leniently: a missing tag or
+    /// branch is not an error unless the policy asked for one.
+    pub(super) fn new(
+        identity: &CertIdentity<'_>,
+        provenance: &Provenance<'_>,
+        builder_id: String,
+        matched_subject_names: Vec<String>,
+        statement: &[u8],
+    ) -> Result<Self, SlsaError> {
+        let tag = provenance
+            .tag_ref()
+            .ok()
+            .and_then(|r| tag_from_git_ref(&r).ok().map(ToOwned::to_owned));
+        let branch = provenance
+            .branch_ref()
+            .ok()
+            .and_then(|r| branch_from_git_ref(&r).ok().map(ToOwned::to_owned));
+        Ok(Self {
+            builder_id,
+            build_type: provenance.build_type.to_owned(),
+            predicate_type: provenance.predicate_type.to_owned(),
+            source_uri: provenance.source_uri()?.to_owned(),
+            source_repository: identity.source_repository.to_owned(),
+            source_commit: identity.source_commit.to_owned(),
+            tag,
+            branch,
+            subject_names: provenance
+                .subjects
+                .iter()
+                .map(|s| s.name.to_owned())
+                .collect(),
+            matched_subject_names,
+            statement: statement.to_vec(),
+        })
+    }
+
     /// The builder ID slsa-verifier reports (`name@refs/tags/vX.Y.Z`): the certificate's
     /// workflow for generic/Go/container-based builders, the provenance `builder.id` (the trusted
     /// reusable workflow behind the delegator) for BYOB builders.

@@ -327,58 +327,73 @@ pub(crate) mod tests {
         );
     }
 
+    /// What the log stage says about the artifact's digest and the bundle's hint of it.
     #[test]
-    fn the_message_digest_hint_must_be_what_the_log_recorded() {
+    fn the_log_binds_the_hint_and_the_artifact_digest() {
         // sigstore-go's rule, for both artifact modes: a hint naming another algorithm (even
-        // with the artifact's true digest in it) contradicts the logged sha256 digest.
-        let bundle =
+        // with the artifact's true digest in it), or another value, contradicts the log.
+        let sha512_hint =
             with_message_digest("SHA2_512", HashAlgorithm::Sha512.digest(A_TXT).as_bytes());
-        let policy = identity_policy();
+        let wrong_hint = with_message_digest("SHA2_256", &[0; 32]);
+        let happy = conformance_bundle("happy-path-v0.3");
         let sha256 = [HashAlgorithm::Sha256.digest(A_TXT)];
-        for artifact in [Artifact::Bytes(A_TXT), Artifact::Digests(&sha256)] {
-            let prepared = prepare(&bundle, artifact, &policy).unwrap();
-            assert_eq!(
-                transparency_log(&bundle, &production(), &prepared, &Thresholds::PUBLIC_GOOD).err(),
-                Some(Error::EntryBodyMismatch {
-                    field: "digest algorithm (bundle messageDigest)"
-                })
-            );
-        }
-        let wrong = with_message_digest("SHA2_256", &[0; 32]);
-        let prepared = prepare(&wrong, Artifact::Bytes(A_TXT), &policy).unwrap();
-        assert_eq!(
-            transparency_log(&wrong, &production(), &prepared, &Thresholds::PUBLIC_GOOD).err(),
-            Some(Error::EntryBodyMismatch {
-                field: "digest (bundle messageDigest)"
-            })
-        );
-    }
-
-    #[test]
-    fn a_logged_digest_the_caller_did_not_give_is_the_bundles_answer() {
-        let bundle = conformance_bundle("happy-path-v0.3");
-        let policy = identity_policy();
+        // The log (and the hint) record the sha256 digest; only sha512 is given: the bundle
+        // cannot be matched to this artifact, and that is its answer (a denial).
         let sha512 = [HashAlgorithm::Sha512.digest(A_TXT)];
-        // The log (and the bundle's hint) record the sha256 digest; only sha512 is given.
-        let mut prepared = prepare(&bundle, Artifact::Digests(&sha512), &policy).unwrap();
-        let err = transparency_log(&bundle, &production(), &prepared, &Thresholds::PUBLIC_GOOD)
-            .err()
-            .unwrap();
-        assert_eq!(
-            err,
-            Error::ArtifactDigestMissing {
-                algorithm: HashAlgorithm::Sha256,
-                needed_by: "transparency log entry"
-            }
-        );
-        assert!(err.is_denial());
-        prepared.digests = alloc::vec![HashAlgorithm::Sha256.digest(b"another artifact")];
-        assert_eq!(
-            transparency_log(&bundle, &production(), &prepared, &Thresholds::PUBLIC_GOOD).err(),
-            Some(Error::ArtifactDigestMismatch {
-                against: "transparency log entry"
-            })
-        );
+        let other = [HashAlgorithm::Sha256.digest(b"another artifact")];
+        let algorithm_differs = "digest algorithm (bundle messageDigest)";
+        let cases: [(&Bundle, Artifact<'_>, Error); 6] = [
+            (
+                &sha512_hint,
+                Artifact::Bytes(A_TXT),
+                Error::EntryBodyMismatch {
+                    field: algorithm_differs,
+                },
+            ),
+            (
+                &sha512_hint,
+                Artifact::Digests(&sha256),
+                Error::EntryBodyMismatch {
+                    field: algorithm_differs,
+                },
+            ),
+            (
+                &wrong_hint,
+                Artifact::Bytes(A_TXT),
+                Error::EntryBodyMismatch {
+                    field: "digest (bundle messageDigest)",
+                },
+            ),
+            (
+                &happy,
+                Artifact::Digests(&sha512),
+                Error::ArtifactDigestMissing {
+                    algorithm: HashAlgorithm::Sha256,
+                    needed_by: "transparency log entry",
+                },
+            ),
+            (
+                &happy,
+                Artifact::Digests(&other),
+                Error::ArtifactDigestMismatch {
+                    against: "transparency log entry",
+                },
+            ),
+            (
+                &happy,
+                Artifact::Bytes(b"another artifact"),
+                Error::ArtifactDigestMismatch {
+                    against: "transparency log entry",
+                },
+            ),
+        ];
+        let policy = identity_policy();
+        for (bundle, artifact, expected) in cases {
+            let prepared = prepare(bundle, artifact, &policy).unwrap();
+            let got = transparency_log(bundle, &production(), &prepared, &Thresholds::PUBLIC_GOOD);
+            assert_eq!(got.err(), Some(expected.clone()), "{artifact:?}");
+            assert!(expected.is_denial());
+        }
     }
 
     #[test]

@@ -408,12 +408,12 @@ static void test_digest(const struct ev_trust_root *root) {
 /* What the bundle's content decides is a denial, whether the artifact or its digest is given,
  * and both give the same code (core/tests/data/attacks/<scenario>). */
 static void test_content_decides(const struct ev_trust_root *root) {
-  struct ev_policy *policy = NULL;
-  CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
   char path[4096];
   size_t artifact_len;
   JOIN(path, "%s/a.txt", conformance_dir);
   unsigned char *artifact = must_read(path, &artifact_len);
+  struct ev_policy *policy = NULL;
+  CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
   static const struct {
     const char *scenario;
     uint32_t by_bytes, by_digest;

@@ -213,6 +213,7 @@ def main():
 
     # --- what the bundle's content decides (denials, never "could not decide") ---
     artifact = open(os.path.join(CONF, "a.txt"), "rb").read()
+    sha512_hint = {"algorithm": "SHA2_512", "digest": b64(hashlib.sha512(artifact).digest())}
     b = copy.deepcopy(v1)
     cert = bytearray(unb64(b["verificationMaterial"]["certificate"]["rawBytes"]))
     p256_key = bytes.fromhex("2a8648ce3d030107034200")  # prime256v1 OID, BIT STRING, unused bits
@@ -224,8 +225,7 @@ def main():
                "is invalid, a denial, never an unusable argument.")
 
     b = copy.deepcopy(v1)
-    b["messageSignature"]["messageDigest"] = {
-        "algorithm": "SHA2_512", "digest": b64(hashlib.sha512(artifact).digest())}
+    b["messageSignature"]["messageDigest"] = dict(sha512_hint)
     write("message-digest-hint-sha512", "EntryBodyMismatch", b,
           note="The unsigned messageDigest hint names SHA2_512 (with the artifact's true SHA-512) "
                "while the log recorded SHA-256: refused against the log entry (sigstore-go's rule), "
@@ -236,8 +236,7 @@ def main():
     body["spec"]["data"]["hash"] = {"algorithm": "sha512",
                                     "value": hashlib.sha512(artifact).hexdigest()}
     entry(b)["canonicalizedBody"] = b64(json.dumps(body, separators=(",", ":")).encode())
-    b["messageSignature"]["messageDigest"] = {
-        "algorithm": "SHA2_512", "digest": b64(hashlib.sha512(artifact).digest())}
+    b["messageSignature"]["messageDigest"] = dict(sha512_hint)
     write("log-entry-records-sha512", "SetInvalid", b,
           note="Log body and hint record the artifact's SHA-512. Given the artifact, the binding "
                "holds and the SET (over the original body) fails; given only its SHA-256, the "
