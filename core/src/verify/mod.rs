@@ -107,16 +107,16 @@ pub fn verify_probed(
 
     // §7.4: the signer is the one the policy names; or the SLSA provenance satisfies it. A key
     // policy was judged by the signature itself.
-    let provenance = match (policy, &prepared.signer) {
-        (Policy::Identity(expected), _) => {
+    let provenance = match policy {
+        Policy::Identity(expected) => {
             stages::identity(expected, &signer).map_err(at(Stage::Identity))?;
             None
         }
-        (Policy::Slsa(slsa_policy), signer_key) => Some(
-            stages::provenance(bundle, signer_key, &prepared.digests, slsa_policy)
+        Policy::Slsa(slsa_policy) => Some(
+            stages::provenance(bundle, &prepared.signer, &prepared.digests, slsa_policy)
                 .map_err(at(Stage::Provenance))?,
         ),
-        (Policy::PublicKey(_), _) => None,
+        Policy::PublicKey(_) => None,
     };
     probe(Stage::Identity);
 
