@@ -25,6 +25,11 @@
 //! timestamps), the certificate chain at every verified time, embedded SCTs, the signature
 //! (message or DSSE + in-toto subject), then the policy (identity, key, or SLSA).
 //!
+//! A failure names the stage it arose in ([`Error::stage`]) and says what it means
+//! ([`Error::class`]): a denial (the evidence or the policy said no; a malformed or unsuitable
+//! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
+//! is unusable). Every front end maps that one classification.
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
