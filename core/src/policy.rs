@@ -7,7 +7,7 @@ use alloc::string::String;
 use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
 
 use crate::crypto::PublicKey;
-use crate::error::Error;
+use crate::error::{Document, Error};
 use crate::limits;
 use crate::slsa::SlsaPolicy;
 
@@ -101,6 +101,7 @@ fn check_pattern_len(value: &str) -> Result<(), Error> {
     }
     if value.len() > limits::MAX_PATTERN_BYTES {
         return Err(Error::LimitExceeded {
+            document: Document::Policy,
             what: "identity pattern length",
             limit: limits::MAX_PATTERN_BYTES,
         });

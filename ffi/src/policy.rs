@@ -5,7 +5,7 @@ use core::ffi::c_char;
 use edgeverify_core::slsa::{SlsaError, SlsaPolicy};
 use edgeverify_core::{CertificateIdentity, Matcher, Policy, PublicKey};
 
-use crate::error::{ev_result, Context, Failure};
+use crate::error::{ev_result, Failure};
 use crate::ffi::{
     box_free, box_into_raw, try_bytes, try_opt_str, try_str, Castable, Out, OwnedByBox,
 };
@@ -90,7 +90,7 @@ fn matcher(value: &str, how: u32, name: &str) -> Result<Matcher, Failure> {
             ))
         }
     };
-    matcher.map_err(|e| Failure::core(&e, Context::Policy))
+    matcher.map_err(|e| Failure::core(&e))
 }
 
 /// A policy for keyless (Fulcio certificate) signatures where the identity, the issuer, or both
@@ -257,7 +257,7 @@ pub unsafe extern "C" fn ev_policy_new_public_key(
         let out = unsafe { Out::new(policy_out, "policy_out") }?;
         let pem = core::str::from_utf8(pem)
             .map_err(|_| Failure::new(ev_result::InvalidParameter, "pem is not valid UTF-8"))?;
-        let key = PublicKey::from_pem(pem).map_err(|e| Failure::core(&e, Context::Policy))?;
+        let key = PublicKey::from_pem(pem).map_err(|e| Failure::core(&e))?;
         new_policy(Policy::PublicKey(key), out);
         Ok(())
     })
