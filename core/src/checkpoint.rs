@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 
 use crate::crypto::{HashAlgorithm, KeyType, PublicKey, SignatureError};
 use crate::encoding::{base64_decode, parse_decimal_u64};
-use crate::error::Error;
+use crate::error::{Document, Error};
 use crate::limits;
 
 /// A parsed, not yet verified checkpoint, borrowing from the note text.
@@ -38,6 +38,7 @@ impl<'a> Checkpoint<'a> {
     pub(crate) fn parse(text: &'a str) -> Result<Self, Error> {
         if text.len() > limits::MAX_CHECKPOINT_BYTES {
             return Err(Error::LimitExceeded {
+                document: Document::Bundle,
                 what: "checkpoint size",
                 limit: limits::MAX_CHECKPOINT_BYTES,
             });
@@ -79,6 +80,7 @@ impl<'a> Checkpoint<'a> {
         {
             let sig = parse_signature_line(line)?;
             signatures.push(sig).map_err(|_| Error::LimitExceeded {
+                document: Document::Bundle,
                 what: "checkpoint signatures",
                 limit: limits::MAX_CHECKPOINT_SIGNATURES,
             })?;

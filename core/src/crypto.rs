@@ -297,20 +297,12 @@ impl PublicKey {
                 match curve {
                     OID_P256 => KeyType::EcdsaP256,
                     OID_P384 => KeyType::EcdsaP384,
-                    _ => {
-                        return Err(Error::UnsupportedAlgorithm {
-                            what: "elliptic curve other than P-256/P-384",
-                        })
-                    }
+                    _ => return Err(invalid("elliptic curve other than P-256/P-384")),
                 }
             }
             OID_ED25519 => KeyType::Ed25519,
             OID_RSA => KeyType::Rsa,
-            _ => {
-                return Err(Error::UnsupportedAlgorithm {
-                    what: "public key algorithm",
-                })
-            }
+            _ => return Err(invalid("unsupported public key algorithm")),
         };
         if key_type.raw_key_len().is_some_and(|len| raw.len() != len) {
             return Err(invalid("public key has the wrong length for its type"));

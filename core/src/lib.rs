@@ -25,6 +25,11 @@
 //! timestamps), the certificate chain at every verified time, embedded SCTs, the signature
 //! (message or DSSE + in-toto subject), then the policy (identity, key, or SLSA).
 //!
+//! A failure names the stage it arose in ([`Error::stage`]) and says what it means
+//! ([`Error::class`]): a denial (the evidence or the policy said no; a malformed or unsuitable
+//! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
+//! is unusable). Every front end maps that one classification.
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -71,6 +76,7 @@ mod ct;
 mod dsse;
 mod encoding;
 mod error;
+mod json;
 pub mod limits;
 mod pem;
 mod policy;
@@ -86,7 +92,7 @@ pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
-pub use error::{Document, Error, Stage};
+pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
@@ -97,4 +103,11 @@ pub use x509::FulcioExtensions;
 #[doc(hidden)]
 pub mod __bench {
     pub use crate::verify::verify_probed;
+}
+
+/// Test support for front ends (one value of every error variant, for their table tests): not
+/// part of the API, no stability promise.
+#[doc(hidden)]
+pub mod __testing {
+    pub use crate::error::every_variant;
 }

@@ -46,7 +46,9 @@ pub const MAX_TRUST_ROOT_ENTRIES: usize = 64;
 /// a hostile list from being parsed whole before that check rejects it.
 pub const MAX_DSSE_SIGNATURES: usize = 8;
 
-/// Subjects in one in-toto statement (sigstore-go limit).
+/// Subjects in one in-toto statement (sigstore-go limit). KubeEdge publishes 11 per release;
+/// the subject scan for the artifact digest (sigstore-go's and slsa-verifier's) is bounded by
+/// this.
 pub const MAX_STATEMENT_SUBJECTS: usize = 1024;
 
 /// Digests per in-toto subject (sigstore-go limit).
@@ -54,8 +56,29 @@ pub const MAX_SUBJECT_DIGESTS: usize = 32;
 
 /// Nesting depth of any JSON document we parse. serde_json stops at 128 on its own; our
 /// documents (bundle, trust root, statement) are no deeper than 10, except free-form SLSA
-/// predicates, which stay far below 64.
+/// predicates, which stay far below 64 (real ones nest fewer than 15 levels). The bound keeps
+/// parser recursion (stack use) small on embedded targets.
 pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Largest in-toto statement (decoded DSSE payload) accepted, in bytes. Real provenance is
+/// ~10 KiB; a release event carrying a maximal 125,000-character release body stays far below.
+pub const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most JSON values in one SLSA statement, which is parsed into a tree (its predicate is
+/// free-form). Bounds the tree's memory (tens of bytes per value) however compact the input
+/// text is; real statements hold a few hundred values.
+pub const MAX_JSON_VALUES: usize = 131_072;
+
+/// Longest single JSON string or key in an SLSA statement's tree, in bytes. The longest real
+/// field (a release body) is under 512 KiB of UTF-8.
+pub const MAX_JSON_STRING_BYTES: usize = 1024 * 1024;
+
+/// Longest certificate claim the SLSA policy reads (SAN URI or Fulcio extension value), in
+/// bytes. Real values are under 300 bytes; GitHub caps workflow refs well below this.
+pub const MAX_CLAIM_BYTES: usize = 4096;
+
+/// Longest operator-supplied SLSA policy value (source URI, tag, branch, builder ID), in bytes.
+pub const MAX_POLICY_VALUE_BYTES: usize = 1024;
 
 /// Length of an identity or issuer pattern given by the operator (regex or exact).
 pub const MAX_PATTERN_BYTES: usize = 1024;

@@ -8,7 +8,7 @@ use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
 use regex_syntax::hir::{Hir, Look};
 
 use crate::crypto::PublicKey;
-use crate::error::Error;
+use crate::error::{Document, Error};
 use crate::limits;
 use crate::slsa::SlsaPolicy;
 
@@ -102,6 +102,7 @@ fn check_pattern_len(value: &str) -> Result<(), Error> {
     }
     if value.len() > limits::MAX_PATTERN_BYTES {
         return Err(Error::LimitExceeded {
+            document: Document::Policy,
             what: "identity pattern length",
             limit: limits::MAX_PATTERN_BYTES,
         });

@@ -11,8 +11,9 @@ use crate::bundle::{Bundle, EntryKind, Envelope, InclusionProof, TlogEntry};
 use crate::checkpoint::Checkpoint;
 use crate::crypto::{self, Digest, HashAlgorithm, KeyType, PublicKey};
 use crate::dsse;
-use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes, Bounded};
+use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes};
 use crate::error::{Document, Error};
+use crate::json::{self, Bounded};
 use crate::time::UnixTime;
 use crate::trust_root::{TransparencyLog, TrustRoot};
 
@@ -35,8 +36,14 @@ pub(crate) enum Signer<'a> {
 /// The signed content as the entry must record it.
 #[derive(Clone, Copy)]
 pub(crate) enum BoundContent<'a> {
-    /// A message signature over an artifact with these known digests.
-    Message(&'a [Digest]),
+    /// A message signature over an artifact with these known digests, and the bundle's own
+    /// (unsigned) claim of the digest it signed, `messageDigest`.
+    Message {
+        /// The artifact's digests, computed or supplied by the caller.
+        digests: &'a [Digest],
+        /// `messageSignature.messageDigest`, when the bundle has one.
+        hint: Option<&'a Digest>,
+    },
     /// A DSSE envelope.
     Dsse(&'a Envelope),
 }
@@ -86,8 +93,10 @@ fn verify_entry(
     log: &TransparencyLog,
     binding: &Binding<'_>,
 ) -> Result<VerifiedEntry, Error> {
-    let key = log.key.as_ref().ok_or(Error::UnsupportedAlgorithm {
-        what: "transparency log key type",
+    // The trust root lists the log but this verifier cannot use its key: the evidence may be
+    // fine, but nothing here can judge it.
+    let key = log.key.as_ref().ok_or(Error::TrustRootInvalid {
+        reason: "the transparency log's key type is not supported",
     })?;
     bind_body(entry, binding)?;
 
@@ -306,7 +315,12 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
 }
 
 fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
-    crate::encoding::parse_json(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
+    json::parse(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
+}
+
+/// The signatures a DSSE/in-toto entry body lists, within [`crate::limits::MAX_DSSE_SIGNATURES`].
+fn body_signatures<T, const N: usize>(signatures: Bounded<T, N>) -> Result<Vec<T>, Error> {
+    signatures.into_vec(Document::EntryBody, "signatures in a log entry body")
 }
 
 fn mismatch(field: &'static str) -> Error {
@@ -339,7 +353,7 @@ fn signer_matches_v2(verifier: &VerifierV2, signer: Signer<'_>) -> bool {
 
 fn bind_hashedrekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
     let body: HashedRekordV001 = parse_body(&entry.canonicalized_body)?;
-    let BoundContent::Message(digests) = binding.content else {
+    let BoundContent::Message { digests, hint } = binding.content else {
         return Err(mismatch("entry kind (hashedrekord for a DSSE bundle)"));
     };
     let spec = body.spec;
@@ -354,18 +368,43 @@ fn bind_hashedrekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<()
         .filter(|a| a.rekor_name() == spec.data.hash.algorithm)
         .ok_or(mismatch("digest algorithm"))?;
     let value = hex_decode(&spec.data.hash.value).ok_or(mismatch("digest"))?;
+    bind_message_digest(hint, alg, &value)?;
     bind_artifact_digest(digests, alg, &value)
 }
 
-/// The logged digest must be the artifact's. Needs the artifact's digest in the logged
-/// algorithm: the caller supplies SHA-256, or the bytes so that any algorithm can be computed.
+/// sigstore-go's rule: the bundle's `messageDigest`, an unsigned hint, must be exactly the
+/// digest the log recorded, algorithm and value. So the hint cannot tell the two artifact
+/// modes (bytes, digest) apart: it is judged here, against signed evidence, for both.
+fn bind_message_digest(
+    hint: Option<&Digest>,
+    alg: HashAlgorithm,
+    value: &[u8],
+) -> Result<(), Error> {
+    let Some(hint) = hint else {
+        return Ok(());
+    };
+    if hint.algorithm() != alg {
+        return Err(mismatch("digest algorithm (bundle messageDigest)"));
+    }
+    if !crypto::bytes_equal(hint.as_bytes(), value) {
+        return Err(mismatch("digest (bundle messageDigest)"));
+    }
+    Ok(())
+}
+
+/// The logged digest must be the artifact's (sigstore-python's rule; with the hint bound to
+/// the log it is also sigstore-go's). Needs the artifact's digest in the logged algorithm: the
+/// caller supplies it, or the bytes so that any algorithm can be computed. When it is missing
+/// the evidence cannot be matched to this artifact: the bundle decided that, not the caller.
 fn bind_artifact_digest(digests: &[Digest], alg: HashAlgorithm, value: &[u8]) -> Result<(), Error> {
-    let known = digests
-        .iter()
-        .find(|d| d.algorithm() == alg)
-        .ok_or(Error::InvalidInput {
-            reason: "the log records a digest algorithm for which no artifact digest was given",
-        })?;
+    let known =
+        digests
+            .iter()
+            .find(|d| d.algorithm() == alg)
+            .ok_or(Error::ArtifactDigestMissing {
+                algorithm: alg,
+                needed_by: "transparency log entry",
+            })?;
     if crypto::bytes_equal(known.as_bytes(), value) {
         Ok(())
     } else {
@@ -390,7 +429,7 @@ fn bind_payload_hash(envelope: &Envelope, algorithm: &str, value: &[u8]) -> Resu
 fn dsse_content<'a>(binding: &Binding<'a>) -> Result<&'a Envelope, Error> {
     match binding.content {
         BoundContent::Dsse(env) => Ok(env),
-        BoundContent::Message(_) => {
+        BoundContent::Message { .. } => {
             Err(mismatch("entry kind (DSSE entry for a message signature)"))
         }
     }
@@ -402,7 +441,8 @@ fn bind_dsse_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
     let spec = body.spec;
     let value = hex_decode(&spec.payload_hash.value).ok_or(mismatch("payload hash"))?;
     bind_payload_hash(envelope, &spec.payload_hash.algorithm, &value)?;
-    let [sig] = spec.signatures.0.as_slice() else {
+    let signatures = body_signatures(spec.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     let logged = base64_decode(&sig.signature).ok_or(mismatch("signature"))?;
@@ -425,7 +465,8 @@ fn bind_intoto_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Erro
     if content.envelope.payload_type != envelope.payload_type {
         return Err(mismatch("payload type"));
     }
-    let [sig] = content.envelope.signatures.0.as_slice() else {
+    let signatures = body_signatures(content.envelope.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     // The envelope's base64 signature text was stored as a `bytes` field: base64 twice.
@@ -455,7 +496,10 @@ fn bind_hashedrekord_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<()
         .filter(|a| a.proto_name() == spec.data.algorithm)
         .ok_or(mismatch("digest algorithm"))?;
     match binding.content {
-        BoundContent::Message(digests) => bind_artifact_digest(digests, alg, &spec.data.digest.0),
+        BoundContent::Message { digests, hint } => {
+            bind_message_digest(hint, alg, &spec.data.digest.0)?;
+            bind_artifact_digest(digests, alg, &spec.data.digest.0)
+        }
         // DSSE logged in Rekor v2 as hashedrekord over the envelope's PAE.
         BoundContent::Dsse(env) => {
             let pae = dsse::pae(&env.payload_type, &env.payload);
@@ -477,7 +521,8 @@ fn bind_dsse_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
         &spec.payload_hash.algorithm,
         &spec.payload_hash.digest.0,
     )?;
-    let [sig] = spec.signatures.0.as_slice() else {
+    let signatures = body_signatures(spec.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     if !crypto::bytes_equal(&sig.content.0, binding.signature) {
@@ -719,17 +764,20 @@ mod tests {
                 r#"{{"apiVersion":"0.0.1","kind":"dsse","spec":{{"payloadHash":{{"algorithm":"sha256","value":"00"}},"signatures":[{sigs}]}}}}"#
             )
         };
-        let at: Result<DsseV001, _> =
-            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES).as_bytes());
+        let signatures = |n: usize| {
+            let body: DsseV001 = parse_body(body(n).as_bytes())?;
+            body_signatures(body.spec.signatures)
+        };
         assert_eq!(
-            at.unwrap().spec.signatures.0.len(),
+            signatures(crate::limits::MAX_DSSE_SIGNATURES)
+                .unwrap()
+                .len(),
             crate::limits::MAX_DSSE_SIGNATURES
         );
-        let over: Result<DsseV001, _> =
-            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES + 1).as_bytes());
         assert!(matches!(
-            over,
-            Err(Error::LimitExceeded { limit, .. }) if limit == crate::limits::MAX_DSSE_SIGNATURES
+            signatures(crate::limits::MAX_DSSE_SIGNATURES + 1),
+            Err(Error::LimitExceeded { document: Document::EntryBody, limit, .. })
+                if limit == crate::limits::MAX_DSSE_SIGNATURES
         ));
     }
 

@@ -7,8 +7,9 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{self, PublicKey, RememberedSignature};
-use crate::encoding::{parse_json, Base64Bytes, Bounded, Rfc3339};
-use crate::error::{Document, Error};
+use crate::encoding::{Base64Bytes, Rfc3339};
+use crate::error::{Document, Error, Stage};
+use crate::json::{self, Bounded};
 use crate::limits;
 use crate::policy::Policy;
 use crate::time::TimeRange;
@@ -72,46 +73,55 @@ pub(crate) struct CertificateAuthority {
 }
 
 impl TrustRoot {
-    /// The embedded Sigstore public-good production trust root.
+    /// The embedded Sigstore public-good production trust root. Like every constructor here,
+    /// its errors are [`Stage::TrustRoot`]'s: a trust root that cannot be used decides nothing.
     pub fn embedded_production() -> Result<Self, Error> {
         let root = Self::from_json(EMBEDDED_PRODUCTION_JSON)?;
         if crate::encoding::hex_encode(&root.source_sha256) != EMBEDDED_PRODUCTION_SHA256 {
             return Err(Error::TrustRootInvalid {
                 reason: "embedded trust root does not match its recorded SHA-256",
-            });
+            }
+            .at(Stage::TrustRoot));
         }
         Ok(root)
     }
 
     /// Parses a `trusted_root.json`.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
+        Self::from_json_model(json).map_err(|e| e.at(Stage::TrustRoot))
+    }
+
+    fn from_json_model(json: &[u8]) -> Result<Self, Error> {
         let doc: TrustedRootJson =
-            parse_json(json, Document::TrustRoot, limits::MAX_TRUST_ROOT_BYTES)?;
+            json::parse(json, Document::TrustRoot, limits::MAX_TRUST_ROOT_BYTES)?;
         if !MEDIA_TYPES.contains(&doc.media_type.as_str()) {
-            return Err(Error::UnsupportedMediaType);
+            return Err(Error::UnsupportedMediaType {
+                document: Document::TrustRoot,
+            });
         }
+        let entries = |what| (Document::TrustRoot, what);
+        let (d, w) = entries("transparency logs");
+        let tlogs = doc.tlogs.into_vec(d, w)?;
+        let (d, w) = entries("certificate transparency logs");
+        let ctlogs = doc.ctlogs.into_vec(d, w)?;
+        let (d, w) = entries("certificate authorities");
+        let certificate_authorities = doc.certificate_authorities.into_vec(d, w)?;
+        let (d, w) = entries("timestamp authorities");
+        let timestamp_authorities = doc.timestamp_authorities.into_vec(d, w)?;
         Ok(Self {
-            tlogs: doc
-                .tlogs
-                .0
+            tlogs: tlogs
                 .into_iter()
                 .map(TransparencyLog::from_json)
                 .collect::<Result<_, _>>()?,
-            ctlogs: doc
-                .ctlogs
-                .0
+            ctlogs: ctlogs
                 .into_iter()
                 .map(TransparencyLog::from_json)
                 .collect::<Result<_, _>>()?,
-            certificate_authorities: doc
-                .certificate_authorities
-                .0
+            certificate_authorities: certificate_authorities
                 .into_iter()
                 .map(CertificateAuthority::from_json)
                 .collect::<Result<_, _>>()?,
-            timestamp_authorities: doc
-                .timestamp_authorities
-                .0
+            timestamp_authorities: timestamp_authorities
                 .into_iter()
                 .map(CertificateAuthority::from_json)
                 .collect::<Result<_, _>>()?,
@@ -124,7 +134,7 @@ impl TrustRoot {
     /// compiled from. [`TrustRoot::source_sha256`] is the digest of these CBOR bytes, not of
     /// that JSON: a pin covers the file that is loaded, whatever its form.
     pub fn from_cbor(cbor: &[u8]) -> Result<Self, Error> {
-        cbor::decode(cbor)
+        cbor::decode(cbor).map_err(|e| e.at(Stage::TrustRoot))
     }
 
     /// Parses either form, told apart by content: the compact CBOR form starts with its magic
@@ -143,7 +153,8 @@ impl TrustRoot {
         if !crypto::bytes_equal(&crypto::sha256(bytes), pinned_sha256) {
             return Err(Error::TrustRootInvalid {
                 reason: "trust root does not match its pinned SHA-256",
-            });
+            }
+            .at(Stage::TrustRoot));
         }
         Self::from_bytes(bytes)
     }
@@ -198,7 +209,7 @@ impl TrustRoot {
     /// no evidence can make up for; whether a given bundle verifies is still for
     /// [`verify`](crate::verify) to say.
     pub fn check_usable_for(&self, policy: &Policy) -> Result<(), Error> {
-        let invalid = |reason| Err(Error::TrustRootInvalid { reason });
+        let invalid = |reason| Err(Error::TrustRootInvalid { reason }.at(Stage::TrustRoot));
         if !self.tlogs.iter().any(|l| l.key.is_some()) {
             return invalid(
                 "no transparency log with a supported key: no bundle can ever verify",
@@ -254,7 +265,7 @@ impl TransparencyLog {
             .into_range()
             .ok_or(invalid("log public key validFor has no start"))?;
         let key = match json.public_key.key_details.as_str() {
-            "PKCS1_RSA_PKCS1V5" => Some(PublicKey::from_pkcs1_rsa(&raw)?),
+            "PKCS1_RSA_PKCS1V5" => Some(PublicKey::from_pkcs1_rsa(&raw).map_err(key_error)?),
             // Unknown or unsupported key types are kept but can never verify anything: the
             // rest of the root stays usable and entries from such logs do not count.
             _ => PublicKey::from_spki_der(&raw).ok(),
@@ -302,7 +313,10 @@ impl TransparencyLog {
 impl CertificateAuthority {
     fn from_json(json: CertificateAuthorityJson) -> Result<Self, Error> {
         let invalid = |reason| Error::TrustRootInvalid { reason };
-        let certs = json.cert_chain.certificates.0;
+        let certs = json
+            .cert_chain
+            .certificates
+            .into_vec(Document::TrustRoot, "certificates in a chain")?;
         if certs.is_empty() {
             return Err(invalid("certificate authority has an empty chain"));
         }
@@ -323,6 +337,14 @@ impl CertificateAuthority {
             valid_for,
             remembered: Vec::new(),
         }
+    }
+}
+
+/// A trust-root key that does not parse makes the trust root unusable.
+pub(crate) fn key_error(e: Error) -> Error {
+    match e {
+        Error::PublicKeyInvalid { reason } => Error::TrustRootInvalid { reason },
+        other => other,
     }
 }
 
@@ -459,23 +481,27 @@ mod tests {
 
     #[test]
     fn rejects_bad_roots() {
-        assert!(matches!(
-            TrustRoot::from_json(b"{"),
-            Err(Error::MalformedJson { .. })
-        ));
+        let cause = |json: &[u8]| {
+            let e = TrustRoot::from_json(json).unwrap_err();
+            assert_eq!(e.stage(), Stage::TrustRoot);
+            e.cause().clone()
+        };
+        assert!(matches!(cause(b"{"), Error::MalformedJson { .. }));
         assert_eq!(
-            TrustRoot::from_json(br#"{"mediaType":"application/json"}"#).unwrap_err(),
-            Error::UnsupportedMediaType
+            cause(br#"{"mediaType":"application/json"}"#),
+            Error::UnsupportedMediaType {
+                document: Document::TrustRoot
+            }
         );
         let unknown_field = br#"{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","extra":1}"#;
-        assert!(matches!(
-            TrustRoot::from_json(unknown_field),
-            Err(Error::MalformedJson { .. })
-        ));
+        assert!(matches!(cause(unknown_field), Error::MalformedJson { .. }));
         let deep = alloc::format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(matches!(
-            TrustRoot::from_json(deep.as_bytes()),
-            Err(Error::LimitExceeded { .. })
+            cause(deep.as_bytes()),
+            Error::LimitExceeded {
+                document: Document::TrustRoot,
+                ..
+            }
         ));
     }
 }

@@ -262,7 +262,8 @@ fn verify_with_authority(
         .subject_public_key_info
         .to_der()
         .map_err(|_| invalid("cannot encode the TSA public key"))?;
-    let key = PublicKey::from_spki_der(&spki)?;
+    let key = PublicKey::from_spki_der(&spki)
+        .map_err(|_| invalid("the TSA certificate's public key is malformed or unsupported"))?;
     let hash = signature_hash(signer)?;
     key.verify(hash, signed_attrs, signer.signature.as_bytes())
         .map_err(|_| invalid("CMS signature does not verify with the TSA key"))

@@ -58,6 +58,114 @@ impl FulcioExtensions {
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         self.values.iter().map(|(a, v)| (*a, v.as_str()))
     }
+
+    // Named accessors for the extensions of `fulcio/docs/oid-info.md` (arc
+    // `1.3.6.1.4.1.57264.1.N`), so that no caller spells an arc number.
+
+    /// OIDC issuer, legacy form (`.1`, raw; deprecated for `.8`).
+    pub fn issuer_v1(&self) -> Option<&str> {
+        self.get(1)
+    }
+
+    /// GitHub workflow trigger (`.2`, raw; deprecated for `.20`).
+    pub fn github_workflow_trigger(&self) -> Option<&str> {
+        self.get(2)
+    }
+
+    /// GitHub workflow commit SHA (`.3`, raw; deprecated for `.13`).
+    pub fn github_workflow_sha(&self) -> Option<&str> {
+        self.get(3)
+    }
+
+    /// GitHub workflow name (`.4`, raw; deprecated).
+    pub fn github_workflow_name(&self) -> Option<&str> {
+        self.get(4)
+    }
+
+    /// GitHub workflow repository `owner/repo` (`.5`, raw; deprecated for `.12`).
+    pub fn github_workflow_repository(&self) -> Option<&str> {
+        self.get(5)
+    }
+
+    /// GitHub workflow ref (`.6`, raw; deprecated for `.14`).
+    pub fn github_workflow_ref(&self) -> Option<&str> {
+        self.get(6)
+    }
+
+    /// OIDC issuer (`.8`).
+    pub fn issuer(&self) -> Option<&str> {
+        self.get(8)
+    }
+
+    /// Build signer URI: the signing workflow (`.9`).
+    pub fn build_signer_uri(&self) -> Option<&str> {
+        self.get(9)
+    }
+
+    /// Build signer digest (`.10`).
+    pub fn build_signer_digest(&self) -> Option<&str> {
+        self.get(10)
+    }
+
+    /// Runner environment, `github-hosted` or `self-hosted` (`.11`).
+    pub fn runner_environment(&self) -> Option<&str> {
+        self.get(11)
+    }
+
+    /// Source repository URI (`.12`).
+    pub fn source_repository_uri(&self) -> Option<&str> {
+        self.get(12)
+    }
+
+    /// Source repository digest: the commit (`.13`).
+    pub fn source_repository_digest(&self) -> Option<&str> {
+        self.get(13)
+    }
+
+    /// Source repository ref (`.14`).
+    pub fn source_repository_ref(&self) -> Option<&str> {
+        self.get(14)
+    }
+
+    /// Source repository identifier (`.15`).
+    pub fn source_repository_identifier(&self) -> Option<&str> {
+        self.get(15)
+    }
+
+    /// Source repository owner URI (`.16`).
+    pub fn source_repository_owner_uri(&self) -> Option<&str> {
+        self.get(16)
+    }
+
+    /// Source repository owner identifier (`.17`).
+    pub fn source_repository_owner_identifier(&self) -> Option<&str> {
+        self.get(17)
+    }
+
+    /// Build config URI: the top-level workflow (`.18`).
+    pub fn build_config_uri(&self) -> Option<&str> {
+        self.get(18)
+    }
+
+    /// Build config digest (`.19`).
+    pub fn build_config_digest(&self) -> Option<&str> {
+        self.get(19)
+    }
+
+    /// Build trigger: the event name (`.20`).
+    pub fn build_trigger(&self) -> Option<&str> {
+        self.get(20)
+    }
+
+    /// Run invocation URI (`.21`).
+    pub fn run_invocation_uri(&self) -> Option<&str> {
+        self.get(21)
+    }
+
+    /// Source repository visibility at signing (`.22`).
+    pub fn source_repository_visibility_at_signing(&self) -> Option<&str> {
+        self.get(22)
+    }
 }
 
 /// A parsed leaf (signing) certificate. Parsing does not mean trusted: see
@@ -97,7 +205,11 @@ impl Leaf {
             .subject_public_key_info
             .to_der()
             .map_err(|_| invalid("cannot encode the public key"))?;
-        let public_key = PublicKey::from_spki_der(&spki)?;
+        // The key is evidence: one that does not parse makes the certificate invalid.
+        let public_key = PublicKey::from_spki_der(&spki).map_err(|e| match e {
+            Error::PublicKeyInvalid { reason } => invalid(reason),
+            other => other,
+        })?;
         let not_before = UnixTime::from_secs(tbs.validity.not_before.to_unix_duration().as_secs());
         let not_after = UnixTime::from_secs(tbs.validity.not_after.to_unix_duration().as_secs());
 
@@ -179,7 +291,7 @@ impl Leaf {
     /// The OIDC issuer: `.1.8` (DER UTF8String) preferred, legacy `.1.1` (raw) otherwise; if
     /// both are present they must agree, or the certificate is ambiguous and rejected.
     pub(crate) fn oidc_issuer(&self) -> Result<Option<&str>, Error> {
-        match (self.extensions.get(8), self.extensions.get(1)) {
+        match (self.extensions.issuer(), self.extensions.issuer_v1()) {
             (Some(v2), Some(v1)) if v2 != v1 => Err(Error::CertificateInvalid {
                 reason: "issuer extensions .1.1 and .1.8 disagree",
             }),
@@ -438,6 +550,47 @@ mod tests {
         assert_eq!(decode_fulcio_extension(8, b"\x0c\x03abcX"), None);
         assert_eq!(decode_fulcio_extension(8, b"abc"), None);
         assert_eq!(decode_fulcio_extension(2, b"\xff"), None);
+    }
+
+    #[test]
+    fn named_accessors_read_their_arcs() {
+        let ext = FulcioExtensions {
+            values: (1..=22)
+                .filter(|arc| *arc != 7)
+                .map(|arc| (arc, alloc::format!("value {arc}")))
+                .collect(),
+        };
+        let named = [
+            (1, ext.issuer_v1()),
+            (2, ext.github_workflow_trigger()),
+            (3, ext.github_workflow_sha()),
+            (4, ext.github_workflow_name()),
+            (5, ext.github_workflow_repository()),
+            (6, ext.github_workflow_ref()),
+            (8, ext.issuer()),
+            (9, ext.build_signer_uri()),
+            (10, ext.build_signer_digest()),
+            (11, ext.runner_environment()),
+            (12, ext.source_repository_uri()),
+            (13, ext.source_repository_digest()),
+            (14, ext.source_repository_ref()),
+            (15, ext.source_repository_identifier()),
+            (16, ext.source_repository_owner_uri()),
+            (17, ext.source_repository_owner_identifier()),
+            (18, ext.build_config_uri()),
+            (19, ext.build_config_digest()),
+            (20, ext.build_trigger()),
+            (21, ext.run_invocation_uri()),
+            (22, ext.source_repository_visibility_at_signing()),
+        ];
+        for (arc, value) in named {
+            assert_eq!(
+                value,
+                Some(alloc::format!("value {arc}").as_str()),
+                "arc {arc}"
+            );
+        }
+        assert_eq!(FulcioExtensions::default().issuer(), None);
     }
 
     #[test]

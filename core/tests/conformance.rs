@@ -258,7 +258,7 @@ fn tampered_chain_link_is_not_remembered_and_still_fails() {
     let plain = case.run_with(&tampered, false).unwrap_err();
     let remembered = case.run_with(&remembering, false).unwrap_err();
     assert!(
-        matches!(plain, Error::CertificateChainInvalid { .. }),
+        matches!(plain.cause(), Error::CertificateChainInvalid { .. }),
         "{plain:?}"
     );
     assert_eq!(plain, remembered);

@@ -19,7 +19,7 @@ use std::time::Instant;
 use base64::Engine as _;
 use edgeverify_core::{
     hex_decode, verify, Artifact, Bundle, CertificateIdentity, Error, HashAlgorithm, Policy,
-    PublicKey, TrustRoot, EMBEDDED_PRODUCTION_SHA256,
+    PublicKey, Stage, TrustRoot, EMBEDDED_PRODUCTION_SHA256,
 };
 
 const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
@@ -56,9 +56,11 @@ fn identity() -> Policy {
 }
 
 fn is_pin_refusal(e: &Error) -> bool {
-    *e == Error::TrustRootInvalid {
-        reason: "trust root does not match its pinned SHA-256",
-    }
+    e.stage() == Stage::TrustRoot
+        && *e.cause()
+            == Error::TrustRootInvalid {
+                reason: "trust root does not match its pinned SHA-256",
+            }
 }
 
 /// Every one-byte change (each byte replaced by its successor, and each byte deleted) of a
@@ -159,8 +161,8 @@ fn self_made_root_claiming_the_production_digest_is_refused() {
         }
     }
     assert!(matches!(
-        TrustRoot::from_bytes(&claiming),
-        Err(Error::TrustRootInvalid { reason }) if reason.contains("format 1")
+        TrustRoot::from_bytes(&claiming).unwrap_err().cause(),
+        Error::TrustRootInvalid { reason } if reason.contains("format 1")
     ));
 }
 
@@ -199,8 +201,10 @@ fn key_policy() -> Policy {
 fn reason(root: &TrustRoot, policy: &Policy) -> Option<&'static str> {
     match root.check_usable_for(policy) {
         Ok(()) => None,
-        Err(Error::TrustRootInvalid { reason }) => Some(reason),
-        Err(other) => panic!("{other:?}"),
+        Err(e) => match (e.stage(), e.cause()) {
+            (Stage::TrustRoot, Error::TrustRootInvalid { reason }) => Some(reason),
+            _ => panic!("{e:?}"),
+        },
     }
 }
 

@@ -115,8 +115,8 @@ enum ev_result
    */
   EV_RESULT_NOT_PRESENT = 1005,
   /**
-   * The verifier returned an error that this version of the C library does not classify.
-   * The artifact was not verified.
+   * The verifier failed without deciding, for a reason this version of the C library has no
+   * specific code for. The artifact was not verified.
    */
   EV_RESULT_UNEXPECTED_ERROR = 1006,
   /**
@@ -145,6 +145,11 @@ enum ev_result
    * entry records a digest algorithm other than SHA-256 while only SHA-256 was given.
    */
   EV_RESULT_BUNDLE_UNSUITABLE = 2004,
+  /**
+   * The evidence or the policy said no, for a reason this version of the C library has no
+   * specific code for (the detail says which).
+   */
+  EV_RESULT_DENIED = 2005,
   /**
    * The trust root is not valid JSON of the `trusted_root.json` schema.
    */
@@ -223,7 +228,10 @@ enum ev_result
    */
   EV_RESULT_UNSUPPORTED_ALGORITHM = 5103,
   /**
-   * A public key in the evidence is malformed or of an unsupported type.
+   * A public key in the evidence is malformed or of an unsupported type. No longer returned:
+   * such a key makes the certificate invalid (`CERTIFICATE_INVALID`, or `TIMESTAMP_INVALID`
+   * for a timestamping authority's), and a malformed key given by the caller is
+   * `INVALID_PARAMETER`. Kept so the number is never reused.
    */
   EV_RESULT_PUBLIC_KEY_INVALID = 5104,
   /**

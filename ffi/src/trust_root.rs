@@ -2,7 +2,7 @@
 
 use edgeverify_core::TrustRoot;
 
-use crate::error::{Context, Failure};
+use crate::error::Failure;
 use crate::ffi::{arc_free, arc_into_raw, try_bytes, try_ref, Castable, Out, OwnedByArc};
 use crate::panic::result_boundary;
 
@@ -44,8 +44,7 @@ pub unsafe extern "C" fn ev_trust_root_embedded(root_out: *mut *const ev_trust_r
     result_boundary(|| {
         // SAFETY: caller's contract on `root_out`.
         let out = unsafe { Out::new(root_out, "root_out") }?;
-        let inner =
-            TrustRoot::embedded_production().map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+        let inner = TrustRoot::embedded_production().map_err(|e| Failure::core(&e))?;
         out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })
@@ -75,8 +74,7 @@ pub unsafe extern "C" fn ev_trust_root_from_json(
         let json = unsafe { try_bytes(json, json_len, "json") }?;
         // SAFETY: caller's contract on `root_out`.
         let out = unsafe { Out::new(root_out, "root_out") }?;
-        let inner =
-            TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+        let inner = TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e))?;
         out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })

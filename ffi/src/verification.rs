@@ -10,7 +10,7 @@ use edgeverify_core::{
     limits, verify, Artifact, Bundle, Digest, HashAlgorithm, Hasher, VerifiedBundle,
 };
 
-use crate::error::{ev_result, Context, Failure};
+use crate::error::{ev_result, Failure};
 use crate::ffi::{
     box_free, box_into_raw, try_bytes, try_bytes_or_empty, try_cstr, try_ref, write_c_string,
     Castable, Out, OutBuf, OwnedByBox,
@@ -74,16 +74,16 @@ impl<'a> Call<'a> {
         self.root
             .inner
             .check_usable_for(&self.policy.inner)
-            .map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+            .map_err(|e| Failure::core(&e))?;
         let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
-            .map_err(|e| Failure::core(&e, Context::Verify))?;
+            .map_err(|e| Failure::core(&e))?;
         self.out.write(box_into_raw(ev_verification { inner }));
         Ok(())
     }
 }
 
 fn parse_bundle(json: &[u8]) -> Result<Bundle, Failure> {
-    Bundle::from_json(json).map_err(|e| Failure::core(&e, Context::Verify))
+    Bundle::from_json(json).map_err(|e| Failure::core(&e))
 }
 
 /// Verifies a Sigstore bundle (JSON, v0.1–v0.3) for an artifact held in memory, against a trust

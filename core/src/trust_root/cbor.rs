@@ -30,9 +30,9 @@ use alloc::vec::Vec;
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
-use super::{CertificateAuthority, TransparencyLog, TrustRoot};
+use super::{key_error, CertificateAuthority, TransparencyLog, TrustRoot};
 use crate::crypto::{self, PublicKey};
-use crate::error::Error;
+use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::{TimeRange, UnixTime};
 
@@ -132,13 +132,18 @@ fn bounded_array(d: &mut Decoder<'_>, max: usize, what: &'static str) -> Result<
         .ok_or(invalid("compact trust root: indefinite-length array"))?;
     match usize::try_from(len) {
         Ok(n) if n <= max => Ok(n),
-        _ => Err(Error::LimitExceeded { what, limit: max }),
+        _ => Err(Error::LimitExceeded {
+            document: Document::TrustRoot,
+            what,
+            limit: max,
+        }),
     }
 }
 
 pub(super) fn decode(bytes: &[u8]) -> Result<TrustRoot, Error> {
     if bytes.len() > limits::MAX_TRUST_ROOT_BYTES {
         return Err(Error::LimitExceeded {
+            document: Document::TrustRoot,
             what: "trust root size",
             limit: limits::MAX_TRUST_ROOT_BYTES,
         });
@@ -188,8 +193,8 @@ fn read_logs(d: &mut Decoder<'_>) -> Result<Vec<TransparencyLog>, Error> {
         let der = d.bytes().map_err(malformed)?;
         let key = match encoding {
             KEY_NONE if der.is_empty() => None,
-            KEY_SPKI => Some(PublicKey::from_spki_der(der)?),
-            KEY_PKCS1_RSA => Some(PublicKey::from_pkcs1_rsa(der)?),
+            KEY_SPKI => Some(PublicKey::from_spki_der(der).map_err(key_error)?),
+            KEY_PKCS1_RSA => Some(PublicKey::from_pkcs1_rsa(der).map_err(key_error)?),
             _ => return Err(invalid("compact trust root: unknown key encoding")),
         };
         let valid_for = read_range(d)?;
@@ -287,7 +292,7 @@ mod tests {
         assert_eq!(version[23], 2);
         version[23] = 3;
         assert_eq!(
-            TrustRoot::from_cbor(&version).unwrap_err(),
+            *TrustRoot::from_cbor(&version).unwrap_err().cause(),
             Error::TrustRootInvalid {
                 reason: "unsupported compact trust root format version"
             }
@@ -315,7 +320,7 @@ mod tests {
         v1.extend_from_slice(v2.get(24..).unwrap());
         let err = TrustRoot::from_cbor(&v1).unwrap_err();
         assert!(
-            matches!(err, Error::TrustRootInvalid { reason } if reason.contains("format 1")),
+            matches!(err.cause(), Error::TrustRootInvalid { reason } if reason.contains("format 1")),
             "{err:?}"
         );
         assert!(TrustRoot::from_bytes(&v1).is_err());
@@ -328,8 +333,11 @@ mod tests {
         e.array(u64::MAX).unwrap();
         let bytes = e.into_writer();
         assert!(matches!(
-            TrustRoot::from_cbor(&bytes),
-            Err(Error::LimitExceeded { .. })
+            TrustRoot::from_cbor(&bytes).map_err(|e| e.cause().clone()),
+            Err(Error::LimitExceeded {
+                document: Document::TrustRoot,
+                ..
+            })
         ));
     }
 }

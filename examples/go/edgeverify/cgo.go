@@ -384,6 +384,7 @@ var (
 	_ = [1]struct{}{}[CodeBundleUnsupportedMediaType-C.EV_RESULT_BUNDLE_UNSUPPORTED_MEDIA_TYPE]
 	_ = [1]struct{}{}[CodeLimitExceeded-C.EV_RESULT_LIMIT_EXCEEDED]
 	_ = [1]struct{}{}[CodeBundleUnsuitable-C.EV_RESULT_BUNDLE_UNSUITABLE]
+	_ = [1]struct{}{}[CodeDenied-C.EV_RESULT_DENIED]
 	_ = [1]struct{}{}[CodeTrustRootMalformedJSON-C.EV_RESULT_TRUST_ROOT_MALFORMED_JSON]
 	_ = [1]struct{}{}[CodeTrustRootInvalid-C.EV_RESULT_TRUST_ROOT_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootUnsupportedMediaType-C.EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE]

@@ -4,7 +4,10 @@ package edgeverify
 
 import (
 	"bytes"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -183,6 +186,56 @@ func TestFailuresAreNotDenials(t *testing.T) {
 	asError(t, err, CodeTrustRootMalformedJSON, false)
 }
 
+// What the bundle's content decides is a denial, never a failed call: the signer is of the other
+// kind than the policy names, or the bundle's message digest contradicts its log entry (judged
+// alike whether the artifact or its digest is given).
+func TestContentDecidedFailuresAreDenials(t *testing.T) {
+	read := func(parts ...string) []byte {
+		data, err := os.ReadFile(filepath.Join(append([]string{conformance}, parts...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	key := read("managed-key-happy-path", "key.pub")
+	_, err := VerifyFile(exampleBinary, exampleProvenance, PublicKeyPolicy(key))
+	asError(t, err, CodeBundleUnsuitable, true)
+
+	verifier, err := DefaultVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact := read("a.txt")
+	policy := IdentityPolicy(conformanceSigner, githubIssuer)
+	_, err = verifier.VerifyBundle(read("managed-key-happy-path", "bundle.sigstore.json"), artifact, policy)
+	asError(t, err, CodeBundleUnsuitable, true)
+
+	var bundle map[string]any
+	if err := json.Unmarshal(read("happy-path-v0.3", "bundle.sigstore.json"), &bundle); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha512.Sum512(artifact)
+	bundle["messageSignature"].(map[string]any)["messageDigest"] = map[string]any{
+		"algorithm": "SHA2_512",
+		"digest":    base64.StdEncoding.EncodeToString(sum[:]),
+	}
+	hinted, err := json.Marshal(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = verifier.VerifyBundle(hinted, artifact, policy)
+	byBytes := asError(t, err, CodeLogEntryMismatch, true)
+	var sha256 [32]byte
+	if _, err := hex.Decode(sha256[:], []byte("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = verifier.VerifyBundleDigest(hinted, sha256, policy)
+	byDigest := asError(t, err, CodeLogEntryMismatch, true)
+	if byBytes.Detail != byDigest.Detail || !strings.HasPrefix(byBytes.Detail, "transparency log failed: ") {
+		t.Errorf("details differ or lack the stage: %q, %q", byBytes.Detail, byDigest.Detail)
+	}
+}
+
 func TestConformanceBundlesInMemory(t *testing.T) {
 	bundle, err := os.ReadFile(filepath.Join(conformance, "happy-path-v0.3", "bundle.sigstore.json"))
 	if err != nil {
@@ -345,7 +398,7 @@ func TestConcurrentVerifications(t *testing.T) {
 }
 
 func TestCodes(t *testing.T) {
-	if CodeOK.IsDenial() || CodeIO.IsDenial() || CodeTrustRootInvalid.IsDenial() || !CodeSignatureInvalid.IsDenial() {
+	if CodeOK.IsDenial() || CodeIO.IsDenial() || CodeTrustRootInvalid.IsDenial() || !CodeSignatureInvalid.IsDenial() || !CodeDenied.IsDenial() || CodeUnexpectedError.IsDenial() {
 		t.Error("denial classification")
 	}
 	if CodeIdentityMismatch.String() == Code(4242).String() || Code(4242).String() != "unknown result code" {

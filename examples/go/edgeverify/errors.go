@@ -64,6 +64,7 @@ const (
 	CodeBundleUnsupportedMediaType    Code = 2002
 	CodeLimitExceeded                 Code = 2003
 	CodeBundleUnsuitable              Code = 2004
+	CodeDenied                        Code = 2005
 	CodeTrustRootMalformedJSON        Code = 3000
 	CodeTrustRootInvalid              Code = 3001
 	CodeTrustRootUnsupportedMediaType Code = 3002

@@ -113,6 +113,7 @@ static void test_version_and_messages(void) {
                               EV_RESULT_BUNDLE_UNSUPPORTED_MEDIA_TYPE,
                               EV_RESULT_LIMIT_EXCEEDED,
                               EV_RESULT_BUNDLE_UNSUITABLE,
+                              EV_RESULT_DENIED,
                               EV_RESULT_SET_INVALID,
                               EV_RESULT_INCLUSION_PROOF_INVALID,
                               EV_RESULT_CHECKPOINT_INVALID,
@@ -404,6 +405,42 @@ static void test_digest(const struct ev_trust_root *root) {
   ev_policy_free(policy);
 }
 
+/* What the bundle's content decides is a denial, whether the artifact or its digest is given,
+ * and both give the same code (core/tests/data/attacks/<scenario>). */
+static void test_content_decides(const struct ev_trust_root *root) {
+  char path[4096];
+  size_t artifact_len;
+  JOIN(path, "%s/a.txt", conformance_dir);
+  unsigned char *artifact = must_read(path, &artifact_len);
+  struct ev_policy *policy = NULL;
+  CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
+  static const struct {
+    const char *scenario;
+    uint32_t by_bytes, by_digest;
+  } cases[] = {
+      /* The unsigned messageDigest hint names SHA2_512; the log recorded SHA-256. */
+      {"message-digest-hint-sha512", EV_RESULT_LOG_ENTRY_MISMATCH, EV_RESULT_LOG_ENTRY_MISMATCH},
+      /* The leaf's public-key BIT STRING declares an unused bit. */
+      {"certificate-key-unused-bits", EV_RESULT_CERTIFICATE_INVALID,
+       EV_RESULT_CERTIFICATE_INVALID},
+      /* The log body records SHA-512: from a SHA-256 alone the evidence cannot be matched. */
+      {"log-entry-records-sha512", EV_RESULT_SET_INVALID, EV_RESULT_BUNDLE_UNSUITABLE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t bundle_len;
+    JOIN(path, "%s/../attacks/%s/bundle.sigstore.json", conformance_dir, cases[i].scenario);
+    unsigned char *bundle = must_read(path, &bundle_len);
+    struct ev_verification *v = SENTINEL;
+    uint32_t rc = ev_verify_bundle(root, policy, bundle, bundle_len, artifact, artifact_len, &v);
+    CHECK(rc == cases[i].by_bytes && ev_result_is_denial(rc) && v == SENTINEL);
+    rc = ev_verify_bundle_digest(root, policy, bundle, bundle_len, A_TXT_SHA256, &v);
+    CHECK(rc == cases[i].by_digest && ev_result_is_denial(rc) && v == SENTINEL);
+    free(bundle);
+  }
+  free(artifact);
+  ev_policy_free(policy);
+}
+
 static void test_files(const struct ev_trust_root *root) {
   struct ev_policy *policy = NULL;
   CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
@@ -607,6 +644,7 @@ int main(int argc, char **argv) {
   test_verify_arguments(root);
   test_accessors(root);
   test_digest(root);
+  test_content_decides(root);
   test_files(root);
   test_identity_regex(root);
   test_example_artifact(root);
