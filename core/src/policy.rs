@@ -201,10 +201,18 @@ impl AnchoredRegex {
 fn syntax_error(e: &regex_syntax::Error) -> String {
     match e {
         regex_syntax::Error::Parse(e) => {
-            format!("{} at byte {} of the pattern", e.kind(), e.span().start.offset)
+            format!(
+                "{} at byte {} of the pattern",
+                e.kind(),
+                e.span().start.offset
+            )
         }
         regex_syntax::Error::Translate(e) => {
-            format!("{} at byte {} of the pattern", e.kind(), e.span().start.offset)
+            format!(
+                "{} at byte {} of the pattern",
+                e.kind(),
+                e.span().start.offset
+            )
         }
         other => format!("{other}").replace('\n', " "),
     }
@@ -239,7 +247,10 @@ mod tests {
             r"x))|((.*",
         ] {
             let err = AnchoredRegex::compile(escape).unwrap_err();
-            assert!(err.to_string().contains("unopened group"), "{escape}: {err}");
+            assert!(
+                err.to_string().contains("unopened group"),
+                "{escape}: {err}"
+            );
             assert_eq!(
                 Error::from(err),
                 Error::InvalidInput {

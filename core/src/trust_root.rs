@@ -211,9 +211,7 @@ impl TrustRoot {
     pub fn check_usable_for(&self, policy: &Policy) -> Result<(), Error> {
         let invalid = |reason| Err(Error::TrustRootInvalid { reason }.at(Stage::TrustRoot));
         if !self.tlogs.iter().any(|l| l.key.is_some()) {
-            return invalid(
-                "no transparency log with a supported key: no bundle can ever verify",
-            );
+            return invalid("no transparency log with a supported key: no bundle can ever verify");
         }
         if matches!(policy, Policy::PublicKey(_)) {
             return Ok(());

@@ -112,7 +112,10 @@ fn swapped_rekor_key_in_cbor_is_refused() {
     let genuine = TrustRoot::embedded_production().unwrap().to_cbor();
     let rekor_key = log_key(&production_json(), "https://rekor.sigstore.dev");
     let other_key = log_key(
-        &fs::read(conformance("intoto-with-custom-trust-root/trusted_root.json")).unwrap(),
+        &fs::read(conformance(
+            "intoto-with-custom-trust-root/trusted_root.json",
+        ))
+        .unwrap(),
         "http://localhost:8000",
     );
     assert_eq!((rekor_key.len(), other_key.len()), (91, 91));
@@ -180,6 +183,19 @@ fn reported_digest_is_of_the_bytes_loaded() {
     let compact = TrustRoot::from_bytes(&cbor).unwrap();
     assert_eq!(compact.source_sha256(), &sha256(&cbor));
     assert!(TrustRoot::from_bytes_pinned(&cbor, &production_pin()).is_err());
+}
+
+/// The committed compact root (used by the Go package's tests) is what the code writes today.
+#[test]
+fn committed_compact_root_is_current() {
+    let committed = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/compact-trust-root/production.cbor"),
+    )
+    .unwrap();
+    assert_eq!(
+        committed,
+        TrustRoot::embedded_production().unwrap().to_cbor()
+    );
 }
 
 // ---- item 3: configurations that can never verify ----

@@ -80,8 +80,8 @@ fn refuse_same_file(input: &Path, output: &Path) -> Result<(), String> {
     let Ok(out) = std::fs::metadata(output) else {
         return Ok(()); // nothing there (or a dangling link): nothing to overwrite
     };
-    let inp = std::fs::metadata(input)
-        .map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    let inp =
+        std::fs::metadata(input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
     if (inp.dev(), inp.ino()) == (out.dev(), out.ino()) {
         return Err(format!(
             "{} is the input {} itself: refusing to overwrite it (give another output path)",

@@ -60,7 +60,10 @@ pub(super) fn from_table(table: Option<&Table>) -> Result<Loaded, (usize, String
                 .then(|| hex_decode(&p.value))
                 .flatten()
                 .and_then(|d| <[u8; 32]>::try_from(d).ok())
-                .ok_or((p.line, "trust_root.sha256 must be 64 hex digits".to_string()))?;
+                .ok_or((
+                    p.line,
+                    "trust_root.sha256 must be 64 hex digits".to_string(),
+                ))?;
             Some((digest, p.line))
         }
     };
@@ -71,7 +74,14 @@ pub(super) fn from_table(table: Option<&Table>) -> Result<Loaded, (usize, String
                 .map_err(|e| (table_line, format!("embedded trust root: {e}")))?;
             if let Some((digest, line)) = pin {
                 if root.source_sha256() != &digest {
-                    return Err((line, mismatch("the embedded public-good root", root.source_sha256(), &digest)));
+                    return Err((
+                        line,
+                        mismatch(
+                            "the embedded public-good root",
+                            root.source_sha256(),
+                            &digest,
+                        ),
+                    ));
                 }
             }
             let line = pin.map_or(table_line, |(_, line)| line);
@@ -85,14 +95,16 @@ pub(super) fn from_table(table: Option<&Table>) -> Result<Loaded, (usize, String
             let bytes = read_bounded(p, limits::MAX_TRUST_ROOT_BYTES)
                 .map_err(|e| (f.line, format!("trust root: {e}")))?;
             let root = match pin {
-                Some((digest, _)) => TrustRoot::from_bytes_pinned(&bytes, &digest).map_err(|e| {
-                    let actual = sha256(&bytes);
-                    if actual == digest {
-                        (f.line, format!("trust root: {}: {e}", f.value))
-                    } else {
-                        (f.line, mismatch(&f.value, &actual, &digest))
-                    }
-                })?,
+                Some((digest, _)) => {
+                    TrustRoot::from_bytes_pinned(&bytes, &digest).map_err(|e| {
+                        let actual = sha256(&bytes);
+                        if actual == digest {
+                            (f.line, format!("trust root: {}: {e}", f.value))
+                        } else {
+                            (f.line, mismatch(&f.value, &actual, &digest))
+                        }
+                    })?
+                }
                 None => TrustRoot::from_bytes(&bytes)
                     .map_err(|e| (f.line, format!("trust root: {}: {e}", f.value)))?,
             };
