@@ -126,8 +126,10 @@ pub struct AnchoredRegex {
     regex: PikeVM,
 }
 
-/// Why an identity regular expression was refused: the regex engine's own explanation (for a
-/// syntax error, the pattern with the offending position marked), or the limit it exceeds.
+/// Why an identity regular expression was refused, in one line: the regex engine's reason and
+/// the byte of the pattern it is about (`unopened group at byte 33 of the pattern`), or the
+/// limit the pattern exceeds. Converts into the crate's [`Error`] for callers that only need
+/// the class.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
     message: String,
@@ -142,7 +144,7 @@ impl core::fmt::Display for PatternError {
 
 impl From<PatternError> for Error {
     fn from(e: PatternError) -> Self {
-        e.limit.unwrap_or(Error::InvalidInput {
+        e.limit.unwrap_or(Self::InvalidInput {
             reason: "invalid identity regular expression",
         })
     }
