@@ -516,6 +516,9 @@ mod tests {
         assert_eq!(parse_mode("660"), Ok(0o660));
         assert!(parse_mode("0800").is_err());
         assert!(parse_mode("01777").is_err());
+        // Digits only: `from_str_radix` by itself takes a sign.
+        assert!(parse_mode("+600").is_err());
+        assert!(parse_mode("").is_err());
     }
 
     #[test]
