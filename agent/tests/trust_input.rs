@@ -55,6 +55,18 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `verify-bundle` of the README's sample, with these flags, for `artifact`.
+fn verify_sample(flags: &[&str], artifact: &str) -> Output {
+    let mut args = vec![
+        "verify-bundle",
+        "--bundle",
+        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
+    ];
+    args.extend_from_slice(flags);
+    args.push(artifact);
+    run(&args)
+}
+
 fn compile(input: &Path, output: &Path) -> Output {
     run(&[
         "trust-root",
@@ -363,32 +375,31 @@ fn compile_refuses_to_overwrite_its_input() {
 /// `verify-bundle`, a policy rule, and so `exec`; it is now a usage error naming the fault.
 #[test]
 fn escaping_identity_pattern_is_a_usage_error() {
-    let o = run(&[
-        "verify-bundle",
-        "--bundle",
-        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
-        "--certificate-identity-regexp",
-        ESCAPING_PATTERN,
-        "--certificate-oidc-issuer",
-        ISSUER,
-        "examples/artifacts/binary-linux-amd64",
-    ]);
+    let sample = "examples/artifacts/binary-linux-amd64";
+    let o = verify_sample(
+        &[
+            "--certificate-identity-regexp",
+            ESCAPING_PATTERN,
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ],
+        sample,
+    );
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stderr(&o).contains("--certificate-identity-regexp: unopened group at byte 33"),
         "{}",
         stderr(&o)
     );
-    let o = run(&[
-        "verify-bundle",
-        "--bundle",
-        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
-        "--certificate-identity",
-        IDENTITY,
-        "--certificate-oidc-issuer-regexp",
-        "https://(token",
-        "examples/artifacts/binary-linux-amd64",
-    ]);
+    let o = verify_sample(
+        &[
+            "--certificate-identity",
+            IDENTITY,
+            "--certificate-oidc-issuer-regexp",
+            "https://(token",
+        ],
+        sample,
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("unclosed group"), "{}", stderr(&o));
 
@@ -428,16 +439,15 @@ fn digests_accept_hex_digits_only() {
     let t = TempDir::new("hex-pin");
     let policy = write_policy(t.path(), &format!("[trust_root]\nsha256 = \"{signed}\"\n"));
     policy_check_refuses(&policy, "must be 64 hex digits");
-    let o = run(&[
-        "verify-bundle",
-        "--bundle",
-        "examples/artifacts/binary-linux-amd64.intoto.jsonl",
-        "--certificate-identity",
-        IDENTITY,
-        "--certificate-oidc-issuer",
-        ISSUER,
+    let o = verify_sample(
+        &[
+            "--certificate-identity",
+            IDENTITY,
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ],
         &format!("sha256:{}", "+a".repeat(32)),
-    ]);
+    );
     // Not a digest, so a path, which does not exist: an I/O error, never a verification.
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot"), "{}", stderr(&o));

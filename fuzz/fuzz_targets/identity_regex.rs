@@ -43,7 +43,10 @@ fuzz_target!(|data: &[u8]| {
         // Refused: not a regex by itself, or empty, too long or too big.
         return;
     };
-    assert!(alone.is_ok(), "accepted a pattern that is not a regex by itself: {pattern:?}");
+    assert!(
+        alone.is_ok(),
+        "accepted a pattern that is not a regex by itself: {pattern:?}"
+    );
     let got = Matcher::Regex(ours).matches(value);
 
     // Reference 1: longest anchored match of the pattern alone reaches the end.
@@ -51,7 +54,10 @@ fuzz_target!(|data: &[u8]| {
         let mut cache = re.create_cache();
         let longest = re.find(&mut cache, Input::new(value).anchored(Anchored::Yes));
         let expected = longest.is_some_and(|m| m.end() == value.len());
-        assert_eq!(got, expected, "{pattern:?} on {value:?} (longest match {longest:?})");
+        assert_eq!(
+            got, expected,
+            "{pattern:?} on {value:?} (longest match {longest:?})"
+        );
     }
     // Reference 2: the textual wrapping, where it still compiles (a `(?x)` comment can swallow
     // the wrapper's closing parenthesis, which is one reason it is not how we anchor).

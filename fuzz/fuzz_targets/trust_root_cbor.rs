@@ -13,10 +13,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let encoded = root.to_cbor();
-    let again = TrustRoot::from_cbor(&encoded).expect("a parsed CBOR root re-encodes to a valid one");
+    let again =
+        TrustRoot::from_cbor(&encoded).expect("a parsed CBOR root re-encodes to a valid one");
     assert_eq!(again.to_cbor(), encoded, "CBOR round trip is not stable");
     let digest = |b: &[u8]| HashAlgorithm::Sha256.digest(b);
     assert_eq!(root.source_sha256().as_slice(), digest(data).as_bytes());
-    assert_eq!(again.source_sha256().as_slice(), digest(&encoded).as_bytes());
+    assert_eq!(
+        again.source_sha256().as_slice(),
+        digest(&encoded).as_bytes()
+    );
     let _ = root.remember_chain_signatures();
 });

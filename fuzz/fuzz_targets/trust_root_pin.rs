@@ -15,7 +15,10 @@ fn genuine() -> &'static [(Vec<u8>, [u8; 32])] {
     static FILES: OnceLock<Vec<(Vec<u8>, [u8; 32])>> = OnceLock::new();
     FILES.get_or_init(|| {
         let mut files = Vec::new();
-        for (json, root) in edgeverify_fuzz::ROOT_FILES.iter().zip(edgeverify_fuzz::roots()) {
+        for (json, root) in edgeverify_fuzz::ROOT_FILES
+            .iter()
+            .zip(edgeverify_fuzz::roots())
+        {
             for bytes in [json.to_vec(), root.to_cbor()] {
                 let pin = sha256(&bytes);
                 TrustRoot::from_bytes_pinned(&bytes, &pin).expect("genuine pinned roots load");
@@ -58,9 +61,15 @@ fuzz_target!(|data: &[u8]| {
     }
     let pinned = TrustRoot::from_bytes_pinned(&mutant, pin);
     if mutant == *bytes {
-        assert!(pinned.is_ok(), "the genuine bytes must load under their pin");
+        assert!(
+            pinned.is_ok(),
+            "the genuine bytes must load under their pin"
+        );
     } else {
-        assert!(pinned.is_err(), "a pinned load accepted other bytes than the pinned ones");
+        assert!(
+            pinned.is_err(),
+            "a pinned load accepted other bytes than the pinned ones"
+        );
         if let Ok(unpinned) = TrustRoot::from_bytes(&mutant) {
             assert_eq!(unpinned.source_sha256(), &sha256(&mutant));
             assert_ne!(unpinned.source_sha256(), pin);
