@@ -8,6 +8,7 @@ use alloc::string::String;
 use core::fmt;
 
 use crate::slsa::SlsaError;
+use crate::tuf::TufError;
 
 /// The stage of the verification pipeline an [`Error`] comes from, in pipeline order.
 #[non_exhaustive]
@@ -35,6 +36,8 @@ pub enum Stage {
     Identity,
     /// The SLSA provenance policy.
     Provenance,
+    /// Verifying a trust-root update (TUF metadata).
+    TrustRootUpdate,
 }
 
 impl Stage {
@@ -52,6 +55,7 @@ impl Stage {
             Self::Signature => "signature",
             Self::Identity => "identity",
             Self::Provenance => "provenance",
+            Self::TrustRootUpdate => "trust root update",
         }
     }
 }
@@ -192,6 +196,8 @@ pub enum Error {
         /// Which one.
         what: &'static str,
     },
+    /// A trust-root update (TUF metadata) was refused; the inner error says why.
+    Tuf(TufError),
     /// A transparency-log entry kind/version this verifier does not accept.
     UnsupportedEntryKind,
     /// A media type (bundle or trust root version) this verifier does not accept.
@@ -231,6 +237,7 @@ impl Error {
             Self::TimestampInvalid { .. } => Stage::Timestamp,
             Self::TrustRootInvalid { .. } => Stage::TrustRoot,
             Self::UnsupportedAlgorithm { .. } => Stage::Signature,
+            Self::Tuf(_) => Stage::TrustRootUpdate,
         }
     }
 
@@ -319,6 +326,7 @@ impl fmt::Display for Error {
             ),
             Self::TrustRootInvalid { reason } => write!(f, "invalid trust root: {reason}"),
             Self::UnsupportedAlgorithm { what } => write!(f, "unsupported algorithm: {what}"),
+            Self::Tuf(e) => write!(f, "{e}"),
             Self::UnsupportedEntryKind => f.write_str("unsupported log entry kind or version"),
             Self::UnsupportedMediaType => f.write_str("unsupported media type"),
         }

@@ -25,6 +25,11 @@
 //! timestamps), the certificate chain at every verified time, embedded SCTs, the signature
 //! (message or DSSE + in-toto subject), then the policy (identity, key, or SLSA).
 //!
+//! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
+//! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
+//! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
+//! offline; see the `tuf` module documentation on [`verify_update`]).
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -79,6 +84,7 @@ mod time;
 mod tlog;
 mod trust_root;
 mod tsa;
+mod tuf;
 mod verify;
 mod x509;
 
@@ -90,6 +96,10 @@ pub use error::{Document, Error, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use tuf::{
+    verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
+    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+};
 pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
