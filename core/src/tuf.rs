@@ -272,10 +272,7 @@ impl TufState {
             Some(Json::Unsigned(ms)) => Some(UnixTime::from_millis(*ms)),
             _ => return Err(invalid("newest_verified_time_ms is not an integer or null")),
         };
-        let root_document = doc
-            .get("root")
-            .cloned()
-            .ok_or_else(|| invalid("no root"))?;
+        let root_document = doc.get("root").cloned().ok_or_else(|| invalid("no root"))?;
         let root = metadata::from_document(&root_document, TufRole::Root, metadata::root)
             .map_err(|_| invalid("the root is not valid TUF root metadata"))?;
         check_threshold(&root, &root.signed.keys, &root.signed.root, TufRole::Root)
@@ -474,10 +471,7 @@ fn check_threshold<T>(
 }
 
 /// §5.3: walks root versions N+1, N+2, … as long as the directory has them.
-fn update_root(
-    state: &TufState,
-    source: &mut dyn UpdateSource,
-) -> Result<(Root, Json), TufError> {
+fn update_root(state: &TufState, source: &mut dyn UpdateSource) -> Result<(Root, Json), TufError> {
     let mut current = state.root.clone();
     let mut current_document = state.root_document.clone();
     let mut rotations = 0;
@@ -496,7 +490,12 @@ fn update_root(
         rotations += 1;
         let (new, document) = metadata::parse(&bytes, TufRole::Root, metadata::root)?;
         // Signed by the trusted root's root role, then by its own.
-        let valid = count_signers(&new.canonical, &new.signatures, &current.keys, &current.root);
+        let valid = count_signers(
+            &new.canonical,
+            &new.signatures,
+            &current.keys,
+            &current.root,
+        );
         if !threshold_met(valid, &current.root) {
             return Err(TufError::RootNotSignedByTrustedRoot {
                 version: new.signed.common.version,
@@ -545,7 +544,11 @@ fn update_timestamp(
     check_threshold(&timestamp, &root.keys, &root.timestamp, role)?;
     let timestamp = timestamp.signed;
     check_not_below(role, timestamp.common.version, floors.timestamp)?;
-    check_not_below(TufRole::Snapshot, timestamp.snapshot.version, floors.snapshot)?;
+    check_not_below(
+        TufRole::Snapshot,
+        timestamp.snapshot.version,
+        floors.snapshot,
+    )?;
     check_expiry(role, timestamp.common.expires, at)?;
     Ok(timestamp)
 }

@@ -362,10 +362,7 @@ mod tests {
             })
         );
         // The outer array counts as one value.
-        let at_limit = alloc::format!(
-            "[{}0]",
-            "0,".repeat(limits::MAX_TUF_JSON_VALUES - 2)
-        );
+        let at_limit = alloc::format!("[{}0]", "0,".repeat(limits::MAX_TUF_JSON_VALUES - 2));
         assert!(parse(at_limit.as_bytes()).is_ok());
         let past = alloc::format!("[{}0]", "0,".repeat(limits::MAX_TUF_JSON_VALUES - 1));
         assert_eq!(

@@ -193,7 +193,10 @@ impl fmt::Display for TufError {
             Self::ReadFailed { name } => write!(f, "{name} could not be read"),
             Self::LimitExceeded { what, limit } => write!(f, "{what} exceeds the limit of {limit}"),
             Self::MalformedJson { role, line, column } => {
-                write!(f, "malformed {role} metadata JSON at line {line} column {column}")
+                write!(
+                    f,
+                    "malformed {role} metadata JSON at line {line} column {column}"
+                )
             }
             Self::InvalidMetadata { role, reason } => {
                 write!(f, "invalid {role} metadata: {reason}")
@@ -244,7 +247,10 @@ impl fmt::Display for TufError {
                 "{role} metadata is {found} bytes, {expected} are signed for it"
             ),
             Self::MetadataHashMismatch { role, algorithm } => {
-                write!(f, "{role} metadata does not match its signed {algorithm} hash")
+                write!(
+                    f,
+                    "{role} metadata does not match its signed {algorithm} hash"
+                )
             }
             Self::Expired { role, expires, at } => write!(
                 f,
@@ -273,7 +279,10 @@ impl fmt::Display for TufError {
                 "target {name} is {found} bytes, {expected} are signed for it"
             ),
             Self::TargetHashMismatch { name, algorithm } => {
-                write!(f, "target {name} does not match its signed {algorithm} hash")
+                write!(
+                    f,
+                    "target {name} does not match its signed {algorithm} hash"
+                )
             }
             Self::InvalidState { reason } => write!(f, "invalid TUF state: {reason}"),
         }

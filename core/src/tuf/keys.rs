@@ -47,7 +47,9 @@ impl VerifyingKey {
                 (KeyType::EcdsaP384, HashAlgorithm::Sha384, P384_SPKI_PREFIX)
             }
             // Pure Ed25519 signs the message itself; the hash is not used.
-            ("ed25519", "ed25519") => (KeyType::Ed25519, HashAlgorithm::Sha512, ED25519_SPKI_PREFIX),
+            ("ed25519", "ed25519") => {
+                (KeyType::Ed25519, HashAlgorithm::Sha512, ED25519_SPKI_PREFIX)
+            }
             _ => return None,
         };
         let key = if public.contains("-----BEGIN") {
@@ -162,7 +164,10 @@ mod tests {
         let hex_point = "04cbc5cab2684160323c25cd06c3307178a6b1d1c9b949328453ae473c5ba7527e35b13f298b41633382241f3fd8526c262d43b45adee5c618fa0642c82b8a9803";
         let hex = VerifyingKey::from_tuf("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", hex_point)
             .unwrap();
-        assert_eq!(&hex.material()[P256_SPKI_PREFIX.len()..], &hex_decode(hex_point).unwrap()[..]);
+        assert_eq!(
+            &hex.material()[P256_SPKI_PREFIX.len()..],
+            &hex_decode(hex_point).unwrap()[..]
+        );
     }
 
     #[test]

@@ -171,11 +171,10 @@ pub(crate) fn from_document<T>(
     if f.string(signed, "_type")? != role.name() {
         return Err(f.invalid("_type is not this role"));
     }
-    check_spec_version(f.string(signed, "spec_version")?)
-        .ok_or(TufError::InvalidMetadata {
-            role,
-            reason: "spec_version is not a supported TUF 1.x version",
-        })?;
+    check_spec_version(f.string(signed, "spec_version")?).ok_or(TufError::InvalidMetadata {
+        role,
+        reason: "spec_version is not a supported TUF 1.x version",
+    })?;
     Ok(Signed {
         signed: model(signed, &f)?,
         canonical: signed.canonical(),
@@ -222,9 +221,9 @@ pub(crate) fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
     }
     let role = |name| {
         role_keys(
-            roles.get(name).ok_or(f.invalid(
-                "roles must be exactly root, timestamp, snapshot and targets",
-            ))?,
+            roles
+                .get(name)
+                .ok_or(f.invalid("roles must be exactly root, timestamp, snapshot and targets"))?,
             f,
         )
     };
@@ -293,7 +292,14 @@ fn meta_files(signed: &Json, f: &Fields) -> Result<Vec<(String, MetaFile)>, TufE
                 None => Vec::new(),
                 Some(h) => hashes(h, f)?,
             };
-            Ok((name.clone(), MetaFile { version, length, hashes }))
+            Ok((
+                name.clone(),
+                MetaFile {
+                    version,
+                    length,
+                    hashes,
+                },
+            ))
         })
         .collect()
 }
@@ -382,7 +388,12 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
         // TAP 15 hash-bin delegations: tolerated, as an extension we do not follow.
         return Ok(());
     }
-    let roles = f.array(json, "roles", limits::MAX_TUF_DELEGATIONS, "TUF delegated roles")?;
+    let roles = f.array(
+        json,
+        "roles",
+        limits::MAX_TUF_DELEGATIONS,
+        "TUF delegated roles",
+    )?;
     let mut names: Vec<&str> = Vec::with_capacity(roles.len());
     for role in roles {
         let name = f.string(role, "name")?;
@@ -395,7 +406,9 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
             return Err(f.invalid("delegated role without a boolean terminating"));
         }
         let patterns = match (role.get("paths"), role.get("path_hash_prefixes")) {
-            (Some(_), None) => f.array(role, "paths", limits::MAX_TUF_FILES, "TUF delegated paths")?,
+            (Some(_), None) => {
+                f.array(role, "paths", limits::MAX_TUF_FILES, "TUF delegated paths")?
+            }
             (None, Some(_)) => f.array(
                 role,
                 "path_hash_prefixes",
@@ -403,9 +416,9 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
                 "TUF delegated paths",
             )?,
             _ => {
-                return Err(f.invalid(
-                    "a delegated role needs exactly one of paths and path_hash_prefixes",
-                ))
+                return Err(
+                    f.invalid("a delegated role needs exactly one of paths and path_hash_prefixes")
+                )
             }
         };
         if !patterns.iter().all(|p| matches!(p, Json::String(_))) {
