@@ -28,7 +28,7 @@
 //! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
 //! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
 //! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
-//! offline; see the `tuf` module documentation on [`verify_update`]).
+//! offline; see [`tuf`] for the workflow and the update directory).
 //!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
@@ -84,7 +84,7 @@ mod time;
 mod tlog;
 mod trust_root;
 mod tsa;
-mod tuf;
+pub mod tuf;
 mod verify;
 mod x509;
 

@@ -371,7 +371,7 @@ impl UpdatedTrust {
 
 /// Verifies an update directory against the device's TUF state and returns Sigstore's
 /// `trusted_root.json` from it ([`SIGSTORE_TRUSTED_ROOT_TARGET`]) with the new state. See the
-/// [module documentation](self) for the workflow and the directory layout.
+/// [module documentation](crate::tuf) for the workflow and the directory layout.
 ///
 /// Files read through `source`: `N.root.json` for each root version after the trusted one,
 /// `root.json`, `timestamp.json`, `V.snapshot.json` or `snapshot.json`, `V.targets.json` or

@@ -1004,17 +1004,21 @@ mod synthetic {
 
         /// timestamp v`version` → snapshot v`version` → targets v`version` → the target.
         pub(super) fn dir(&self, version: u64) -> Dir {
-            let targets = sign(
-                &json!({
-                    "_type": "targets", "spec_version": "1.0", "version": version,
-                    "expires": FAR,
-                    "targets": {"trusted_root.json": {
-                        "length": self.target.len(),
-                        "hashes": {"sha256": sha256_hex(&self.target)},
-                    }},
-                }),
-                &[("targets", &self.targets)],
-            );
+            self.dir_with(version, |_| {})
+        }
+
+        /// [`Repo::dir`] with the targets' `signed` changed before it is signed.
+        pub(super) fn dir_with(&self, version: u64, change: impl FnOnce(&mut Value)) -> Dir {
+            let mut signed = json!({
+                "_type": "targets", "spec_version": "1.0", "version": version,
+                "expires": FAR,
+                "targets": {"trusted_root.json": {
+                    "length": self.target.len(),
+                    "hashes": {"sha256": sha256_hex(&self.target)},
+                }},
+            });
+            change(&mut signed);
+            let targets = sign(&signed, &[("targets", &self.targets)]);
             let snapshot = sign(
                 &json!({
                     "_type": "snapshot", "spec_version": "1.0", "version": version,
@@ -1390,5 +1394,124 @@ fn errors_name_the_stage() {
         err.to_string(),
         "trust root update failed: targets version 12 is older than the trusted version 14 \
          (rollback)"
+    );
+}
+
+#[test]
+fn list_limits() {
+    use edgeverify_core::limits::{
+        MAX_TUF_DELEGATIONS, MAX_TUF_FILES, MAX_TUF_HASHES, MAX_TUF_KEYS,
+    };
+    let repo = Repo::new();
+    let state = repo.state();
+    let verify = |dir: Dir| dir.verify(&state, TimePolicy::DangerSkipExpiryChecks);
+    let limit = |what, limit| Some(tuf(TufError::LimitExceeded { what, limit }));
+
+    // Keys in a root: the four role keys plus unused copies (never counted).
+    let root_with_keys = |count: usize| {
+        let mut signed = repo.root_signed(2);
+        for i in 4..count {
+            signed["keys"][format!("spare{i}")] = signed["keys"]["root"].clone();
+        }
+        repo.dir(1)
+            .with("2.root.json", sign(&signed, &[("root", &repo.root)]))
+    };
+    assert!(verify(root_with_keys(MAX_TUF_KEYS)).is_ok());
+    assert_eq!(
+        verify(root_with_keys(MAX_TUF_KEYS + 1)).err(),
+        limit("TUF keys", MAX_TUF_KEYS)
+    );
+
+    // Targets listed.
+    let targets_with = |count: usize| {
+        repo.dir_with(1, |signed| {
+            for i in 1..count {
+                signed["targets"][format!("other{i}")] =
+                    json!({"length": 1, "hashes": {"sha256": "00"}});
+            }
+        })
+    };
+    assert!(verify(targets_with(MAX_TUF_FILES)).is_ok());
+    assert_eq!(
+        verify(targets_with(MAX_TUF_FILES + 1)).err(),
+        limit("TUF targets", MAX_TUF_FILES)
+    );
+
+    // Hashes per file: at the limit the list is parsed (and fails on the unknown algorithms),
+    // past it the file is refused as it is read.
+    let hashes_with = |count: usize| {
+        repo.dir_with(1, |signed| {
+            let hashes = &mut signed["targets"]["trusted_root.json"]["hashes"];
+            for i in 1..count {
+                hashes[format!("x{i}")] = json!("00");
+            }
+        })
+    };
+    assert!(matches!(
+        verify(hashes_with(MAX_TUF_HASHES)),
+        Err(Error::Tuf(TufError::TargetHashMismatch { .. }))
+    ));
+    assert_eq!(
+        verify(hashes_with(MAX_TUF_HASHES + 1)).err(),
+        limit("TUF hashes per file", MAX_TUF_HASHES)
+    );
+
+    // Delegated roles.
+    let delegations_with = |count: usize| {
+        repo.dir_with(1, |signed| {
+            let roles: Vec<Value> = (0..count)
+                .map(|i| {
+                    json!({"name": format!("r{i}"), "keyids": [], "threshold": 1,
+                           "terminating": false, "paths": ["*"]})
+                })
+                .collect();
+            signed["delegations"] = json!({"keys": {}, "roles": roles});
+        })
+    };
+    assert!(verify(delegations_with(MAX_TUF_DELEGATIONS)).is_ok());
+    assert_eq!(
+        verify(delegations_with(MAX_TUF_DELEGATIONS + 1)).err(),
+        limit("TUF delegated roles", MAX_TUF_DELEGATIONS)
+    );
+}
+
+#[test]
+fn size_limits_of_target_and_state() {
+    use edgeverify_core::limits::{MAX_TUF_STATE_BYTES, MAX_TUF_TARGET_BYTES};
+    // A target of exactly the limit is fetched; one listed one byte longer is refused
+    // before anything is read.
+    let repo = Repo {
+        target: vec![b'x'; MAX_TUF_TARGET_BYTES],
+        ..Repo::new()
+    };
+    let update = repo
+        .dir(1)
+        .verify(&repo.state(), TimePolicy::DangerSkipExpiryChecks)
+        .unwrap();
+    assert_eq!(update.target.len(), MAX_TUF_TARGET_BYTES);
+    let repo = Repo {
+        target: vec![b'x'; MAX_TUF_TARGET_BYTES + 1],
+        ..Repo::new()
+    };
+    assert_eq!(
+        repo.dir(1)
+            .verify(&repo.state(), TimePolicy::DangerSkipExpiryChecks)
+            .err(),
+        Some(tuf(TufError::LimitExceeded {
+            what: "TUF target size",
+            limit: MAX_TUF_TARGET_BYTES
+        }))
+    );
+    // A persisted state: trailing whitespace up to the limit is still the same state.
+    let mut json = Repo::new().state().to_json();
+    json.resize(MAX_TUF_STATE_BYTES, b' ');
+    assert!(TufState::from_json(&json).is_ok());
+    json.push(b' ');
+    assert_eq!(
+        TufState::from_json(&json).err(),
+        Some(tuf(TufError::LimitExceeded {
+            what: "TUF state size",
+            limit: MAX_TUF_STATE_BYTES
+        }))
     );
 }

@@ -34,8 +34,8 @@ pub(crate) enum Json {
     /// A negative integer.
     Negative(i64),
     String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
+    Array(Vec<Self>),
+    Object(Vec<(String, Self)>),
 }
 
 /// Why a document could not be parsed into a [`Json`] tree.
