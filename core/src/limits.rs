@@ -87,9 +87,13 @@ pub const MAX_TUF_KEYS: usize = 64;
 /// rotation); each is checked at most once, so this bounds the signature checks per file.
 pub const MAX_TUF_SIGNATURES: usize = 64;
 
-/// Files listed in one targets or snapshot metadata, and path patterns of one delegated role.
-/// Sigstore lists 11 targets and 6 metadata files.
-pub const MAX_TUF_FILES: usize = 1024;
+/// Members of one JSON object in TUF metadata, counted while it is parsed: this bounds the
+/// files one targets or snapshot metadata lists (Sigstore lists 11 targets and 6 metadata
+/// files) and the cost of keeping members in canonical order as they arrive.
+pub const MAX_TUF_OBJECT_MEMBERS: usize = 1024;
+
+/// Path patterns (or hash prefixes) of one delegated targets role.
+pub const MAX_TUF_PATH_PATTERNS: usize = 1024;
 
 /// Hashes listed for one file (sha256, sha512, …).
 pub const MAX_TUF_HASHES: usize = 8;

@@ -1400,7 +1400,7 @@ fn errors_name_the_stage() {
 #[test]
 fn list_limits() {
     use edgeverify_core::limits::{
-        MAX_TUF_DELEGATIONS, MAX_TUF_FILES, MAX_TUF_HASHES, MAX_TUF_KEYS,
+        MAX_TUF_DELEGATIONS, MAX_TUF_HASHES, MAX_TUF_KEYS, MAX_TUF_OBJECT_MEMBERS,
     };
     let repo = Repo::new();
     let state = repo.state();
@@ -1422,7 +1422,7 @@ fn list_limits() {
         limit("TUF keys", MAX_TUF_KEYS)
     );
 
-    // Targets listed.
+    // Targets listed (an object: bounded as it is parsed).
     let targets_with = |count: usize| {
         repo.dir_with(1, |signed| {
             for i in 1..count {
@@ -1431,10 +1431,10 @@ fn list_limits() {
             }
         })
     };
-    assert!(verify(targets_with(MAX_TUF_FILES)).is_ok());
+    assert!(verify(targets_with(MAX_TUF_OBJECT_MEMBERS)).is_ok());
     assert_eq!(
-        verify(targets_with(MAX_TUF_FILES + 1)).err(),
-        limit("TUF targets", MAX_TUF_FILES)
+        verify(targets_with(MAX_TUF_OBJECT_MEMBERS + 1)).err(),
+        limit("TUF JSON object members", MAX_TUF_OBJECT_MEMBERS)
     );
 
     // Hashes per file: at the limit the list is parsed (and fails on the unknown algorithms),

@@ -24,7 +24,8 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::limits;
 
-/// One JSON value. Objects keep their members in document order (keys are unique).
+/// One JSON value. Objects keep their members sorted by key (unique), which is the canonical
+/// order: sorting as members arrive needs no separate sort, and finds a repeated key at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Json {
     Null,
@@ -171,14 +172,24 @@ impl<'de> Visitor<'de> for Seed<'_> {
         budget.take_value()?;
         let mut members: Vec<(String, Json)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if members.iter().any(|(k, _)| *k == key) {
+            // Sorted by key bytes: UTF-8 byte order is code point order, which is how
+            // python-tuf (Python string order) and go-tuf (Go string order) sort.
+            let Err(at) = members.binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
+            else {
                 return Err(de::Error::custom("repeated key in a JSON object"));
+            };
+            if members.len() == limits::MAX_TUF_OBJECT_MEMBERS {
+                return Err(
+                    budget.exceed("TUF JSON object members", limits::MAX_TUF_OBJECT_MEMBERS)
+                );
             }
             let value = map.next_value_seed(Seed {
                 budget: &mut *budget,
                 depth,
             })?;
-            members.push((key, value));
+            // Bounded by MAX_TUF_OBJECT_MEMBERS, so inserting in place costs at most that
+            // many moves per member.
+            members.insert(at, (key, value));
         }
         Ok(Json::Object(members))
     }
@@ -188,7 +199,11 @@ impl Json {
     /// The member `key` of an object (`None` for other values or a missing key).
     pub(crate) fn get(&self, key: &str) -> Option<&Self> {
         match self {
-            Self::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Self::Object(members) => members
+                .binary_search_by(|(k, _)| k.as_bytes().cmp(key.as_bytes()))
+                .ok()
+                .and_then(|i| members.get(i))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -226,12 +241,9 @@ impl Json {
                 out.push(b']');
             }
             Self::Object(members) => {
-                // Sorted by key bytes: UTF-8 byte order is code point order, which is how
-                // python-tuf (Python string order) and go-tuf (Go string order) sort.
-                let mut sorted: Vec<&(String, Self)> = members.iter().collect();
-                sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                // Already in canonical order (see `visit_map`).
                 out.push(b'{');
-                for (i, (key, value)) in sorted.into_iter().enumerate() {
+                for (i, (key, value)) in members.iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
@@ -364,6 +376,18 @@ mod tests {
         // The outer array counts as one value.
         let at_limit = alloc::format!("[{}0]", "0,".repeat(limits::MAX_TUF_JSON_VALUES - 2));
         assert!(parse(at_limit.as_bytes()).is_ok());
+        let members = |n: usize| {
+            let list: Vec<String> = (0..n).map(|i| alloc::format!("\"k{i}\":0")).collect();
+            alloc::format!("{{{}}}", list.join(","))
+        };
+        assert!(parse(members(limits::MAX_TUF_OBJECT_MEMBERS).as_bytes()).is_ok());
+        assert_eq!(
+            parse(members(limits::MAX_TUF_OBJECT_MEMBERS + 1).as_bytes()),
+            Err(ParseError::Limit {
+                what: "TUF JSON object members",
+                limit: limits::MAX_TUF_OBJECT_MEMBERS
+            })
+        );
         let past = alloc::format!("[{}0]", "0,".repeat(limits::MAX_TUF_JSON_VALUES - 1));
         assert_eq!(
             parse(past.as_bytes()),

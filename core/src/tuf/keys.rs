@@ -90,16 +90,27 @@ impl KeyTable {
             .and_then(|(_, key)| key.as_ref())
     }
 
-    /// The distinct key materials of `keyids` (for telling whether a role's keys changed).
-    pub(crate) fn materials<'a>(&'a self, keyids: &'a [String]) -> Vec<&'a [u8]> {
+    /// The distinct key materials of `keyids`, in no particular order.
+    fn materials<'a>(&'a self, keyids: &'a [String]) -> Vec<&'a [u8]> {
         let mut out: Vec<&[u8]> = Vec::new();
         for key in keyids.iter().filter_map(|id| self.get(id)) {
             if !out.contains(&key.material()) {
                 out.push(key.material());
             }
         }
-        out.sort_unstable();
         out
+    }
+
+    /// Whether `keyids` here and `other_keyids` in `other` name the same set of usable keys
+    /// (at most [`crate::limits::MAX_TUF_KEYS`] each, so comparing pairwise is cheap).
+    pub(crate) fn same_keys(
+        &self,
+        keyids: &[String],
+        other: &Self,
+        other_keyids: &[String],
+    ) -> bool {
+        let (mine, theirs) = (self.materials(keyids), other.materials(other_keyids));
+        mine.len() == theirs.len() && mine.iter().all(|m| theirs.contains(m))
     }
 }
 

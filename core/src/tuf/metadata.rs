@@ -58,7 +58,9 @@ impl Root {
     pub(crate) fn role_changed(&self, other: &Self, role: TufRole) -> bool {
         let (mine, theirs) = (self.role(role), other.role(role));
         mine.threshold != theirs.threshold
-            || self.keys.materials(&mine.keyids) != other.keys.materials(&theirs.keyids)
+            || !self
+                .keys
+                .same_keys(&mine.keyids, &other.keys, &theirs.keyids)
     }
 }
 
@@ -151,23 +153,21 @@ pub(crate) fn from_document<T>(
     if !matches!(signed, Json::Object(_)) {
         return Err(f.invalid("signed is not an object"));
     }
-    let signatures = f
-        .array(
-            document,
-            "signatures",
-            limits::MAX_TUF_SIGNATURES,
-            "TUF signatures",
-        )?
-        .iter()
-        .map(|s| {
-            Ok(Signature {
-                keyid: String::from(f.string(s, "keyid")?),
-                // A signature that is not hex (or empty) never verifies; it is not malformed
-                // metadata (python-tuf and go-tuf only fail it at verification).
-                sig: hex_decode(f.string(s, "sig")?).unwrap_or_default(),
-            })
-        })
-        .collect::<Result<Vec<_>, TufError>>()?;
+    let listed = f.array(
+        document,
+        "signatures",
+        limits::MAX_TUF_SIGNATURES,
+        "TUF signatures",
+    )?;
+    let mut signatures = Vec::with_capacity(listed.len());
+    for s in listed {
+        signatures.push(Signature {
+            keyid: String::from(f.string(s, "keyid")?),
+            // A signature that is not hex (or empty) never verifies; it is not malformed
+            // metadata (python-tuf and go-tuf only fail it at verification).
+            sig: hex_decode(f.string(s, "sig")?).unwrap_or_default(),
+        });
+    }
     if f.string(signed, "_type")? != role.name() {
         return Err(f.invalid("_type is not this role"));
     }
@@ -184,11 +184,15 @@ pub(crate) fn from_document<T>(
 
 /// `MAJOR.MINOR[.PATCH]`, decimal, major 1 (python-tuf's rule).
 fn check_spec_version(text: &str) -> Option<()> {
-    let parts: Vec<&str> = text.split('.').collect();
-    let numeric = parts
-        .iter()
-        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    (matches!(parts.len(), 2 | 3) && numeric && parts.first() == Some(&"1")).then_some(())
+    let mut parts = 0;
+    for (i, part) in text.split('.').enumerate() {
+        let numeric = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !numeric || (i == 0 && part != "1") {
+            return None;
+        }
+        parts = i + 1;
+    }
+    matches!(parts, 2 | 3).then_some(())
 }
 
 fn common(signed: &Json, f: &Fields) -> Result<Common, TufError> {
@@ -258,7 +262,7 @@ pub(crate) fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> 
 
 pub(crate) fn targets(signed: &Json, f: &Fields) -> Result<Targets, TufError> {
     let common = common(signed, f)?;
-    let entries = f.object(signed, "targets", limits::MAX_TUF_FILES, "TUF targets")?;
+    let entries = f.object(signed, "targets")?;
     let mut targets = Vec::with_capacity(entries.len());
     for (name, entry) in entries {
         let length = f.u64(entry, "length")?;
@@ -277,31 +281,31 @@ fn find<'a, T>(list: &'a [(String, T)], name: &str) -> Option<&'a T> {
 }
 
 fn meta_files(signed: &Json, f: &Fields) -> Result<Vec<(String, MetaFile)>, TufError> {
-    f.object(signed, "meta", limits::MAX_TUF_FILES, "TUF meta entries")?
-        .iter()
-        .map(|(name, entry)| {
-            let version = f.u64(entry, "version")?;
-            if version == 0 {
-                return Err(f.invalid("meta version must be at least 1"));
-            }
-            let length = match entry.get("length") {
-                None => None,
-                Some(_) => Some(f.u64(entry, "length")?),
-            };
-            let hashes = match entry.get("hashes") {
-                None => Vec::new(),
-                Some(h) => hashes(h, f)?,
-            };
-            Ok((
-                name.clone(),
-                MetaFile {
-                    version,
-                    length,
-                    hashes,
-                },
-            ))
-        })
-        .collect()
+    let entries = f.object(signed, "meta")?;
+    let mut out = Vec::with_capacity(entries.len());
+    for (name, entry) in entries {
+        let version = f.u64(entry, "version")?;
+        if version == 0 {
+            return Err(f.invalid("meta version must be at least 1"));
+        }
+        let length = match entry.get("length") {
+            None => None,
+            Some(_) => Some(f.u64(entry, "length")?),
+        };
+        let hashes = match entry.get("hashes") {
+            None => Vec::new(),
+            Some(h) => hashes(h, f)?,
+        };
+        out.push((
+            name.clone(),
+            MetaFile {
+                version,
+                length,
+                hashes,
+            },
+        ));
+    }
+    Ok(out)
 }
 
 fn hashes(json: &Json, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
@@ -317,16 +321,18 @@ fn hashes(json: &Json, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
             limit: limits::MAX_TUF_HASHES,
         });
     }
-    members
-        .iter()
-        .map(|(name, value)| match value {
-            Json::String(hex) => hex_decode(hex)
-                .filter(|h| !h.is_empty())
-                .map(|h| (name.clone(), h))
-                .ok_or(f.invalid("hash is not hex")),
-            _ => Err(f.invalid("hash is not a string")),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(members.len());
+    for (name, value) in members {
+        let hash = match value {
+            Json::String(hex) => hex_decode(hex).filter(|h| !h.is_empty()),
+            _ => None,
+        };
+        out.push((
+            name.clone(),
+            hash.ok_or(f.invalid("hash is not a hex string"))?,
+        ));
+    }
+    Ok(out)
 }
 
 fn key_table(json: &Json, f: &Fields) -> Result<KeyTable, TufError> {
@@ -357,20 +363,16 @@ fn key_table(json: &Json, f: &Fields) -> Result<KeyTable, TufError> {
 }
 
 fn role_keys(json: &Json, f: &Fields) -> Result<RoleKeys, TufError> {
-    let keyids = f
-        .array(json, "keyids", limits::MAX_TUF_KEYS, "TUF key IDs per role")?
-        .iter()
-        .map(|id| match id {
-            Json::String(id) => Ok(id.clone()),
-            _ => Err(f.invalid("key ID is not a string")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if keyids
-        .iter()
-        .enumerate()
-        .any(|(i, id)| keyids.iter().skip(i + 1).any(|other| other == id))
-    {
-        return Err(f.invalid("a role lists a key ID twice"));
+    let listed = f.array(json, "keyids", limits::MAX_TUF_KEYS, "TUF key IDs per role")?;
+    let mut keyids: Vec<String> = Vec::with_capacity(listed.len());
+    for id in listed {
+        let Json::String(id) = id else {
+            return Err(f.invalid("key ID is not a string"));
+        };
+        if keyids.contains(id) {
+            return Err(f.invalid("a role lists a key ID twice"));
+        }
+        keyids.push(id.clone());
     }
     let threshold = f.u64(json, "threshold")?;
     if threshold == 0 {
@@ -405,22 +407,21 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
         if !matches!(role.get("terminating"), Some(Json::Bool(_))) {
             return Err(f.invalid("delegated role without a boolean terminating"));
         }
-        let patterns = match (role.get("paths"), role.get("path_hash_prefixes")) {
-            (Some(_), None) => {
-                f.array(role, "paths", limits::MAX_TUF_FILES, "TUF delegated paths")?
-            }
-            (None, Some(_)) => f.array(
-                role,
-                "path_hash_prefixes",
-                limits::MAX_TUF_FILES,
-                "TUF delegated paths",
-            )?,
+        let key = match (role.get("paths"), role.get("path_hash_prefixes")) {
+            (Some(_), None) => "paths",
+            (None, Some(_)) => "path_hash_prefixes",
             _ => {
                 return Err(
                     f.invalid("a delegated role needs exactly one of paths and path_hash_prefixes")
                 )
             }
         };
+        let patterns = f.array(
+            role,
+            key,
+            limits::MAX_TUF_PATH_PATTERNS,
+            "TUF delegated path patterns",
+        )?;
         if !patterns.iter().all(|p| matches!(p, Json::String(_))) {
             return Err(f.invalid("a delegated path pattern is not a string"));
         }
@@ -483,17 +484,13 @@ impl Fields {
         }
     }
 
+    /// An object member (its size is bounded by the parser: `MAX_TUF_OBJECT_MEMBERS`).
     fn object<'a>(
         &self,
         json: &'a Json,
         key: &'static str,
-        limit: usize,
-        what: &'static str,
     ) -> Result<&'a [(String, Json)], TufError> {
         match json.get(key) {
-            Some(Json::Object(members)) if members.len() > limit => {
-                Err(TufError::LimitExceeded { what, limit })
-            }
             Some(Json::Object(members)) => Ok(members),
             Some(_) => Err(self.invalid(type_reason(key))),
             None => Err(self.invalid(missing_reason(key))),
