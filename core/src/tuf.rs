@@ -87,7 +87,7 @@ mod metadata;
 use canonical_json::Json;
 pub use error::{TufError, TufRole};
 use keys::{count_signers, threshold_met};
-use metadata::{MetaFile, Root, Signed};
+use metadata::{Envelope, MetaFile, Root};
 
 /// The target name under which Sigstore publishes its `trusted_root.json`.
 pub const SIGSTORE_TRUSTED_ROOT_TARGET: &str = "trusted_root.json";
@@ -215,11 +215,12 @@ impl TufState {
     /// expiry is not checked here (an update checks the newest root's). No floors, no
     /// verified time.
     pub fn from_trusted_root(root_json: &[u8]) -> Result<Self, Error> {
-        let (root, document) = metadata::parse(root_json, TufRole::Root, metadata::root)?;
-        check_threshold(&root, &root.signed.keys, &root.signed.root, TufRole::Root)?;
+        let envelope = metadata::parse(root_json, TufRole::Root)?;
+        let root = envelope.root()?;
+        check_threshold(&envelope, &root.keys, &root.root, TufRole::Root)?;
         Ok(Self {
-            root: root.signed,
-            root_document: document,
+            root,
+            root_document: envelope.document,
             floors: Floors {
                 timestamp: 0,
                 snapshot: 0,
@@ -273,13 +274,14 @@ impl TufState {
             _ => return Err(invalid("newest_verified_time_ms is not an integer or null")),
         };
         let root_document = doc.get("root").cloned().ok_or_else(|| invalid("no root"))?;
-        let root = metadata::from_document(&root_document, TufRole::Root, metadata::root)
+        let (envelope, root) = metadata::from_document(root_document, TufRole::Root)
+            .and_then(|envelope| envelope.root().map(|root| (envelope, root)))
             .map_err(|_| invalid("the root is not valid TUF root metadata"))?;
-        check_threshold(&root, &root.signed.keys, &root.signed.root, TufRole::Root)
+        check_threshold(&envelope, &root.keys, &root.root, TufRole::Root)
             .map_err(|_| invalid("the root is not signed by its own root keys"))?;
         Ok(Self {
-            root: root.signed,
-            root_document,
+            root,
+            root_document: envelope.document,
             floors,
             newest_verified_time,
         })
@@ -452,8 +454,8 @@ fn check_expiry(role: TufRole, expires: UnixTime, at: Option<UnixTime>) -> Resul
     }
 }
 
-fn check_threshold<T>(
-    metadata: &Signed<T>,
+fn check_threshold(
+    metadata: &Envelope,
     keys: &keys::KeyTable,
     role_keys: &keys::RoleKeys,
     role: TufRole,
@@ -488,39 +490,40 @@ fn update_root(state: &TufState, source: &mut dyn UpdateSource) -> Result<(Root,
             });
         }
         rotations += 1;
-        let (new, document) = metadata::parse(&bytes, TufRole::Root, metadata::root)?;
+        let envelope = metadata::parse(&bytes, TufRole::Root)?;
+        let new = envelope.root()?;
         // Signed by the trusted root's root role, then by its own.
         let valid = count_signers(
-            &new.canonical,
-            &new.signatures,
+            &envelope.canonical,
+            &envelope.signatures,
             &current.keys,
             &current.root,
         );
         if !threshold_met(valid, &current.root) {
             return Err(TufError::RootNotSignedByTrustedRoot {
-                version: new.signed.common.version,
+                version: new.common.version,
                 valid,
                 threshold: current.root.threshold,
             });
         }
-        check_threshold(&new, &new.signed.keys, &new.signed.root, TufRole::Root)?;
-        if new.signed.common.version != expected {
+        check_threshold(&envelope, &new.keys, &new.root, TufRole::Root)?;
+        if new.common.version != expected {
             return Err(TufError::RootVersionSkipped {
                 expected,
-                found: new.signed.common.version,
+                found: new.common.version,
             });
         }
-        current = new.signed;
-        current_document = document;
+        current = new;
+        current_document = envelope.document;
     }
     // A newest `root.json` beyond what the versioned files reached means versions are
     // missing from the directory: refuse, rather than update under an older root.
     if let Some(bytes) = read(source, "root.json", limits::MAX_TUF_METADATA_BYTES)? {
-        let (newest, _) = metadata::parse(&bytes, TufRole::Root, metadata::root)?;
-        if newest.signed.common.version > current.common.version {
+        let newest = metadata::parse(&bytes, TufRole::Root)?.root()?;
+        if newest.common.version > current.common.version {
             return Err(TufError::RootVersionSkipped {
                 expected: current.common.version.saturating_add(1),
-                found: newest.signed.common.version,
+                found: newest.common.version,
             });
         }
     }
@@ -540,9 +543,9 @@ fn update_timestamp(
             name: String::from("timestamp.json"),
         },
     )?;
-    let (timestamp, _) = metadata::parse(&bytes, role, metadata::timestamp)?;
-    check_threshold(&timestamp, &root.keys, &root.timestamp, role)?;
-    let timestamp = timestamp.signed;
+    let envelope = metadata::parse(&bytes, role)?;
+    let timestamp = envelope.timestamp()?;
+    check_threshold(&envelope, &root.keys, &root.timestamp, role)?;
     check_not_below(role, timestamp.common.version, floors.timestamp)?;
     check_not_below(
         TufRole::Snapshot,
@@ -563,9 +566,9 @@ fn update_snapshot(
 ) -> Result<metadata::Snapshot, TufError> {
     let role = TufRole::Snapshot;
     let bytes = read_metadata(root, role, meta, source)?;
-    let (snapshot, _) = metadata::parse(&bytes, role, metadata::snapshot)?;
-    check_threshold(&snapshot, &root.keys, &root.snapshot, role)?;
-    let snapshot = snapshot.signed;
+    let envelope = metadata::parse(&bytes, role)?;
+    let snapshot = envelope.snapshot()?;
+    check_threshold(&envelope, &root.keys, &root.snapshot, role)?;
     check_version(role, meta.version, snapshot.common.version)?;
     check_not_below(TufRole::Targets, snapshot.targets.version, floors.targets)?;
     check_expiry(role, snapshot.common.expires, at)?;
@@ -581,9 +584,9 @@ fn update_targets(
 ) -> Result<metadata::Targets, TufError> {
     let role = TufRole::Targets;
     let bytes = read_metadata(root, role, meta, source)?;
-    let (targets, _) = metadata::parse(&bytes, role, metadata::targets)?;
-    check_threshold(&targets, &root.keys, &root.targets, role)?;
-    let targets = targets.signed;
+    let envelope = metadata::parse(&bytes, role)?;
+    let targets = envelope.targets()?;
+    check_threshold(&envelope, &root.keys, &root.targets, role)?;
     check_version(role, meta.version, targets.common.version)?;
     check_expiry(role, targets.common.expires, at)?;
     Ok(targets)

@@ -17,12 +17,44 @@ use crate::encoding::hex_decode;
 use crate::limits;
 use crate::time::UnixTime;
 
-/// A metadata file: its parsed `signed` part with the canonical bytes its signatures cover.
+/// A metadata file: the parsed document, the canonical bytes of its `signed` part (what the
+/// signatures cover) and its signatures. `_type` and `spec_version` are checked; the role's own
+/// fields are parsed from it by [`Envelope::root`] and its siblings.
 #[derive(Clone, Debug)]
-pub(crate) struct Signed<T> {
-    pub(crate) signed: T,
+pub(crate) struct Envelope {
+    pub(crate) document: Json,
     pub(crate) canonical: Vec<u8>,
     pub(crate) signatures: Vec<Signature>,
+    role: TufRole,
+}
+
+static NULL: Json = Json::Null;
+
+impl Envelope {
+    /// `signed`, an object (checked when the envelope was made).
+    fn signed(&self) -> &Json {
+        self.document.get("signed").unwrap_or(&NULL)
+    }
+
+    fn fields(&self) -> Fields {
+        Fields { role: self.role }
+    }
+
+    pub(crate) fn root(&self) -> Result<Root, TufError> {
+        root(self.signed(), &self.fields())
+    }
+
+    pub(crate) fn timestamp(&self) -> Result<Timestamp, TufError> {
+        timestamp(self.signed(), &self.fields())
+    }
+
+    pub(crate) fn snapshot(&self) -> Result<Snapshot, TufError> {
+        snapshot(self.signed(), &self.fields())
+    }
+
+    pub(crate) fn targets(&self) -> Result<Targets, TufError> {
+        targets(self.signed(), &self.fields())
+    }
 }
 
 /// `version` and `expires`, common to every role.
@@ -114,13 +146,8 @@ pub(crate) fn check_hashes(data: &[u8], hashes: &[(String, Vec<u8>)]) -> Result<
     Ok(())
 }
 
-/// Parses a metadata file of `role`: the envelope, `_type`, `spec_version`, and the role's
-/// own fields. Returns the parsed document too (a trusted root is persisted as JSON).
-pub(crate) fn parse<T>(
-    bytes: &[u8],
-    role: TufRole,
-    model: fn(&Json, &Fields) -> Result<T, TufError>,
-) -> Result<(Signed<T>, Json), TufError> {
+/// Parses a metadata file of `role` into its [`Envelope`].
+pub(crate) fn parse(bytes: &[u8], role: TufRole) -> Result<Envelope, TufError> {
     if bytes.len() > limits::MAX_TUF_METADATA_BYTES {
         return Err(TufError::LimitExceeded {
             what: "TUF metadata size",
@@ -135,26 +162,21 @@ pub(crate) fn parse<T>(
             TufError::LimitExceeded { what, limit }
         }
     })?;
-    let signed = from_document(&document, role, model)?;
-    Ok((signed, document))
+    from_document(document, role)
 }
 
 /// [`parse`] from an already parsed document.
-pub(crate) fn from_document<T>(
-    document: &Json,
-    role: TufRole,
-    model: fn(&Json, &Fields) -> Result<T, TufError>,
-) -> Result<Signed<T>, TufError> {
+pub(crate) fn from_document(document: Json, role: TufRole) -> Result<Envelope, TufError> {
     let f = Fields { role };
     if !matches!(document, Json::Object(_)) {
         return Err(f.invalid("metadata is not a JSON object"));
     }
-    let signed = f.field(document, "signed", "no signed object")?;
+    let signed = f.field(&document, "signed", "no signed object")?;
     if !matches!(signed, Json::Object(_)) {
         return Err(f.invalid("signed is not an object"));
     }
     let listed = f.array(
-        document,
+        &document,
         "signatures",
         limits::MAX_TUF_SIGNATURES,
         "TUF signatures",
@@ -175,10 +197,12 @@ pub(crate) fn from_document<T>(
         role,
         reason: "spec_version is not a supported TUF 1.x version",
     })?;
-    Ok(Signed {
-        signed: model(signed, &f)?,
-        canonical: signed.canonical(),
+    let canonical = signed.canonical();
+    Ok(Envelope {
+        document,
+        canonical,
         signatures,
+        role,
     })
 }
 
@@ -207,7 +231,7 @@ fn common(signed: &Json, f: &Fields) -> Result<Common, TufError> {
     Ok(Common { version, expires })
 }
 
-pub(crate) fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
+fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
     let common = common(signed, f)?;
     let consistent_snapshot = match signed.get("consistent_snapshot") {
         None => false,
@@ -242,7 +266,7 @@ pub(crate) fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
     })
 }
 
-pub(crate) fn timestamp(signed: &Json, f: &Fields) -> Result<Timestamp, TufError> {
+fn timestamp(signed: &Json, f: &Fields) -> Result<Timestamp, TufError> {
     let common = common(signed, f)?;
     let meta = meta_files(signed, f)?;
     let snapshot = find(&meta, "snapshot.json")
@@ -251,7 +275,7 @@ pub(crate) fn timestamp(signed: &Json, f: &Fields) -> Result<Timestamp, TufError
     Ok(Timestamp { common, snapshot })
 }
 
-pub(crate) fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> {
+fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> {
     let common = common(signed, f)?;
     let meta = meta_files(signed, f)?;
     let targets = find(&meta, "targets.json")
@@ -260,7 +284,7 @@ pub(crate) fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> 
     Ok(Snapshot { common, targets })
 }
 
-pub(crate) fn targets(signed: &Json, f: &Fields) -> Result<Targets, TufError> {
+fn targets(signed: &Json, f: &Fields) -> Result<Targets, TufError> {
     let common = common(signed, f)?;
     let entries = f.object(signed, "targets")?;
     let mut targets = Vec::with_capacity(entries.len());
@@ -430,7 +454,7 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
 }
 
 /// Typed access to one role's JSON, with that role in every error.
-pub(crate) struct Fields {
+struct Fields {
     role: TufRole,
 }
 
