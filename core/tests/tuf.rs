@@ -45,6 +45,11 @@ fn in_2026() -> TimePolicy {
     TimePolicy::TrustedNow(time("2026-08-22T00:00:00Z"))
 }
 
+/// The 2026-08-21 repository with root versions 14 and 15: the update from the 2025 state.
+fn update_2026() -> Dir {
+    Dir::repository("2026-08-21").with_roots(14..=15)
+}
+
 /// An update directory in memory.
 #[derive(Clone, Default)]
 struct Dir(BTreeMap<String, Vec<u8>>);
@@ -237,7 +242,7 @@ fn real_update_2025_to_2026() {
     );
     // Persisted and loaded again, as a device would between the two updates.
     let before = TufState::from_json(&before.to_json()).unwrap();
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     let update = dir.verify(&before, in_2026()).unwrap();
     let state = &update.state;
     assert_eq!(
@@ -334,9 +339,7 @@ fn embedded_state_refuses_the_older_repository_even_without_expiry_checks() {
 #[test]
 fn targets_signatures_removed_below_threshold() {
     // Targets v14 carries five valid signatures, threshold 3: two are not enough.
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .edit("targets.json", keep_signatures(&["e71a", "22f4"]));
+    let dir = update_2026().edit("targets.json", keep_signatures(&["e71a", "22f4"]));
     assert_eq!(
         dir.verify(&state_2025(), in_2026()).err(),
         Some(tuf(TufError::ThresholdNotMet {
@@ -346,17 +349,13 @@ fn targets_signatures_removed_below_threshold() {
         }))
     );
     // Three are.
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .edit("targets.json", keep_signatures(&["e71a", "22f4", "183e"]));
+    let dir = update_2026().edit("targets.json", keep_signatures(&["e71a", "22f4", "183e"]));
     assert!(dir.verify(&state_2025(), in_2026()).is_ok());
 }
 
 #[test]
 fn timestamp_signature_removed() {
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .edit("timestamp.json", keep_signatures(&[]));
+    let dir = update_2026().edit("timestamp.json", keep_signatures(&[]));
     assert_eq!(
         dir.verify(&state_2025(), in_2026()).err(),
         Some(tuf(TufError::ThresholdNotMet {
@@ -370,9 +369,7 @@ fn timestamp_signature_removed() {
 #[test]
 fn root_signatures_removed_below_the_trusted_roots_threshold() {
     // Root v14 has four valid signatures (and an empty one for 22f4); keep two.
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .edit("14.root.json", keep_signatures(&["e71a", "6164"]));
+    let dir = update_2026().edit("14.root.json", keep_signatures(&["e71a", "6164"]));
     assert_eq!(
         dir.verify(&state_2025(), in_2026()).err(),
         Some(tuf(TufError::RootNotSignedByTrustedRoot {
@@ -386,13 +383,11 @@ fn root_signatures_removed_below_the_trusted_roots_threshold() {
 #[test]
 fn duplicated_signature_counts_once() {
     // Two valid targets signatures and a copy of one of them: still two signers.
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .edit("targets.json", |doc| {
-            keep_signatures(&["e71a", "22f4"])(doc);
-            let copy = doc["signatures"][0].clone();
-            doc["signatures"].as_array_mut().unwrap().push(copy);
-        });
+    let dir = update_2026().edit("targets.json", |doc| {
+        keep_signatures(&["e71a", "22f4"])(doc);
+        let copy = doc["signatures"][0].clone();
+        doc["signatures"].as_array_mut().unwrap().push(copy);
+    });
     assert_eq!(
         dir.verify(&state_2025(), in_2026()).err(),
         Some(tuf(TufError::ThresholdNotMet {
@@ -498,8 +493,7 @@ fn skipped_root_version() {
 
 #[test]
 fn rollback_of_timestamp_snapshot_and_targets() {
-    let after = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
+    let after = update_2026()
         .verify(&state_2025(), in_2026())
         .unwrap()
         .state;
@@ -536,7 +530,7 @@ fn rollback_of_timestamp_snapshot_and_targets() {
 
 #[test]
 fn metadata_mixed_from_the_two_dates() {
-    let new = Dir::repository("2026-08-21").with_roots(14..=15);
+    let new = update_2026();
     let old = Dir::repository("2025-07-11");
     let cases = [
         (
@@ -593,7 +587,7 @@ fn metadata_mixed_from_the_two_dates() {
 
 #[test]
 fn target_one_byte_off_or_of_the_wrong_length() {
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     let good = dir.get("targets/trusted_root.json").to_vec();
     let mut flipped = good.clone();
     flipped[100] ^= 0x01;
@@ -636,9 +630,7 @@ fn target_one_byte_off_or_of_the_wrong_length() {
 
 #[test]
 fn missing_target() {
-    let dir = Dir::repository("2026-08-21")
-        .with_roots(14..=15)
-        .without("targets/trusted_root.json");
+    let dir = update_2026().without("targets/trusted_root.json");
     assert_eq!(
         dir.verify(&state_2025(), in_2026()).err(),
         Some(tuf(TufError::MissingFile {
@@ -646,7 +638,7 @@ fn missing_target() {
         }))
     );
     // A target the targets metadata does not list.
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     let mut source = |name: &str, _: usize| Ok(dir.0.get(name).cloned());
     let err = verify_update_target(&state_2025(), &mut source, in_2026(), "not_listed.json").err();
     assert_eq!(
@@ -691,7 +683,7 @@ fn missing_and_unreadable_metadata() {
 
 #[test]
 fn expiry_with_a_trusted_time() {
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     let late = time("2026-09-01T00:00:00Z");
     assert_eq!(
         dir.verify(&state_2025(), TimePolicy::TrustedNow(late))
@@ -738,7 +730,7 @@ fn expiry_with_a_trusted_time() {
 
 #[test]
 fn expiry_against_the_newest_verified_time() {
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     // The device last verified a time in 2025: the 2026 metadata is unexpired then.
     let state = state_2025();
     let update = dir.verify(&state, TimePolicy::NewestVerifiedTime).unwrap();
@@ -801,7 +793,7 @@ fn expiry_checks_skipped_only_when_asked() {
     assert_eq!(update.state.newest_verified_time(), None);
     // A repository state long expired (the timestamp on 2026-08-28) is accepted under the
     // opt-out: this is the freeze the opt-out cannot see.
-    let dir = Dir::repository("2026-08-21").with_roots(14..=15);
+    let dir = update_2026();
     assert!(dir
         .verify(&bare, TimePolicy::DangerSkipExpiryChecks)
         .is_ok());
