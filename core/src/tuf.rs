@@ -67,6 +67,13 @@
 //! ([`TufState::to_json`]) and then the trusted root, each to a temporary file that is
 //! fsynced and renamed over the old one, with the directory fsynced after each rename.
 //!
+//! # Why not `tough`
+//!
+//! awslabs' `tough` is a full TUF client, but it needs `std` and I/O (it fetches through its
+//! own transport, writes a datastore, reads the system clock for expiry) and recomputes key
+//! IDs, which rejects Sigstore's real roots (awslabs/tough#946); this module is `no_std`, takes
+//! files and time as inputs, and is about 62 KiB of a stripped LTO binary (README, "Footprint").
+//!
 //! [TUF specification]: https://theupdateframework.github.io/specification/latest/
 
 use alloc::format;
