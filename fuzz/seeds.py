@@ -174,6 +174,18 @@ def main():
             except (ValueError, KeyError):
                 pass
 
+    # tuf_update: selector byte (fuzz_targets/tuf_update.rs FILES order; 6 = state, 7 = root
+    # the update starts from) + the real file it replaces.
+    tuf = os.path.join(DATA, "tuf", "sigstore-production")
+    for sel, rel in enumerate(["2026-08-21/metadata/timestamp.json",
+                               "2026-08-21/metadata/snapshot.json",
+                               "2026-08-21/metadata/targets.json",
+                               "root_history/14.root.json",
+                               "2026-08-21/metadata/root.json",
+                               "2026-08-21/targets/trusted_root.json"]):
+        write("tuf_update", bytes([sel]) + read(os.path.join(tuf, rel)))
+    write("tuf_update", bytes([7]) + read(os.path.join(tuf, "root_history", "13.root.json")))
+
     trust_roots = sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json"))) + \
         sorted(glob.glob(os.path.join(DATA, "**", "trusted_root.json"), recursive=True)) + \
         [os.path.join(HERE, "..", "core", "trust", "production.trusted_root.json")]

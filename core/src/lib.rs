@@ -30,6 +30,11 @@
 //! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
 //! is unusable). Every front end maps that one classification.
 //!
+//! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
+//! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
+//! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
+//! offline; see [`tuf`] for the workflow and the update directory).
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -85,6 +90,7 @@ mod time;
 mod tlog;
 mod trust_root;
 mod tsa;
+pub mod tuf;
 mod verify;
 mod x509;
 
@@ -96,6 +102,10 @@ pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use tuf::{
+    verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
+    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+};
 pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
