@@ -237,6 +237,42 @@ def main():
     write("c_api", bytes([1, 1]) + b"github.com/slsa-framework/example-package\0v13.0.30\0")
     write("c_api", bytes([2, 0]) + read(os.path.join(CONF, "managed-key-happy-path", "key.pub")))
 
+    # trust_root_pin: [file selector][4-byte steps] (fuzz_targets/trust_root_pin.rs): each
+    # genuine file unchanged, and one change of each kind near its start, middle and end.
+    for which in range(2 * len(ROOTS)):
+        write("trust_root_pin", bytes([which]))
+        for op in range(4):
+            for at in (0, 0x8000, 0xfffe):
+                write("trust_root_pin", bytes([which, op]) + struct.pack("<H", at) + b"\x41")
+
+    # identity_regex: pattern, NUL, value. The identities and issuers of the vectors with the
+    # patterns the tests use, and the escaping pattern.
+    values = [
+        "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+        "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0",
+        "https://token.actions.githubusercontent.com",
+        "a@example.com",
+    ]
+    patterns = [
+        r"https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/generator_generic_slsa3\.yml@refs/tags/v2\.[0-9]+\.[0-9]+",
+        r"https://github\.com/sigstore-conformance/.*",
+        r".*@refs/heads/main",
+        r"https://token\.actions\.githubusercontent\.com",
+        r"https://github\.com/victim-org/.*)|(.*",
+        r"a|ab",
+        r"(?x) a @ example \. com # comment",
+        r"[a-z]+@(?:example|test)\.com",
+    ]
+    for pattern in patterns:
+        for value in values:
+            write("identity_regex", pattern.encode() + b"\0" + value.encode())
+
+    # hex: digests as the CLI and the policy take them, and their near misses.
+    digest = "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66"
+    for text in [digest, digest.upper(), "+a" * 32, digest[:63], digest + "0", "0x" + digest[2:]]:
+        write("hex", text.encode())
+    write("hex", bytes(range(32)))
+
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

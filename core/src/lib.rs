@@ -99,7 +99,7 @@ pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
-pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
+pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
 pub use tuf::{

@@ -11,6 +11,7 @@ use crate::encoding::{Base64Bytes, Rfc3339};
 use crate::error::{Document, Error, Stage};
 use crate::json::{self, Bounded};
 use crate::limits;
+use crate::policy::Policy;
 use crate::time::TimeRange;
 use crate::x509;
 
@@ -130,7 +131,8 @@ impl TrustRoot {
 
     /// Parses the compact CBOR form written by [`TrustRoot::to_cbor`] (`edgeverify trust-root
     /// compile`). No JSON parsing is involved; the result verifies exactly as the JSON it was
-    /// compiled from, and [`TrustRoot::source_sha256`] is that JSON's digest.
+    /// compiled from. [`TrustRoot::source_sha256`] is the digest of these CBOR bytes, not of
+    /// that JSON: a pin covers the file that is loaded, whatever its form.
     pub fn from_cbor(cbor: &[u8]) -> Result<Self, Error> {
         cbor::decode(cbor).map_err(|e| e.at(Stage::TrustRoot))
     }
@@ -145,8 +147,21 @@ impl TrustRoot {
         }
     }
 
-    /// The compact CBOR form: only what verification uses, plus [`TrustRoot::source_sha256`].
-    /// The public-good root is about half the size of its JSON (see `BENCHMARKS.md`).
+    /// [`TrustRoot::from_bytes`] for bytes whose SHA-256 the operator pinned: anything but
+    /// exactly the pinned bytes (JSON or CBOR, as stored) is refused before it is parsed.
+    pub fn from_bytes_pinned(bytes: &[u8], pinned_sha256: &[u8; 32]) -> Result<Self, Error> {
+        if !crypto::bytes_equal(&crypto::sha256(bytes), pinned_sha256) {
+            return Err(Error::TrustRootInvalid {
+                reason: "trust root does not match its pinned SHA-256",
+            }
+            .at(Stage::TrustRoot));
+        }
+        Self::from_bytes(bytes)
+    }
+
+    /// The compact CBOR form: only what verification uses. The public-good root is about half
+    /// the size of its JSON (see `BENCHMARKS.md`). It is a different file with its own SHA-256:
+    /// a device that loads it pins that digest.
     pub fn to_cbor(&self) -> Vec<u8> {
         cbor::encode(self)
     }
@@ -176,10 +191,43 @@ impl TrustRoot {
         count
     }
 
-    /// SHA-256 of the JSON this trust root was parsed from. Callers key caches on it and
-    /// compare it against a pinned value.
+    /// SHA-256 of exactly the bytes this trust root was loaded from: the `trusted_root.json`
+    /// or the compact CBOR file as given (for the embedded root, its pinned JSON). Callers key
+    /// caches on it and compare it against a pinned value
+    /// ([`TrustRoot::from_bytes_pinned`] does both at once).
     pub fn source_sha256(&self) -> &[u8; 32] {
         &self.source_sha256
+    }
+
+    /// Refuses a trust root that can never verify a bundle under `policy`, naming what it
+    /// lacks, so that a misconfiguration is reported once, when it is loaded, rather than as a
+    /// denial of every artifact. Every verification needs a transparency log whose key we can
+    /// verify with (its entry, and, failing a timestamp authority, its signed time); a
+    /// certificate (identity and SLSA policies) also needs a certificate authority and a
+    /// certificate-transparency log with such a key (the SCT). A self-managed key
+    /// ([`Policy::PublicKey`]) needs no certificate authority. What is checked is only what
+    /// no evidence can make up for; whether a given bundle verifies is still for
+    /// [`verify`](crate::verify) to say.
+    pub fn check_usable_for(&self, policy: &Policy) -> Result<(), Error> {
+        let invalid = |reason| Err(Error::TrustRootInvalid { reason }.at(Stage::TrustRoot));
+        if !self.tlogs.iter().any(|l| l.key.is_some()) {
+            return invalid("no transparency log with a supported key: no bundle can ever verify");
+        }
+        if matches!(policy, Policy::PublicKey(_)) {
+            return Ok(());
+        }
+        if self.certificate_authorities.is_empty() {
+            return invalid(
+                "no certificate authority: no certificate-signed bundle can ever verify",
+            );
+        }
+        if !self.ctlogs.iter().any(|l| l.key.is_some()) {
+            return invalid(
+                "no certificate-transparency log with a supported key: no certificate-signed \
+                 bundle can ever verify",
+            );
+        }
+        Ok(())
     }
 
     pub(crate) fn tlog_by_id(&self, log_id: &[u8]) -> Option<&TransparencyLog> {

@@ -48,8 +48,9 @@
 
 /**
  * `ev_policy_new_identity_matching`: the string is a regular expression that must match the
- * certificate's whole value (it is anchored for you; the syntax is Rust `regex` without Unicode
- * classes, matched in linear time).
+ * certificate's whole value (it is anchored for you, on its parsed form: the expression must be
+ * valid by itself, so an unbalanced `)` is refused rather than able to escape the anchors; the
+ * syntax is Rust `regex` without Unicode classes, matched in linear time).
  */
 #define EV_MATCH_REGEX 1
 
@@ -498,9 +499,11 @@ uint32_t ev_trust_root_from_json(const uint8_t *json,
                                  const struct ev_trust_root **root_out);
 
 /**
- * Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
- * from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
- * key a cache on it.
+ * Copies the SHA-256 of exactly the bytes the trust root was loaded from into the 32 bytes at
+ * `sha256_out`: the `trusted_root.json` or the compact CBOR file as given to
+ * `ev_trust_root_from_json` (a CBOR file's own digest, never that of the JSON it was compiled
+ * from), or the embedded root's pinned JSON. A caller compares it with a pinned value (the
+ * SHA-256 of the file as stored, `sha256sum FILE`) or keys a cache on it.
  *
  * Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
  *

@@ -69,6 +69,12 @@ impl<'a> Call<'a> {
     }
 
     fn run(self, bundle: &Bundle, artifact: Artifact<'_>) -> Result<(), Failure> {
+        // A root that can never verify under this policy is a configuration error, not a
+        // denial of this bundle.
+        self.root
+            .inner
+            .check_usable_for(&self.policy.inner)
+            .map_err(|e| Failure::core(&e))?;
         let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
             .map_err(|e| Failure::core(&e))?;
         self.out.write(box_into_raw(ev_verification { inner }));

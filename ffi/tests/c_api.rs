@@ -158,6 +158,15 @@ fn run(name: &str, args: &[&std::ffi::OsStr]) {
 #[test]
 fn c_api_contract() {
     let scratch = scratch_dir("api_test-scratch");
+    // The compact form of the embedded root and the SHA-256 of that file: a CBOR root must
+    // report its own digest through ev_trust_root_sha256.
+    let cbor = edgeverify_core::TrustRoot::embedded_production()
+        .expect("the embedded root loads")
+        .to_cbor();
+    std::fs::write(scratch.join("production.cbor"), &cbor).expect("write the CBOR root");
+    let digest = edgeverify_core::HashAlgorithm::Sha256.digest(&cbor);
+    std::fs::write(scratch.join("production.cbor.sha256"), digest.as_bytes())
+        .expect("write its digest");
     run(
         "api_test",
         &[

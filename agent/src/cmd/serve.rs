@@ -76,11 +76,18 @@ pub struct Args {
     /// Rotated audit logs kept (FILE.1 … FILE.N).
     #[arg(long, value_name = "N", default_value_t = audit::DEFAULT_KEEP)]
     audit_keep: u32,
+    /// Start (and accept reloads) even when the policy has no rules, so that every request
+    /// is denied. Without it such a policy is refused as the likely mistake it is.
+    #[arg(long)]
+    allow_empty_policy: bool,
 }
 
 fn parse_mode(s: &str) -> Result<u32, String> {
-    u32::from_str_radix(s, 8)
-        .ok()
+    // Octal digits only: `from_str_radix` alone would also take a sign ("+600").
+    s.bytes()
+        .all(|b| matches!(b, b'0'..=b'7'))
+        .then(|| u32::from_str_radix(s, 8).ok())
+        .flatten()
         .filter(|m| *m <= 0o777)
         .ok_or_else(|| format!("{s:?} is not an octal mode like 0600 or 0660"))
 }
@@ -103,6 +110,7 @@ struct Response<'a> {
 
 struct Shared {
     policy_path: PathBuf,
+    allow_empty_policy: bool,
     config: RwLock<Arc<Config>>,
     cache: Cache,
     audit: AuditLog,
@@ -125,9 +133,9 @@ pub fn run(args: Args) -> Outcome {
         Ok(s) => s,
         Err(e) => return fail(&format!("cannot block signals: {e}")),
     };
-    let cfg = match load_policy(&args.policy) {
+    let cfg = match load_policy(&args.policy, args.allow_empty_policy) {
         Ok(c) => c,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(&e),
     };
     let cache = match &args.cache_file {
         None => Cache::in_memory(),
@@ -175,6 +183,7 @@ pub fn run(args: Args) -> Outcome {
 
     let shared = Arc::new(Shared {
         policy_path: args.policy.clone(),
+        allow_empty_policy: args.allow_empty_policy,
         config: RwLock::new(Arc::new(cfg)),
         cache,
         audit: audit_log,
@@ -314,15 +323,23 @@ fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
 
 /// The policy, with its trust root's own chain signatures checked once up front: the daemon
 /// verifies many programs against one root, and each then skips that check (one P-384
-/// signature per keyless verification with the public-good root).
-fn load_policy(path: &Path) -> Result<Config, ConfigError> {
-    let mut cfg = config::load(path)?;
+/// signature per keyless verification with the public-good root). A policy without rules
+/// would deny every request: refused unless `--allow-empty-policy` says that is intended.
+fn load_policy(path: &Path, allow_empty: bool) -> Result<Config, String> {
+    let mut cfg = config::load(path).map_err(|e: ConfigError| e.to_string())?;
+    if cfg.rules.is_empty() && !allow_empty {
+        return Err(format!(
+            "{}: the policy has no [[rule]], so it denies everything; add rules, or pass \
+             --allow-empty-policy if denying every request is intended",
+            path.display()
+        ));
+    }
     cfg.root.remember_chain_signatures();
     Ok(cfg)
 }
 
 fn reload(shared: &Shared) {
-    match load_policy(&shared.policy_path) {
+    match load_policy(&shared.policy_path, shared.allow_empty_policy) {
         Ok(cfg) => {
             shared.cache.retain_for(&cfg);
             let detail = format!(
@@ -499,6 +516,9 @@ mod tests {
         assert_eq!(parse_mode("660"), Ok(0o660));
         assert!(parse_mode("0800").is_err());
         assert!(parse_mode("01777").is_err());
+        // Digits only: `from_str_radix` by itself takes a sign.
+        assert!(parse_mode("+600").is_err());
+        assert!(parse_mode("").is_err());
     }
 
     #[test]

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
-    hex_decode, hex_encode, limits, verify, Artifact, Bundle, CertificateIdentity, Digest, Error,
-    HashAlgorithm, KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
+    hex_decode, hex_encode, limits, verify, AnchoredRegex, Artifact, Bundle, CertificateIdentity,
+    Digest, Error, HashAlgorithm, KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
 };
 
 use super::Outcome;
@@ -86,7 +86,8 @@ impl From<Error> for Failure {
 
 fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
     let policy = policy(args)?;
-    let root = trust_root::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let root =
+        trust_root::load(args.trusted_root.as_deref(), &policy).map_err(Failure::Unusable)?;
     let bundle_json =
         read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
     let bundle = Bundle::from_json(&bundle_json)?;
@@ -160,7 +161,7 @@ fn policy(args: &Args) -> Result<Policy, Failure> {
         &args.certificate_identity_regexp,
     ) {
         (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, Some(re)) => regex(re, "--certificate-identity-regexp")?,
         (None, None) => return Err(Failure::Unusable("missing --certificate-identity".into())),
     };
     let issuer = match (
@@ -168,7 +169,7 @@ fn policy(args: &Args) -> Result<Policy, Failure> {
         &args.certificate_oidc_issuer_regexp,
     ) {
         (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, Some(re)) => regex(re, "--certificate-oidc-issuer-regexp")?,
         (None, None) => {
             return Err(Failure::Unusable(
                 "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
@@ -176,6 +177,13 @@ fn policy(args: &Args) -> Result<Policy, Failure> {
         }
     };
     Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+}
+
+/// A regex flag's matcher; a refused pattern is a usage error showing the engine's reason.
+fn regex(pattern: &str, flag: &str) -> Result<Matcher, Failure> {
+    AnchoredRegex::compile(pattern)
+        .map(Matcher::Regex)
+        .map_err(|e| Failure::Unusable(format!("{flag}: {e}")))
 }
 
 fn report_success(args: &Args, v: &VerifiedBundle) {

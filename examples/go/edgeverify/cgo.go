@@ -36,7 +36,8 @@ func NewVerifier() (*Verifier, error) {
 }
 
 // NewVerifierWithTrustRoot returns a Verifier for a pinned trusted_root.json (for example a
-// private Sigstore deployment). The JSON is parsed and copied; the slice is not retained.
+// private Sigstore deployment) or its compact CBOR form (`edgeverify trust-root compile`). The
+// bytes are parsed and copied; the slice is not retained.
 func NewVerifierWithTrustRoot(trustedRootJSON []byte) (*Verifier, error) {
 	var root *C.struct_ev_trust_root
 	ptr, n := bytesArg(trustedRootJSON)
@@ -63,8 +64,10 @@ func (v *Verifier) Close() error {
 	return nil
 }
 
-// TrustRootSHA256 returns the SHA-256 of the trusted_root.json in use, to compare with a pinned
-// value or to key caches.
+// TrustRootSHA256 returns the SHA-256 of exactly the trust-root bytes in use: the
+// trusted_root.json or compact CBOR file given to NewVerifierWithTrustRoot (a CBOR file's own
+// digest, not the JSON's it was compiled from), or the embedded root's pinned JSON. Compare it
+// with a pinned value (the SHA-256 of the file as stored) or key caches on it.
 func (v *Verifier) TrustRootSHA256() ([32]byte, error) {
 	var sum [32]byte
 	err := v.with(func(root *C.struct_ev_trust_root) error {
