@@ -73,10 +73,12 @@
  * - 1000-1999: the call could not be carried out as made (NULL or invalid argument, I/O,
  *   caught panic, missing value): nothing was decided, not a denial;
  * - 2000-2999: the bundle is malformed or unsuitable: denial;
- * - 3000-3999: the trust root is unusable (configuration): not a denial;
+ * - 3000-3999: the trust root, or a trust-root update, is unusable (configuration or an
+ *   incomplete update): not a denial;
  * - 4000-4999: transparency-log evidence and verified time: denial;
  * - 5000-5999: certificate, signature and signer identity: denial;
- * - 6000-6999: provenance (SLSA) policy: denial.
+ * - 6000-6999: provenance (SLSA) policy: denial;
+ * - 7000-7999: a trust-root update (TUF) was refused: denial.
  *
  * Retired codes: none yet (a retired code is kept here as a comment and never reused).
  */
@@ -168,6 +170,12 @@ enum ev_result
    */
   EV_RESULT_TRUST_ROOT_TOO_LARGE = 3003,
   /**
+   * A trust-root update (TUF) decided nothing: the update directory is incomplete or
+   * unreadable, or the device's TUF state or the time given cannot be used. The device keeps
+   * the trust it had.
+   */
+  EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE = 3100,
+  /**
    * A signed entry timestamp (inclusion promise) does not verify.
    */
   EV_RESULT_SET_INVALID = 4000,
@@ -247,6 +255,12 @@ enum ev_result
    * The SLSA provenance does not satisfy the policy (the detail names slsa-verifier's error).
    */
   EV_RESULT_PROVENANCE_REJECTED = 6000,
+  /**
+   * The trust-root update (TUF metadata or the target it lists) was refused: a signature
+   * threshold, version, rollback, expiry, length or hash check failed (the detail says
+   * which). The device keeps the trust it had.
+   */
+  EV_RESULT_TRUST_ROOT_UPDATE_REFUSED = 7000,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -392,6 +392,7 @@ var (
 	_ = [1]struct{}{}[CodeTrustRootInvalid-C.EV_RESULT_TRUST_ROOT_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootUnsupportedMediaType-C.EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE]
 	_ = [1]struct{}{}[CodeTrustRootTooLarge-C.EV_RESULT_TRUST_ROOT_TOO_LARGE]
+	_ = [1]struct{}{}[CodeTrustRootUpdateUnusable-C.EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE]
 	_ = [1]struct{}{}[CodeSETInvalid-C.EV_RESULT_SET_INVALID]
 	_ = [1]struct{}{}[CodeInclusionProofInvalid-C.EV_RESULT_INCLUSION_PROOF_INVALID]
 	_ = [1]struct{}{}[CodeCheckpointInvalid-C.EV_RESULT_CHECKPOINT_INVALID]
@@ -411,4 +412,5 @@ var (
 	_ = [1]struct{}{}[CodeIdentityMismatch-C.EV_RESULT_IDENTITY_MISMATCH]
 	_ = [1]struct{}{}[CodeIssuerMismatch-C.EV_RESULT_ISSUER_MISMATCH]
 	_ = [1]struct{}{}[CodeProvenanceRejected-C.EV_RESULT_PROVENANCE_REJECTED]
+	_ = [1]struct{}{}[CodeTrustRootUpdateRefused-C.EV_RESULT_TRUST_ROOT_UPDATE_REFUSED]
 )

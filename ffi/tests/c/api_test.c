@@ -101,10 +101,11 @@ static void test_version_and_messages(void) {
                                   EV_RESULT_TRUST_ROOT_INVALID,
                                   EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE,
                                   EV_RESULT_TRUST_ROOT_TOO_LARGE,
+                                  EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE,
                                   1,
                                   999,
                                   2999,
-                                  7000,
+                                  8000,
                                   UINT32_MAX};
   for (size_t i = 0; i < sizeof not_denials / sizeof *not_denials; i++)
     CHECK(!ev_result_is_denial(not_denials[i]));
@@ -132,7 +133,8 @@ static void test_version_and_messages(void) {
                               EV_RESULT_PUBLIC_KEY_INVALID,
                               EV_RESULT_IDENTITY_MISMATCH,
                               EV_RESULT_ISSUER_MISMATCH,
-                              EV_RESULT_PROVENANCE_REJECTED};
+                              EV_RESULT_PROVENANCE_REJECTED,
+                              EV_RESULT_TRUST_ROOT_UPDATE_REFUSED};
   for (size_t i = 0; i < sizeof denials / sizeof *denials; i++) {
     CHECK(ev_result_is_denial(denials[i]));
     ev_result_message(denials[i], buf, sizeof buf, &n);
