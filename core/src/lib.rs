@@ -96,5 +96,6 @@ pub use x509::FulcioExtensions;
 /// Benchmark hooks: not part of the API, no stability promise.
 #[doc(hidden)]
 pub mod __bench {
+    pub use crate::crypto::p384_bench;
     pub use crate::verify::verify_probed;
 }
