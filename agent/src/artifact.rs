@@ -68,6 +68,39 @@ pub(crate) fn hash_reader(
     Ok(hashers.into_iter().map(Hasher::finish).collect())
 }
 
+/// An artifact read for verification: whole if it fits in one read buffer, else its digests.
+pub(crate) enum ReadArtifact {
+    Bytes(Vec<u8>),
+    Digests(Vec<Digest>),
+}
+
+/// The file at `path` whole when it is at most one read buffer (256 KiB: no more memory than
+/// streaming takes), because verifying from the bytes lets ring check a P-256 signature (ring
+/// hashes the message itself), about 0.25 ms faster than the RustCrypto check from a digest
+/// (`BENCHMARKS.md`); larger files are streamed and hashed with every algorithm in
+/// `algorithms` ([`hash_reader`]). One open file either way.
+pub(crate) fn read_small_or_hash(
+    path: &Path,
+    algorithms: &[HashAlgorithm],
+) -> io::Result<ReadArtifact> {
+    let mut file = File::open(path)?;
+    let small = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= READ_BUFFER_BYTES as u64);
+    if !small {
+        return hash_reader(file, algorithms).map(ReadArtifact::Digests);
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(READ_BUFFER_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() <= READ_BUFFER_BYTES {
+        return Ok(ReadArtifact::Bytes(bytes));
+    }
+    // It grew after the size check: hash what was read and the rest.
+    hash_reader(io::Cursor::new(bytes).chain(file), algorithms).map(ReadArtifact::Digests)
+}
+
 /// Hashes the file at `path` (see [`hash_reader`]).
 pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
     hash_reader(File::open(path)?, algorithms)

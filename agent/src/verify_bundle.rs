@@ -8,7 +8,7 @@ use edgeverify_core::{
     KeyType, Matcher, Policy, PublicKey, Stage, VerifiedBundle,
 };
 
-use crate::artifact::{self, ArtifactArg};
+use crate::artifact::{self, ArtifactArg, ReadArtifact};
 use crate::{trust, Outcome};
 
 #[derive(Parser)]
@@ -102,9 +102,16 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
         ArtifactArg::Path(path) => {
             let mut algs = vec![HashAlgorithm::Sha256];
             algs.extend(bundle.message_digest_algorithm());
-            let digests = artifact::hash_file(&path, &algs)
-                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?;
-            verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+            match artifact::read_small_or_hash(&path, &algs)
+                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?
+            {
+                ReadArtifact::Bytes(bytes) => {
+                    verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
+                }
+                ReadArtifact::Digests(digests) => {
+                    verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+                }
+            }
         }
     };
     Ok(verified)

@@ -24,6 +24,7 @@ use crate::error::Error;
 compile_error!("edgeverify-core needs a crypto provider: feature `ring` (default) or `rustcrypto`");
 
 mod nistp384;
+pub(crate) use nistp384::KeyTable;
 #[cfg(feature = "ring")]
 mod ring_provider;
 #[cfg(feature = "ring")]
@@ -353,6 +354,14 @@ impl PublicKey {
         self.key_type == KeyType::Rsa && self.der == self.raw
     }
 
+    /// A precomputed table for a P-384 key that will check many signatures; `None` for other
+    /// key types and for keys that already have a static table (the embedded trust root's).
+    pub(crate) fn p384_key_table(&self) -> Option<KeyTable> {
+        (self.key_type == KeyType::EcdsaP384)
+            .then(|| KeyTable::build_unless_static(&self.raw))
+            .flatten()
+    }
+
     /// The key type.
     pub fn key_type(&self) -> KeyType {
         self.key_type
@@ -381,10 +390,31 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError> {
+        self.verify_with_tables(hash, message, signature, &[])
+    }
+
+    /// [`PublicKey::verify`], with P-384 tables for keys known in advance (a trust root's
+    /// timestamping authority).
+    pub(crate) fn verify_with_tables(
+        &self,
+        hash: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+        key_tables: &[KeyTable],
+    ) -> Result<(), SignatureError> {
         match (self.key_type, hash) {
             // Both providers: ours is several times faster than either (`nistp384`).
             (KeyType::EcdsaP384, HashAlgorithm::Sha256 | HashAlgorithm::Sha384) => {
-                verify_p384(&self.raw, hash.digest(message).as_bytes(), signature)
+                let digest = hash.digest(message);
+                match nistp384::verify_prehashed(
+                    &self.raw,
+                    digest.as_bytes(),
+                    signature,
+                    key_tables,
+                ) {
+                    true => Ok(()),
+                    false => Err(SignatureError::Invalid),
+                }
             }
             _ => provider::verify(self.key_type, hash, &self.raw, message, signature),
         }
@@ -568,15 +598,28 @@ impl RememberedSignature {
 /// before (`remembered`) and verifying everything else. Verification is a pure function of
 /// algorithm, key, message and signature, so the verdicts are exactly those of
 /// [`CHAIN_SIGNATURE_ALGORITHMS`]; only the repeated work is skipped.
-pub(crate) fn remembering_chain_algorithms(
-    remembered: &[RememberedSignature],
-) -> [RememberingAlgorithm<'_>; CHAIN_ALGORITHM_COUNT] {
+///
+/// P-384 checks use `key_tables` (a loaded root's keys' precomputed tables) when the issuer's
+/// key is one of them: the same verdicts, less work.
+pub(crate) fn remembering_chain_algorithms<'a>(
+    remembered: &'a [RememberedSignature],
+    key_tables: &'a [KeyTable],
+) -> [RememberingAlgorithm<'a>; CHAIN_ALGORITHM_COUNT] {
     let mut algorithm = 0;
     CHAIN_SIGNATURE_ALGORITHMS.map(|inner| {
+        let p384 = [&ECDSA_P384_SHA256, &ECDSA_P384_SHA384]
+            .into_iter()
+            .find(|p| {
+                inner.signature_alg_id() == p.signature_alg_id
+                    && inner.public_key_alg_id() == rustls_pki_types::alg_id::ECDSA_P384
+            })
+            .map(|p| p.hash);
         let remembering = RememberingAlgorithm {
             algorithm,
             inner,
             remembered,
+            p384,
+            key_tables,
         };
         algorithm += 1;
         remembering
@@ -589,6 +632,9 @@ pub(crate) struct RememberingAlgorithm<'a> {
     algorithm: usize,
     inner: &'static dyn SignatureVerificationAlgorithm,
     remembered: &'a [RememberedSignature],
+    /// For the P-384 algorithms: their hash, to check with `key_tables`.
+    p384: Option<HashAlgorithm>,
+    key_tables: &'a [KeyTable],
 }
 
 impl SignatureVerificationAlgorithm for RememberingAlgorithm<'_> {
@@ -606,6 +652,18 @@ impl SignatureVerificationAlgorithm for RememberingAlgorithm<'_> {
         });
         if known {
             return Ok(());
+        }
+        if let Some(hash) = self.p384 {
+            let digest = hash.digest(message);
+            return match nistp384::verify_prehashed(
+                public_key,
+                digest.as_bytes(),
+                signature,
+                self.key_tables,
+            ) {
+                true => Ok(()),
+                false => Err(rustls_pki_types::InvalidSignature),
+            };
         }
         self.inner.verify_signature(public_key, message, signature)
     }
@@ -739,7 +797,7 @@ mod tests {
             message: b"message".to_vec(),
             signature: b"signature".to_vec(),
         }];
-        let algs = remembering_chain_algorithms(&remembered);
+        let algs = remembering_chain_algorithms(&remembered, &[]);
         let verifies = |alg: usize, key: &[u8], message: &[u8], signature: &[u8]| {
             algs[alg].verify_signature(key, message, signature).is_ok()
         };

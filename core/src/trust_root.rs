@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use crate::crypto::{self, PublicKey, RememberedSignature};
+use crate::crypto::{self, KeyTable, PublicKey, RememberedSignature};
 use crate::encoding::{parse_json, Base64Bytes, Bounded, Rfc3339};
 use crate::error::{Document, Error};
 use crate::limits;
@@ -68,6 +68,10 @@ pub(crate) struct CertificateAuthority {
     /// Signatures inside `chain` checked once by [`TrustRoot::remember_chain_signatures`];
     /// empty until then.
     pub(crate) remembered: Vec<RememberedSignature>,
+    /// Precomputed P-384 tables for the key that signs at verification time (the first
+    /// certificate's), built by [`TrustRoot::remember_chain_signatures`]; empty until then
+    /// (the embedded root's keys have static tables).
+    pub(crate) key_tables: Vec<KeyTable>,
 }
 
 impl TrustRoot {
@@ -174,6 +178,10 @@ impl TrustRoot {
     /// else on the path (dates, constraints, key usages, the leaf's signature) is checked as
     /// before, and a link that did not verify here is checked, and fails, at verification.
     ///
+    /// It also precomputes a P-384 table for each authority's signing key (the Fulcio
+    /// intermediate, the TSA certificate), so that checks by those keys skip most of their
+    /// doublings (`crypto::nistp384`).
+    ///
     /// It costs one check per chain link up front, so it pays off for a trust root that
     /// verifies many bundles (a daemon, a C API handle), not for a single verification.
     /// Returns how many signatures are remembered.
@@ -186,6 +194,12 @@ impl TrustRoot {
         {
             ca.remembered = x509::remember_chain_signatures(&ca.chain);
             count += ca.remembered.len();
+            ca.key_tables = ca
+                .chain
+                .first()
+                .and_then(|der| x509::p384_key_table(der))
+                .into_iter()
+                .collect();
         }
         count
     }
@@ -297,6 +311,7 @@ impl CertificateAuthority {
             chain,
             valid_for,
             remembered: Vec::new(),
+            key_tables: Vec::new(),
         }
     }
 }

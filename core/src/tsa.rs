@@ -264,8 +264,13 @@ fn verify_with_authority(
         .map_err(|_| invalid("cannot encode the TSA public key"))?;
     let key = PublicKey::from_spki_der(&spki)?;
     let hash = signature_hash(signer)?;
-    key.verify(hash, signed_attrs, signer.signature.as_bytes())
-        .map_err(|_| invalid("CMS signature does not verify with the TSA key"))
+    key.verify_with_tables(
+        hash,
+        signed_attrs,
+        signer.signature.as_bytes(),
+        &authority.key_tables,
+    )
+    .map_err(|_| invalid("CMS signature does not verify with the TSA key"))
 }
 
 /// The hash for the CMS signature, from its algorithm (or, for bare rsaEncryption and

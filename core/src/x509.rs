@@ -269,15 +269,16 @@ pub(crate) fn verify_path(
     let ee = webpki::EndEntityCert::try_from(&leaf).map_err(|e| fail(webpki_reason(&e)))?;
     let time = rustls_pki_types::UnixTime::since_unix_epoch(Duration::from_secs(t.as_secs()));
     let anchors = [anchor];
-    let remembering = crypto::remembering_chain_algorithms(&ca.remembered);
+    let remembering = crypto::remembering_chain_algorithms(&ca.remembered, &ca.key_tables);
     let remembering_refs = remembering
         .each_ref()
         .map(|alg| alg as &dyn SignatureVerificationAlgorithm);
-    let algorithms: &[&dyn SignatureVerificationAlgorithm] = if ca.remembered.is_empty() {
-        &crypto::CHAIN_SIGNATURE_ALGORITHMS
-    } else {
-        &remembering_refs
-    };
+    let algorithms: &[&dyn SignatureVerificationAlgorithm] =
+        if ca.remembered.is_empty() && ca.key_tables.is_empty() {
+            &crypto::CHAIN_SIGNATURE_ALGORITHMS
+        } else {
+            &remembering_refs
+        };
     let path = ee
         .verify_for_usage(
             algorithms,
@@ -307,6 +308,14 @@ pub(crate) fn remember_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSign
 /// `trust_root::tests::embedded_chain_links_are_proven` checks them on every test run).
 pub(crate) fn vouched_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
     chain_links(chain, RememberedSignature::vouched)
+}
+
+/// A precomputed P-384 table for a certificate's key, if it is a P-384 key without a static
+/// table (the embedded trust root's keys have those).
+pub(crate) fn p384_key_table(der: &[u8]) -> Option<crypto::KeyTable> {
+    let cert = Certificate::from_der(der).ok()?;
+    let spki = cert.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    PublicKey::from_spki_der(&spki).ok()?.p384_key_table()
 }
 
 /// Every link of `chain` (leaf → root order) handed to `remember` as the exact bytes webpki

@@ -62,6 +62,14 @@ impl KeyTable {
         })
     }
 
+    /// [`KeyTable::build`], or `None` when the key has a static table already.
+    pub(crate) fn build_unless_static(uncompressed: &[u8]) -> Option<Self> {
+        match tables::embedded_key_table(uncompressed) {
+            Some(_) => None,
+            None => Self::build(uncompressed),
+        }
+    }
+
     fn table(&self) -> TableRef<'_> {
         TableRef {
             shape: KEY_SHAPE,
