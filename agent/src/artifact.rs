@@ -105,3 +105,34 @@ pub(crate) fn read_small_or_hash(
 pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
     hash_reader(File::open(path)?, algorithms)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Up to one read buffer comes back whole; one byte more is streamed, and its digests are
+    /// those of the whole file.
+    #[test]
+    fn small_files_are_read_whole_and_larger_ones_hashed() {
+        let dir = std::env::temp_dir().join(format!("edgeverify-artifact-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let algs = [HashAlgorithm::Sha256, HashAlgorithm::Sha512];
+        for len in [0, 1, READ_BUFFER_BYTES, READ_BUFFER_BYTES + 1, 3 * READ_BUFFER_BYTES] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let path = dir.join(format!("a{len}"));
+            std::fs::write(&path, &data).unwrap();
+            match read_small_or_hash(&path, &algs).unwrap() {
+                ReadArtifact::Bytes(bytes) => {
+                    assert!(len <= READ_BUFFER_BYTES, "{len} bytes read whole");
+                    assert_eq!(bytes, data);
+                }
+                ReadArtifact::Digests(digests) => {
+                    assert!(len > READ_BUFFER_BYTES, "{len} bytes hashed");
+                    let expect: Vec<Digest> = algs.iter().map(|a| a.digest(&data)).collect();
+                    assert_eq!(digests, expect);
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

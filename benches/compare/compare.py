@@ -163,7 +163,7 @@ disagreements = {p: [] for p in PEERS}
 for d in cases:
     expect_pass = not d.endswith("fail")
     for p, spec in PEERS.items():
-        _, code = timed_run(spec["once"](d))
+        _, _, code = timed_run(spec["once"](d))
         if (code == 0) == expect_pass:
             verdicts[p] += 1
         else:
