@@ -26,7 +26,7 @@ use point::{Affine, TableRef, TableShape};
 /// Shape of the generator's table (static, `tables.rs`) and of the tables built for trust-root
 /// keys: four 96-bit pieces.
 pub(crate) const FIXED_SHAPE: TableShape = TableShape {
-    pieces: 4,
+    pieces: 8,
     window: 7,
 };
 
@@ -39,7 +39,7 @@ const ON_THE_FLY_SHAPE: TableShape = TableShape {
 /// Shape of the tables built for a loaded trust root's keys (and generated for the embedded
 /// root's keys).
 pub(crate) const KEY_SHAPE: TableShape = TableShape {
-    pieces: 4,
+    pieces: 8,
     window: 6,
 };
 
