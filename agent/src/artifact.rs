@@ -117,7 +117,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("edgeverify-artifact-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let algs = [HashAlgorithm::Sha256, HashAlgorithm::Sha512];
-        for len in [0, 1, READ_BUFFER_BYTES, READ_BUFFER_BYTES + 1, 3 * READ_BUFFER_BYTES] {
+        for len in [
+            0,
+            1,
+            READ_BUFFER_BYTES,
+            READ_BUFFER_BYTES + 1,
+            3 * READ_BUFFER_BYTES,
+        ] {
             let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let path = dir.join(format!("a{len}"));
             std::fs::write(&path, &data).unwrap();

@@ -172,8 +172,8 @@ impl TrustRoot {
     /// Checks, once, the signatures inside the trust root's own certificate chains (each
     /// intermediate by its root, for certificate and timestamping authorities) and remembers
     /// those that verify, so that verifications against this trust root do not check them
-    /// again: with the public-good root that is one P-384 check, about 40 % of a keyless
-    /// verification's time (`BENCHMARKS.md`). Verdicts do not change: a remembered signature
+    /// again: one P-384 check per keyless verification (the embedded root, and the same file
+    /// given as bytes, have them remembered at load already). Verdicts do not change: a remembered signature
     /// is recognised only by its exact algorithm, key, signed bytes and signature, everything
     /// else on the path (dates, constraints, key usages, the leaf's signature) is checked as
     /// before, and a link that did not verify here is checked, and fails, at verification.

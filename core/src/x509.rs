@@ -318,14 +318,16 @@ pub(crate) fn p384_key_table(der: &[u8]) -> Option<crypto::KeyTable> {
     PublicKey::from_spki_der(&spki).ok()?.p384_key_table()
 }
 
+/// How a chain link becomes a remembered signature ([`RememberedSignature::check`] or
+/// [`RememberedSignature::vouched`]): signature and key AlgorithmIdentifier contents, key,
+/// signed bytes, signature.
+type RememberLink = fn(&[u8], &[u8], &[u8], &[u8], &[u8]) -> Option<RememberedSignature>;
+
 /// Every link of `chain` (leaf → root order) handed to `remember` as the exact bytes webpki
 /// hands to the signature algorithm: the AlgorithmIdentifier contents of the signature and
 /// of the issuer's key, the issuer's subjectPublicKey, the TBS TLV and the BIT STRING
 /// contents.
-fn chain_links(
-    chain: &[Vec<u8>],
-    remember: fn(&[u8], &[u8], &[u8], &[u8], &[u8]) -> Option<RememberedSignature>,
-) -> Vec<RememberedSignature> {
+fn chain_links(chain: &[Vec<u8>], remember: RememberLink) -> Vec<RememberedSignature> {
     use der::asn1::{AnyRef, BitStringRef};
     use der::{Reader as _, SliceReader};
 

@@ -6,8 +6,8 @@
 //! public values (keys, signatures, digests), so variable-time algorithms are safe here: a
 //! joint width-w NAF multiplication with one chain of doublings, tables of odd multiples, and
 //! for keys known in advance (the generator, the embedded trust root's keys, or a loaded
-//! root's keys once [`KeyTable::build`] ran) tables split in four 96-bit pieces so that only
-//! ~100 doublings remain.
+//! root's keys once [`KeyTable::build`] ran) tables split in eight 48-bit pieces so that only
+//! ~55 doublings remain.
 //!
 //! All field and scalar arithmetic is fiat-crypto's formally verified code (`field.rs`). The
 //! module is checked against every Wycheproof ECDSA P-384 vector (`core/tests/wycheproof.rs`)
@@ -23,11 +23,11 @@ use alloc::vec::Vec;
 use field::{limbs_from_be_bytes, Limbs, Scalar};
 use point::{Affine, TableRef, TableShape};
 
-/// Shape of the generator's table (static, `tables.rs`) and of the tables built for trust-root
-/// keys: four 96-bit pieces.
+/// Shape of the generator's table (static, `tables.rs`): eight 48-bit pieces, so that a check
+/// with a key table needs ~55 doublings, and 16 odd multiples per piece (12 KiB).
 pub(crate) const FIXED_SHAPE: TableShape = TableShape {
     pieces: 8,
-    window: 7,
+    window: 6,
 };
 
 /// Shape of the table built on the fly for any other key: the whole scalar, 8 odd multiples.
@@ -37,10 +37,11 @@ const ON_THE_FLY_SHAPE: TableShape = TableShape {
 };
 
 /// Shape of the tables built for a loaded trust root's keys (and generated for the embedded
-/// root's keys).
+/// root's keys): eight pieces, 8 odd multiples each (6 KiB per key). Wider windows or more
+/// pieces buy a few percent for more static data (`BENCHMARKS.md`).
 pub(crate) const KEY_SHAPE: TableShape = TableShape {
     pieces: 8,
-    window: 6,
+    window: 5,
 };
 
 /// A P-384 public key's precomputed table, built once for a key that verifies many
@@ -130,7 +131,7 @@ fn verify_with_table(key: &TableRef<'_>, digest: &[u8], r: &Limbs, s: &Limbs) ->
     let u2 = r_scalar.mul(&s_inv).to_canonical_limbs();
     let generator = TableRef {
         shape: FIXED_SHAPE,
-        points: &tables::GENERATOR,
+        points: tables::GENERATOR,
     };
     point::multi_mul(&[(generator, u1), (*key, u2)]).x_reduces_to(r)
 }
