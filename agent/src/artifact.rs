@@ -107,6 +107,7 @@ pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
