@@ -408,18 +408,12 @@ impl PublicKey {
     ) -> Result<(), SignatureError> {
         match (self.key_type, hash) {
             // Both providers: ours is several times faster than either (`nistp384`).
-            (KeyType::EcdsaP384, HashAlgorithm::Sha256 | HashAlgorithm::Sha384) => {
-                let digest = hash.digest(message);
-                match nistp384::verify_prehashed(
-                    &self.raw,
-                    digest.as_bytes(),
-                    signature,
-                    key_tables,
-                ) {
-                    true => Ok(()),
-                    false => Err(SignatureError::Invalid),
-                }
-            }
+            (KeyType::EcdsaP384, HashAlgorithm::Sha256 | HashAlgorithm::Sha384) => verify_p384(
+                &self.raw,
+                hash.digest(message).as_bytes(),
+                signature,
+                key_tables,
+            ),
             _ => provider::verify(self.key_type, hash, &self.raw, message, signature),
         }
     }
@@ -452,14 +446,20 @@ fn verify_ecdsa_prehashed(
             key.verify_prehash(prehash, &sig)
                 .map_err(|_| SignatureError::Invalid)
         }
-        KeyType::EcdsaP384 => verify_p384(raw, prehash, signature),
+        KeyType::EcdsaP384 => verify_p384(raw, prehash, signature, &[]),
         KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
     }
 }
 
-/// ECDSA P-384 (ASN.1 DER signature) over a digest, with `nistp384`.
-fn verify_p384(raw: &[u8], prehash: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-    if nistp384::verify_prehashed(raw, prehash, signature, &[]) {
+/// ECDSA P-384 (ASN.1 DER signature) over a digest, with `nistp384` (and the tables of keys
+/// known in advance).
+fn verify_p384(
+    raw: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+    key_tables: &[KeyTable],
+) -> Result<(), SignatureError> {
+    if nistp384::verify_prehashed(raw, prehash, signature, key_tables) {
         Ok(())
     } else {
         Err(SignatureError::Invalid)
@@ -507,8 +507,13 @@ impl SignatureVerificationAlgorithm for P384ChainAlgorithm {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), rustls_pki_types::InvalidSignature> {
-        verify_p384(public_key, self.hash.digest(message).as_bytes(), signature)
-            .map_err(|_| rustls_pki_types::InvalidSignature)
+        verify_p384(
+            public_key,
+            self.hash.digest(message).as_bytes(),
+            signature,
+            &[],
+        )
+        .map_err(|_| rustls_pki_types::InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
@@ -659,15 +664,8 @@ impl SignatureVerificationAlgorithm for RememberingAlgorithm<'_> {
         }
         if let Some(hash) = self.p384 {
             let digest = hash.digest(message);
-            return match nistp384::verify_prehashed(
-                public_key,
-                digest.as_bytes(),
-                signature,
-                self.key_tables,
-            ) {
-                true => Ok(()),
-                false => Err(rustls_pki_types::InvalidSignature),
-            };
+            return verify_p384(public_key, digest.as_bytes(), signature, self.key_tables)
+                .map_err(|_| rustls_pki_types::InvalidSignature);
         }
         self.inner.verify_signature(public_key, message, signature)
     }
