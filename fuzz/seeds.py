@@ -273,6 +273,21 @@ def main():
         write("hex", text.encode())
     write("hex", bytes(range(32)))
 
+    # p384_vs_ring (fuzz_targets/p384_vs_ring.rs): `signed` seeds (odd mode: secret, hash,
+    # mutation, message) for every mutation kind, and `raw` seeds (even mode: point, hash,
+    # signature length, signature, message) from Wycheproof's P-384 vectors, valid and not.
+    for kind in range(8):
+        secret = bytes(range(1 + kind, 49 + kind))
+        write("p384_vs_ring", bytes([1, kind % 2, kind, 3, 0, 5]) + b"a message to sign")
+        write("p384_vs_ring", bytes([3]) + secret + bytes([0, kind, 17, 0, 1]) + b"x" * 40)
+    wycheproof = os.path.join(DATA, "wycheproof", "ecdsa_secp384r1_sha384_test.json")
+    for group in json.loads(read(wycheproof))["testGroups"][:6]:
+        point = bytes.fromhex(group["publicKey"]["uncompressed"])
+        for case in group["tests"][:8]:
+            sig, msg = bytes.fromhex(case["sig"]), bytes.fromhex(case["msg"])
+            if len(sig) < 256:
+                write("p384_vs_ring", bytes([0]) + point[1:] + bytes([0, len(sig)]) + sig + msg)
+
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

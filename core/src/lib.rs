@@ -42,7 +42,7 @@
 //! - `std` (default): `std::io::Write` for [`Hasher`]. The verifier itself never needs std.
 //! - `ring` (default): the crypto provider is ring (assembly on x86_64 and ARM; what the CLI
 //!   and the C library ship).
-//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `p384`, `ed25519-dalek`), for
+//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `ed25519-dalek`), for
 //!   targets ring cannot build for, such as `thumbv7em-none-eabihf`. Build with
 //!   `default-features = false, features = ["rustcrypto"]`; with both providers on, ring is
 //!   used. It has no RSA: RSA keys and RSA-signed chains fail closed
@@ -112,6 +112,7 @@ pub use x509::FulcioExtensions;
 /// Benchmark hooks: not part of the API, no stability promise.
 #[doc(hidden)]
 pub mod __bench {
+    pub use crate::crypto::p384_bench;
     pub use crate::verify::verify_probed;
 }
 

@@ -11,7 +11,7 @@ use edgeverify_core::{
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::read_bounded;
-use crate::gate::artifact;
+use crate::gate::artifact::{self, ReadArtifact};
 
 #[derive(Parser)]
 #[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
@@ -107,9 +107,16 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
         ArtifactArg::Path(path) => {
             let mut algs = vec![HashAlgorithm::Sha256];
             algs.extend(bundle.message_digest_algorithm());
-            let digests = artifact::hash_file(&path, &algs)
-                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?;
-            verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+            match artifact::read_small_or_hash(&path, &algs)
+                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?
+            {
+                ReadArtifact::Bytes(bytes) => {
+                    verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
+                }
+                ReadArtifact::Digests(digests) => {
+                    verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+                }
+            }
         }
     };
     Ok(verified)
