@@ -96,7 +96,7 @@ pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
-pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
+pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
 /// Benchmark hooks: not part of the API, no stability promise.

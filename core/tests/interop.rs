@@ -1,0 +1,307 @@
+//! edgeverify against sigstore-go's verdicts (issue 12), case by case, on two kinds of
+//! directories:
+//!
+//! - `tests/data/interop/<source>/<case>/`: real bundles copied from other Sigstore clients'
+//!   test assets (npm, PyPI, GitHub Actions, staging, private "scaffolding" instances), with
+//!   their trust roots;
+//! - `tests/data/testinstance/<scenario>/`: bundles from edgeverify-testinstance, a private
+//!   instance that makes the variants no real log has (regenerated and checked by
+//!   `.ci/steps/11-testinstance.sh`).
+//!
+//! Each has an `expectation.json` giving sigstore-go's verdict for the artifact and for each
+//! digest form, with the reason and the sigstore-go code that decides it. edgeverify must give
+//! the same verdict except where `tests/data/interop/DIFFERENCES.tsv` records a deliberate
+//! difference (each explained in TESTING.md); an entry there that no longer differs fails too.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use edgeverify_core::{
+    artifact_hash_algorithms, hex_decode, verify, Artifact, Bundle, CertificateIdentity, Digest,
+    Error, HashAlgorithm, Hasher, Policy, PublicKey, TrustRoot, VerifiedBundle,
+};
+use serde_json::Value;
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// One case directory, named by its path under `tests/data`.
+struct Case {
+    name: String,
+    dir: PathBuf,
+    expectation: Value,
+}
+
+/// Every case directory under `tests/data/<top>` (one or two levels deep).
+fn cases(top: &str) -> Vec<Case> {
+    let mut out = Vec::new();
+    let mut stack = vec![data().join(top)];
+    while let Some(dir) = stack.pop() {
+        if dir.join("expectation.json").exists() {
+            let expectation =
+                serde_json::from_slice(&fs::read(dir.join("expectation.json")).unwrap()).unwrap();
+            let name = dir
+                .strip_prefix(data())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push(Case {
+                name,
+                dir,
+                expectation,
+            });
+        } else if dir.is_dir() {
+            stack.extend(fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn parse_digest(text: &str) -> Digest {
+    let (alg, hex) = text.trim().split_once(':').unwrap();
+    Digest::new(
+        HashAlgorithm::from_name(alg).unwrap(),
+        &hex_decode(hex).unwrap(),
+    )
+    .unwrap()
+}
+
+impl Case {
+    fn read(&self, file: &str) -> Option<String> {
+        fs::read_to_string(self.dir.join(file))
+            .ok()
+            .map(|s| s.trim().to_string())
+    }
+
+    fn artifact(&self) -> Option<Vec<u8>> {
+        fs::read(self.dir.join("artifact")).ok()
+    }
+
+    /// The artifact's digests: from the artifact, else from `artifact.digests`.
+    fn digests(&self) -> Vec<Digest> {
+        match self.artifact() {
+            Some(bytes) => [
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha384,
+                HashAlgorithm::Sha512,
+            ]
+            .iter()
+            .map(|a| a.digest(&bytes))
+            .collect(),
+            None => self
+                .read("artifact.digests")
+                .unwrap_or_else(|| panic!("{}: neither artifact nor artifact.digests", self.name))
+                .lines()
+                .map(parse_digest)
+                .collect(),
+        }
+    }
+
+    fn trust_root(&self) -> Result<TrustRoot, Error> {
+        match fs::read(self.dir.join("trusted_root.json")) {
+            Ok(json) => TrustRoot::from_json(&json),
+            Err(_) => TrustRoot::embedded_production(),
+        }
+    }
+
+    fn policy(&self) -> Policy {
+        match self.read("key.pub") {
+            Some(pem) => Policy::PublicKey(PublicKey::from_pem(&pem).unwrap()),
+            None => Policy::Identity(
+                CertificateIdentity::exact(
+                    &self.read("identity").expect("identity"),
+                    &self.read("issuer").expect("issuer"),
+                )
+                .unwrap(),
+            ),
+        }
+    }
+
+    fn go(&self) -> &Value {
+        &self.expectation["sigstore_go"]
+    }
+
+    /// `(input, sigstore-go's verdict)`: `file` for the artifact, `sha256`… for one digest.
+    fn inputs(&self) -> Vec<(String, bool)> {
+        let verified = |v: &Value| match v.as_str() {
+            Some("verified") => true,
+            Some("rejected") => false,
+            other => panic!("{}: verdict {other:?}", self.name),
+        };
+        let mut out = Vec::new();
+        if self.artifact().is_some() {
+            out.push(("file".to_string(), verified(&self.go()["verdict"])));
+        }
+        let digest_verdicts = self.go()["digest_verdicts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for d in &digest_verdicts {
+            out.push((
+                d["algorithm"].as_str().unwrap().to_string(),
+                verified(&d["verdict"]),
+            ));
+        }
+        // Rejected with the artifact is rejected with its digest: less to go on cannot make
+        // a bundle verify.
+        if !verified(&self.go()["verdict"]) && digest_verdicts.is_empty() {
+            out.push(("sha256".to_string(), false));
+        }
+        assert!(!out.is_empty(), "{}: no input to judge", self.name);
+        out
+    }
+
+    /// edgeverify's verdict for one input.
+    fn run(&self, input: &str) -> Result<VerifiedBundle, Error> {
+        let root = self.trust_root()?;
+        let bundle = Bundle::from_json(&fs::read(self.dir.join("bundle.sigstore.json")).unwrap())?;
+        let policy = self.policy();
+        if input == "file" {
+            let bytes = self.artifact().unwrap();
+            let by_bytes = verify(&root, &bundle, Artifact::Bytes(&bytes), &policy);
+            // What a front end streaming the file does: hash it once with every algorithm
+            // the evidence needs. Same verdict, same matched digest.
+            let mut hashers: Vec<Hasher> = artifact_hash_algorithms(&bundle, &policy)
+                .into_iter()
+                .map(Hasher::new)
+                .collect();
+            for h in &mut hashers {
+                h.update(&bytes);
+            }
+            let streamed: Vec<Digest> = hashers.into_iter().map(Hasher::finish).collect();
+            let by_stream = verify(&root, &bundle, Artifact::Digests(&streamed), &policy);
+            assert_eq!(
+                by_bytes.as_ref().map(|v| *v.matched_digest()).ok(),
+                by_stream.as_ref().map(|v| *v.matched_digest()).ok(),
+                "{}: the bytes and the streamed digests disagree ({:?} / {:?})",
+                self.name,
+                by_bytes.as_ref().err(),
+                by_stream.as_ref().err()
+            );
+            by_bytes
+        } else {
+            let alg = HashAlgorithm::from_name(input).unwrap();
+            let digest = *self
+                .digests()
+                .iter()
+                .find(|d| d.algorithm() == alg)
+                .unwrap_or_else(|| panic!("{}: no {input} digest", self.name));
+            verify(&root, &bundle, Artifact::Digests(&[digest]), &policy)
+        }
+    }
+}
+
+/// `(case, input, edgeverify's verdict)` of every deliberate difference.
+fn differences() -> BTreeSet<(String, String, bool)> {
+    fs::read_to_string(data().join("interop/DIFFERENCES.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 4, "DIFFERENCES.tsv: {l}");
+            assert!(
+                !cols[3].trim().is_empty(),
+                "a difference needs its reason: {l}"
+            );
+            let ours = match cols[2] {
+                "verified" => true,
+                "rejected" => false,
+                other => panic!("DIFFERENCES.tsv: verdict {other}"),
+            };
+            (cols[0].to_string(), cols[1].to_string(), ours)
+        })
+        .collect()
+}
+
+fn compare(top: &str, min_cases: usize) {
+    let cases = cases(top);
+    assert!(
+        cases.len() >= min_cases,
+        "only {} cases under {top}",
+        cases.len()
+    );
+    let known: BTreeSet<_> = differences()
+        .into_iter()
+        .filter(|(c, _, _)| c.starts_with(top))
+        .collect();
+    let mut found = BTreeSet::new();
+    let mut compared = 0;
+    for case in &cases {
+        for (input, go) in case.inputs() {
+            compared += 1;
+            let result = case.run(&input);
+            let ours = result.is_ok();
+            match &result {
+                Ok(v) => eprintln!(
+                    "{} {input}: verified, matched {:?}",
+                    case.name,
+                    v.matched_digest()
+                ),
+                Err(e) => eprintln!("{} {input}: rejected: {e}", case.name),
+            }
+            if ours != go {
+                found.insert((case.name.clone(), input, ours));
+            }
+        }
+    }
+    let unexpected: Vec<_> = found.difference(&known).collect();
+    let stale: Vec<_> = known.difference(&found).collect();
+    assert!(
+        unexpected.is_empty() && stale.is_empty(),
+        "edgeverify vs sigstore-go under {top} ({compared} comparisons)\n  differences not in \
+         DIFFERENCES.tsv: {unexpected:?}\n  DIFFERENCES.tsv entries that no longer differ: \
+         {stale:?}"
+    );
+}
+
+#[test]
+fn real_bundles_from_other_clients_get_sigstore_go_verdicts() {
+    compare("interop", 20);
+}
+
+#[test]
+fn test_instance_scenarios_get_sigstore_go_verdicts() {
+    compare("testinstance", 40);
+}
+
+/// What the front ends print (`--json`'s `matched_digest`) on real bundles: the digest the
+/// evidence was matched on, in the algorithm the evidence uses.
+#[test]
+fn the_matched_digest_is_the_one_the_evidence_names() {
+    let case = |name: &str| {
+        cases(name.split('/').next().unwrap())
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no case {name}"))
+    };
+    // An npm package's provenance names it by SHA-512 only.
+    let npm = case("testinstance/dsse-sha512-only-subject");
+    let v = npm.run("file").unwrap();
+    assert_eq!(v.matched_digest().algorithm(), HashAlgorithm::Sha512);
+    assert_eq!(v.artifact_sha256().unwrap(), &npm.digests()[0]);
+    // Two digests per subject: the strongest the artifact shares with the statement.
+    let multi = case("testinstance/dsse-multi-subject");
+    assert_eq!(
+        multi.run("file").unwrap().matched_digest().algorithm(),
+        HashAlgorithm::Sha512
+    );
+    assert_eq!(
+        multi.run("sha256").unwrap().matched_digest().algorithm(),
+        HashAlgorithm::Sha256
+    );
+    // A P-384 key signs SHA-384: the message signature covers that digest.
+    let p384 = case("testinstance/v0.3-hashedrekord-p384");
+    let v = p384.run("file").unwrap();
+    assert_eq!(v.matched_digest(), &p384.digests()[1]);
+}
