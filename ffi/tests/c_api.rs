@@ -198,3 +198,188 @@ fn c_many_threads_share_one_trust_root() {
         ],
     );
 }
+
+/// One check of `interop_test.c`: a case directory, an input, the verdict it must get.
+struct InteropCheck {
+    dir: PathBuf,
+    input: String,
+    given: Option<edgeverify_core::Digest>,
+    verified: bool,
+    matched: Option<edgeverify_core::Digest>,
+}
+
+/// Every interoperability case (`core/tests/data/{interop,testinstance}`) by path and by each
+/// digest form, with sigstore-go's verdict (its `expectation.json`) turned into edgeverify's by
+/// `DIFFERENCES.tsv`, and the digest the core matches when it verifies.
+fn interop_checks() -> Vec<InteropCheck> {
+    use edgeverify_core::{
+        verify, Artifact, Bundle, CertificateIdentity, Digest, HashAlgorithm, Policy, PublicKey,
+        TrustRoot,
+    };
+    let data = manifest_dir().join("../core/tests/data");
+    let differences =
+        std::fs::read_to_string(data.join("interop/DIFFERENCES.tsv")).expect("DIFFERENCES.tsv");
+    let differs = |case: &str, input: &str| {
+        differences
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .any(|l| l.split('\t').take(2).eq([case, input]))
+    };
+    let mut dirs = Vec::new();
+    let mut stack = vec![data.join("interop"), data.join("testinstance")];
+    while let Some(dir) = stack.pop() {
+        if dir.join("expectation.json").exists() {
+            dirs.push(dir);
+        } else if dir.is_dir() {
+            for e in std::fs::read_dir(&dir).expect("read_dir") {
+                stack.push(e.expect("entry").path());
+            }
+        }
+    }
+    dirs.sort();
+    let read = |dir: &Path, f: &str| {
+        std::fs::read_to_string(dir.join(f))
+            .ok()
+            .map(|s| s.trim().to_string())
+    };
+    let mut checks = Vec::new();
+    for dir in dirs {
+        let case = dir
+            .strip_prefix(&data)
+            .expect("under data")
+            .to_string_lossy()
+            .into_owned();
+        let e: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.join("expectation.json")).expect("expectation"),
+        )
+        .expect("expectation JSON");
+        let go = &e["sigstore_go"];
+        let artifact = std::fs::read(dir.join("artifact")).ok();
+        let digests: Vec<Digest> = match &artifact {
+            Some(bytes) => [
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha384,
+                HashAlgorithm::Sha512,
+            ]
+            .iter()
+            .map(|a| a.digest(bytes))
+            .collect(),
+            None => read(&dir, "artifact.digests")
+                .expect("artifact.digests")
+                .lines()
+                .map(|l| {
+                    let (alg, hex) = l.split_once(':').expect("alg:hex");
+                    Digest::new(
+                        HashAlgorithm::from_name(alg).expect("algorithm"),
+                        &edgeverify_core::hex_decode(hex).expect("hex"),
+                    )
+                    .expect("digest")
+                })
+                .collect(),
+        };
+        let mut inputs: Vec<(String, bool)> = Vec::new();
+        let verdict = |v: &serde_json::Value| v.as_str() == Some("verified");
+        if artifact.is_some() {
+            inputs.push(("file".into(), verdict(&go["verdict"])));
+        }
+        let per_digest = go["digest_verdicts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for d in &per_digest {
+            inputs.push((
+                d["algorithm"].as_str().expect("algorithm").into(),
+                verdict(&d["verdict"]),
+            ));
+        }
+        if !verdict(&go["verdict"]) && per_digest.is_empty() {
+            inputs.push(("sha256".into(), false));
+        }
+        // The digest the core matches, for the cases that verify.
+        let core_run = |given: Option<Digest>| {
+            let root = match std::fs::read(dir.join("trusted_root.json")) {
+                Ok(json) => TrustRoot::from_json(&json).ok()?,
+                Err(_) => TrustRoot::embedded_production().ok()?,
+            };
+            let bundle =
+                Bundle::from_json(&std::fs::read(dir.join("bundle.sigstore.json")).ok()?).ok()?;
+            let policy = match read(&dir, "key.pub") {
+                Some(pem) => Policy::PublicKey(PublicKey::from_pem(&pem).ok()?),
+                None => Policy::Identity(
+                    CertificateIdentity::exact(&read(&dir, "identity")?, &read(&dir, "issuer")?)
+                        .ok()?,
+                ),
+            };
+            let verified = match (given, &artifact) {
+                (Some(d), _) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy),
+                (None, Some(bytes)) => verify(&root, &bundle, Artifact::Bytes(bytes), &policy),
+                (None, None) => return None,
+            };
+            verified.ok().map(|v| *v.matched_digest())
+        };
+        for (input, go_verified) in inputs {
+            let given = (input != "file").then(|| {
+                *digests
+                    .iter()
+                    .find(|d| d.algorithm().rekor_name() == input)
+                    .expect("digest of that algorithm")
+            });
+            let verified = go_verified != differs(&case, &input);
+            checks.push(InteropCheck {
+                dir: dir.clone(),
+                input,
+                given,
+                verified,
+                matched: if verified { core_run(given) } else { None },
+            });
+        }
+    }
+    checks
+}
+
+#[test]
+fn c_interop_cases() {
+    let code = |d: &edgeverify_core::Digest| match d.algorithm().rekor_name() {
+        "sha256" => 1,
+        "sha384" => 2,
+        _ => 3,
+    };
+    let mut manifest = String::new();
+    let mut lines = 0usize;
+    let mut per_case = std::collections::BTreeSet::new();
+    for check in interop_checks() {
+        // Valgrind is ~50 times slower and looks for memory errors, not verdicts: one input per
+        // case there; every input in the sanitizer run.
+        if mode() == Mode::Valgrind && !per_case.insert(check.dir.clone()) {
+            continue;
+        }
+        let given = check
+            .given
+            .map_or("-".into(), |d| edgeverify_core::hex_encode(d.as_bytes()));
+        let matched = check.matched.map_or("-".into(), |d| {
+            std::format!("{}:{}", code(&d), edgeverify_core::hex_encode(d.as_bytes()))
+        });
+        if check.verified && check.matched.is_none() {
+            panic!(
+                "{}: the core does not verify {}",
+                check.dir.display(),
+                check.input
+            );
+        }
+        manifest.push_str(&std::format!(
+            "{}\t{}\t{given}\t{}\t{matched}\n",
+            check.dir.display(),
+            check.input,
+            if check.verified {
+                "verified"
+            } else {
+                "rejected"
+            },
+        ));
+        lines += 1;
+    }
+    let path = scratch_dir("interop_test-scratch").join("manifest.tsv");
+    std::fs::write(&path, manifest).expect("write manifest");
+    let count = lines.to_string();
+    run("interop_test", &[path.as_os_str(), count.as_ref()]);
+}
