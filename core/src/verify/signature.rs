@@ -34,9 +34,8 @@ pub(super) fn verify_signature(
             let statement = prepared.statement.as_ref().ok_or(Error::DsseInvalid {
                 reason: "missing statement",
             })?;
-            matching_subject_digest(statement, digests).ok_or(Error::ArtifactDigestMismatch {
-                against: "in-toto statement subjects",
-            })
+            matching_subject_digest(statement, digests)
+                .ok_or_else(|| unmatched_subjects(statement, digests))
         }
     }
 }
@@ -117,6 +116,35 @@ fn verify_message_signature(
             }
             Err(signature_error(last))
         }
+    }
+}
+
+/// Why no subject matched: the statement names the artifact in no algorithm that was given
+/// (the evidence needs another digest: the statement's strongest), or it names another
+/// artifact.
+fn unmatched_subjects(statement: &Statement, artifact: &[Digest]) -> Error {
+    let named = |alg: HashAlgorithm| {
+        statement
+            .subjects
+            .iter()
+            .any(|s| s.digests.iter().any(|d| d.algorithm() == alg))
+    };
+    let comparable = artifact.iter().any(|a| named(a.algorithm()));
+    let needed = [
+        HashAlgorithm::Sha512,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha256,
+    ]
+    .into_iter()
+    .find(|&alg| named(alg));
+    match needed {
+        Some(algorithm) if !comparable => Error::ArtifactDigestMissing {
+            algorithm,
+            needed_by: "in-toto statement subjects",
+        },
+        _ => Error::ArtifactDigestMismatch {
+            against: "in-toto statement subjects",
+        },
     }
 }
 
@@ -214,6 +242,38 @@ mod tests {
         assert_eq!(
             check(&forged, Artifact::Bytes(A_TXT), &policy),
             Err(Error::SignatureInvalid)
+        );
+    }
+
+    #[test]
+    fn a_digest_the_statement_does_not_use_says_which_one_it_needs() {
+        let bundle = conformance_bundle("happy-path-intoto-in-dsse-v3");
+        let policy = identity_policy();
+        // The statement names a.txt by SHA-256 only.
+        assert_eq!(
+            check(
+                &bundle,
+                Artifact::Digests(&[HashAlgorithm::Sha512.digest(A_TXT)]),
+                &policy
+            ),
+            Err(Error::ArtifactDigestMissing {
+                algorithm: HashAlgorithm::Sha256,
+                needed_by: "in-toto statement subjects"
+            })
+        );
+        // Given the algorithm it uses, another artifact is a plain mismatch.
+        assert_eq!(
+            check(
+                &bundle,
+                Artifact::Digests(&[
+                    HashAlgorithm::Sha512.digest(A_TXT),
+                    HashAlgorithm::Sha256.digest(b"other")
+                ]),
+                &policy
+            ),
+            Err(Error::ArtifactDigestMismatch {
+                against: "in-toto statement subjects"
+            })
         );
     }
 
