@@ -158,7 +158,7 @@ fn differences() -> BTreeSet<(String, String, bool)> {
 #[test]
 fn every_case_gets_sigstore_go_verdict_by_path_and_by_digest() {
     let cases = cases();
-    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    assert!(cases.len() >= 60, "only {} cases", cases.len());
     let mut found = BTreeSet::new();
     for case in &cases {
         for (input, go) in case.inputs() {

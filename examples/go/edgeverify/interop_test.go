@@ -138,7 +138,7 @@ func differences(t *testing.T) map[string]bool {
 
 func TestInteropCasesGetSigstoreGoVerdicts(t *testing.T) {
 	cases := interopCases(t)
-	if len(cases) < 40 {
+	if len(cases) < 60 {
 		t.Fatalf("only %d cases", len(cases))
 	}
 	known := differences(t)
