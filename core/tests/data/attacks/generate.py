@@ -159,6 +159,13 @@ def main():
     write("checkpoint-no-log-signature", "CheckpointInvalid", b,
           note="The log's signature line replaced by another signer's (other name, other key hint): no line from the log's key remains.")
 
+    b = copy.deepcopy(v1)
+    e = entry(b)
+    cp = e["inclusionProof"]["checkpoint"]["envelope"]
+    e["inclusionProof"]["checkpoint"]["envelope"] = cp + "\u2014 witness.example " + b64(bytes(4) + bytes(72)) + "\n"
+    write("rekor1-checkpoint-extra-witness", "pass", b,
+          note="A Rekor v1 checkpoint with an extra line from another key: ignored, still verifies (rekor's SignedNote.Verify would refuse it; TESTING.md).")
+
     # --- Rekor v2 checkpoints ---
     b = copy.deepcopy(v2)
     e = entry(b)
