@@ -305,3 +305,54 @@ fn the_matched_digest_is_the_one_the_evidence_names() {
     let v = p384.run("file").unwrap();
     assert_eq!(v.matched_digest(), &p384.digests()[1]);
 }
+
+/// Issue 12 item 5 (sigstore-go `VerifyTlogEntry` skips entries from logs the trust root does
+/// not know): harmless only if such an entry is ignored entirely. Here its SET is garbage, its
+/// integrated time lies decades outside the certificate's life and its body describes another
+/// artifact: the bundle still verifies on the trusted entry alone, and nothing of the unknown
+/// one is reported. Without the trusted entry nothing is left.
+#[test]
+fn an_entry_from_an_unknown_log_is_ignored_entirely() {
+    let case = cases("testinstance")
+        .into_iter()
+        .find(|c| c.name == "testinstance/unknown-log-extra-entry")
+        .unwrap();
+    let mut json: Value =
+        serde_json::from_slice(&fs::read(case.dir.join("bundle.sigstore.json")).unwrap()).unwrap();
+    let entries = json["verificationMaterial"]["tlogEntries"]
+        .as_array_mut()
+        .unwrap();
+    let trusted_index = entries[0]["logIndex"].clone();
+    let unknown = &mut entries[1];
+    unknown["integratedTime"] = "1000".into();
+    unknown["inclusionPromise"]["signedEntryTimestamp"] = "AAAA".into();
+    let other_body = r#"{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":"0000000000000000000000000000000000000000000000000000000000000000"}},"signature":{"content":"AAAA","publicKey":{"content":"AAAA"}}}}"#;
+    unknown["canonicalizedBody"] = base64_encode(other_body.as_bytes()).into();
+    let bundle = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+    let root = case.trust_root().unwrap();
+    let bytes = case.artifact().unwrap();
+    let v = verify(&root, &bundle, Artifact::Bytes(&bytes), &case.policy()).unwrap();
+    assert_eq!(v.log_entries().len(), 1);
+    assert_eq!(
+        v.log_entries()[0].log_index.to_string(),
+        trusted_index.as_str().unwrap()
+    );
+    assert_eq!(v.verified_times().len(), 1);
+    assert!(v.verified_times()[0].as_secs() > 1000);
+    // Only the unknown entry left: no trusted log vouches.
+    json["verificationMaterial"]["tlogEntries"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let bundle = Bundle::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+    let err = verify(&root, &bundle, Artifact::Bytes(&bytes), &case.policy()).unwrap_err();
+    assert!(
+        matches!(err.cause(), Error::TlogThresholdNotMet { verified: 0, .. }),
+        "{err}"
+    );
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -477,6 +477,69 @@ pub(crate) mod tests {
         ));
     }
 
+    #[test]
+    fn a_log_key_no_set_checked_must_be_valid_at_every_verified_time() {
+        use crate::time::TimeRange;
+        let entry = |window: Option<TimeRange>| tlog::VerifiedEntry {
+            log_id: alloc::vec![1],
+            log_index: 0,
+            integrated_time: window.is_none().then(|| UnixTime::from_secs(150)),
+            key_window_unchecked: window,
+        };
+        let window = TimeRange {
+            start: UnixTime::from_secs(100),
+            end: Some(UnixTime::from_secs(200)),
+        };
+        let at = |secs: &[u64]| {
+            secs.iter()
+                .map(|&s| UnixTime::from_secs(s))
+                .collect::<Vec<_>>()
+        };
+        // Both ends are inside (as for every trust-root window).
+        log_key_validity(&[entry(Some(window))], &at(&[100, 200])).unwrap();
+        for outside in [&[99][..], &[201], &[150, 201]] {
+            assert!(matches!(
+                log_key_validity(&[entry(Some(window))], &at(outside)),
+                Err(Error::CheckpointInvalid { .. })
+            ));
+        }
+        // A SET already checked its key at the integrated time: nothing left to check.
+        log_key_validity(&[entry(None)], &at(&[1, 10_000])).unwrap();
+    }
+
+    #[test]
+    fn failing_timestamps_are_set_aside_but_duplicates_refused() {
+        let bundle = conformance_bundle("rekor2-happy-path");
+        let root = rekor2_root();
+        let good = bundle.timestamps[0].clone();
+        let mut broken = good.clone();
+        let last = broken.len() - 1;
+        broken[last] ^= 1;
+        let with = |stamps: Vec<Vec<u8>>| {
+            let mut b = bundle.clone();
+            b.timestamps = stamps;
+            timestamps(&b, &root)
+        };
+        // Broken first or second: the good one still gives its time, once.
+        for stamps in [
+            alloc::vec![broken.clone(), good.clone()],
+            alloc::vec![good.clone(), broken.clone()],
+        ] {
+            let t = with(stamps).unwrap();
+            assert_eq!(t.times.len(), 1);
+            assert!(matches!(
+                t.first_set_aside,
+                Some(Error::TimestampInvalid { .. })
+            ));
+        }
+        assert_eq!(
+            with(alloc::vec![good.clone(), good]).err(),
+            Some(Error::BundleInvalid {
+                reason: "duplicate RFC 3161 timestamps"
+            })
+        );
+    }
+
     fn verified_leaf(bundle: &Bundle) -> (Leaf, Vec<UnixTime>) {
         let policy = identity_policy();
         let prepared = prepare(bundle, Artifact::Bytes(A_TXT), &policy).unwrap();
