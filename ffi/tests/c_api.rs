@@ -8,7 +8,7 @@
 //! `CC` selects the compiler (default `cc`).
 
 #![cfg(unix)]
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
