@@ -12,6 +12,8 @@
 )]
 
 mod common;
+#[path = "../../core/tests/interop_cases/mod.rs"]
+mod interop_cases;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -19,40 +21,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{stderr, stdout, TempDir, BIN};
+use interop_cases::Case;
 use serde_json::Value;
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data")
 }
 
-struct Case {
-    name: String,
-    dir: PathBuf,
-    go: Value,
-}
-
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    let mut stack = vec![data().join("interop"), data().join("testinstance")];
-    while let Some(dir) = stack.pop() {
-        if dir.join("expectation.json").exists() {
-            let e: Value =
-                serde_json::from_slice(&fs::read(dir.join("expectation.json")).unwrap()).unwrap();
-            out.push(Case {
-                name: dir
-                    .strip_prefix(data())
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                dir,
-                go: e["sigstore_go"].clone(),
-            });
-        } else if dir.is_dir() {
-            stack.extend(fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()));
-        }
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
+    interop_cases::cases(&data(), &["interop", "testinstance"])
 }
 
 fn sha(alg: &str, path: &Path) -> String {
@@ -68,91 +45,44 @@ fn sha(alg: &str, path: &Path) -> String {
         .to_string()
 }
 
-impl Case {
-    fn read(&self, file: &str) -> Option<String> {
-        fs::read_to_string(self.dir.join(file))
-            .ok()
-            .map(|s| s.trim().to_string())
+/// `sha512:<hex>` for the artifact, from the file or from `artifact.digests`.
+fn digest_arg(case: &Case, alg: &str) -> String {
+    if case.has_artifact() {
+        return format!("{alg}:{}", sha(alg, &case.dir.join("artifact")));
     }
-
-    /// `sha512:<hex>` for the artifact, from the file or from `artifact.digests`.
-    fn digest_arg(&self, alg: &str) -> String {
-        let artifact = self.dir.join("artifact");
-        if artifact.exists() {
-            return format!("{alg}:{}", sha(alg, &artifact));
-        }
-        self.read("artifact.digests")
-            .unwrap()
-            .lines()
-            .find(|l| l.starts_with(&format!("{alg}:")))
-            .unwrap_or_else(|| panic!("{}: no {alg} digest", self.name))
-            .to_string()
-    }
-
-    fn inputs(&self) -> Vec<(String, bool)> {
-        let verified = |v: &Value| v.as_str() == Some("verified");
-        let mut out = Vec::new();
-        if self.dir.join("artifact").exists() {
-            out.push(("file".to_string(), verified(&self.go["verdict"])));
-        }
-        let digests = self.go["digest_verdicts"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for d in &digests {
-            out.push((
-                d["algorithm"].as_str().unwrap().into(),
-                verified(&d["verdict"]),
-            ));
-        }
-        if !verified(&self.go["verdict"]) && digests.is_empty() {
-            out.push(("sha256".into(), false));
-        }
-        out
-    }
-
-    fn run(&self, input: &str, json: bool) -> Output {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("verify-bundle")
-            .arg("--bundle")
-            .arg(self.dir.join("bundle.sigstore.json"));
-        match self.read("key.pub") {
-            Some(_) => {
-                cmd.arg("--key").arg(self.dir.join("key.pub"));
-            }
-            None => {
-                cmd.arg("--certificate-identity")
-                    .arg(self.read("identity").unwrap())
-                    .arg("--certificate-oidc-issuer")
-                    .arg(self.read("issuer").unwrap());
-            }
-        }
-        if self.dir.join("trusted_root.json").exists() {
-            cmd.arg("--trusted-root")
-                .arg(self.dir.join("trusted_root.json"));
-        }
-        if json {
-            cmd.arg("--json");
-        }
-        if input == "file" {
-            cmd.arg(self.dir.join("artifact"));
-        } else {
-            cmd.arg(self.digest_arg(input));
-        }
-        cmd.output().unwrap()
-    }
+    case.listed_digest(alg)
+        .unwrap_or_else(|| panic!("{}: no {alg} digest", case.name))
 }
 
-fn differences() -> BTreeSet<(String, String, bool)> {
-    fs::read_to_string(data().join("interop/DIFFERENCES.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            (cols[0].into(), cols[1].into(), cols[2] == "verified")
-        })
-        .collect()
+fn run(case: &Case, input: &str, json: bool) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("verify-bundle")
+        .arg("--bundle")
+        .arg(case.dir.join("bundle.sigstore.json"));
+    match case.read("key.pub") {
+        Some(_) => {
+            cmd.arg("--key").arg(case.dir.join("key.pub"));
+        }
+        None => {
+            cmd.arg("--certificate-identity")
+                .arg(case.read("identity").unwrap())
+                .arg("--certificate-oidc-issuer")
+                .arg(case.read("issuer").unwrap());
+        }
+    }
+    if case.dir.join("trusted_root.json").exists() {
+        cmd.arg("--trusted-root")
+            .arg(case.dir.join("trusted_root.json"));
+    }
+    if json {
+        cmd.arg("--json");
+    }
+    if input == "file" {
+        cmd.arg(case.dir.join("artifact"));
+    } else {
+        cmd.arg(digest_arg(case, input));
+    }
+    cmd.output().unwrap()
 }
 
 #[test]
@@ -162,7 +92,7 @@ fn every_case_gets_sigstore_go_verdict_by_path_and_by_digest() {
     let mut found = BTreeSet::new();
     for case in &cases {
         for (input, go) in case.inputs() {
-            let out = case.run(&input, false);
+            let out = run(case, &input, false);
             let ours = match out.status.code() {
                 Some(0) => true,
                 // A denial: one line on stderr saying why.
@@ -184,7 +114,7 @@ fn every_case_gets_sigstore_go_verdict_by_path_and_by_digest() {
             }
         }
     }
-    let known = differences();
+    let known = interop_cases::differences(&data());
     let unexpected: Vec<_> = found.difference(&known).collect();
     let stale: Vec<_> = known.difference(&found).collect();
     assert!(
@@ -206,19 +136,19 @@ fn case(name: &str) -> Case {
 fn json_reports_the_digest_that_matched() {
     let npm = case("testinstance/dsse-sha512-only-subject");
     for input in ["file", "sha512"] {
-        let out = npm.run(input, true);
+        let out = run(&npm, input, true);
         assert_eq!(out.status.code(), Some(0), "{input}: {}", stderr(&out));
         let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
         assert_eq!(v["verified"], true);
-        assert_eq!(v["matched_digest"], npm.digest_arg("sha512"), "{input}");
+        assert_eq!(v["matched_digest"], digest_arg(&npm, "sha512"), "{input}");
     }
     let p384 = case("testinstance/v0.3-hashedrekord-p384");
-    let out = p384.run("file", true);
+    let out = run(&p384, "file", true);
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    assert_eq!(v["matched_digest"], p384.digest_arg("sha384"));
+    assert_eq!(v["matched_digest"], digest_arg(&p384, "sha384"));
     assert_eq!(
         v["artifact_sha256"].as_str().unwrap(),
-        &p384.digest_arg("sha256")["sha256:".len()..]
+        &digest_arg(&p384, "sha256")["sha256:".len()..]
     );
 }
 
@@ -245,7 +175,7 @@ fn verify_with(args_artifact: &str, cwd: Option<&Path>) -> Output {
 /// read file".
 #[test]
 fn malformed_digests_are_usage_errors_that_say_so() {
-    let sha512 = case("testinstance/dsse-sha512-only-subject").digest_arg("sha512");
+    let sha512 = digest_arg(&case("testinstance/dsse-sha512-only-subject"), "sha512");
     for (arg, says) in [
         (
             "sha256:abc".to_string(),
@@ -270,7 +200,7 @@ fn malformed_digests_are_usage_errors_that_say_so() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
     // The right digest of another algorithm than the statement's: a denial, not a usage error.
-    let sha256 = case("testinstance/dsse-sha512-only-subject").digest_arg("sha256");
+    let sha256 = digest_arg(&case("testinstance/dsse-sha512-only-subject"), "sha256");
     assert_eq!(verify_with(&sha256, None).status.code(), Some(1));
     assert_eq!(verify_with(&sha512, None).status.code(), Some(0));
 }
@@ -280,7 +210,7 @@ fn malformed_digests_are_usage_errors_that_say_so() {
 fn an_existing_file_named_like_a_digest_is_a_file() {
     let npm = case("testinstance/dsse-sha512-only-subject");
     let dir = TempDir::new("digest-named-file");
-    let name = npm.digest_arg("sha512");
+    let name = digest_arg(&npm, "sha512");
     fs::copy(npm.dir.join("artifact"), dir.path().join(&name)).unwrap();
     assert_eq!(verify_with(&name, Some(dir.path())).status.code(), Some(0));
     // Same name, other content: it is the file that is judged (a denial), not the name.

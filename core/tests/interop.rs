@@ -20,6 +20,8 @@
     clippy::indexing_slicing
 )]
 
+mod interop_cases;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,43 +30,15 @@ use edgeverify_core::{
     artifact_hash_algorithms, hex_decode, verify, Artifact, Bundle, CertificateIdentity, Digest,
     Error, HashAlgorithm, Hasher, Policy, PublicKey, TrustRoot, VerifiedBundle,
 };
+use interop_cases::Case;
 use serde_json::Value;
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
-/// One case directory, named by its path under `tests/data`.
-struct Case {
-    name: String,
-    dir: PathBuf,
-    expectation: Value,
-}
-
-/// Every case directory under `tests/data/<top>` (one or two levels deep).
 fn cases(top: &str) -> Vec<Case> {
-    let mut out = Vec::new();
-    let mut stack = vec![data().join(top)];
-    while let Some(dir) = stack.pop() {
-        if dir.join("expectation.json").exists() {
-            let expectation =
-                serde_json::from_slice(&fs::read(dir.join("expectation.json")).unwrap()).unwrap();
-            let name = dir
-                .strip_prefix(data())
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.push(Case {
-                name,
-                dir,
-                expectation,
-            });
-        } else if dir.is_dir() {
-            stack.extend(fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()));
-        }
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
+    interop_cases::cases(&data(), &[top])
 }
 
 fn parse_digest(text: &str) -> Digest {
@@ -76,13 +50,16 @@ fn parse_digest(text: &str) -> Digest {
     .unwrap()
 }
 
-impl Case {
-    fn read(&self, file: &str) -> Option<String> {
-        fs::read_to_string(self.dir.join(file))
-            .ok()
-            .map(|s| s.trim().to_string())
-    }
+/// What the core needs of a case beyond reading it.
+trait CoreCase {
+    fn artifact(&self) -> Option<Vec<u8>>;
+    fn digests(&self) -> Vec<Digest>;
+    fn trust_root(&self) -> Result<TrustRoot, Error>;
+    fn policy(&self) -> Policy;
+    fn run(&self, input: &str) -> Result<VerifiedBundle, Error>;
+}
 
+impl CoreCase for Case {
     fn artifact(&self) -> Option<Vec<u8>> {
         fs::read(self.dir.join("artifact")).ok()
     }
@@ -125,40 +102,6 @@ impl Case {
                 .unwrap(),
             ),
         }
-    }
-
-    fn go(&self) -> &Value {
-        &self.expectation["sigstore_go"]
-    }
-
-    /// `(input, sigstore-go's verdict)`: `file` for the artifact, `sha256`… for one digest.
-    fn inputs(&self) -> Vec<(String, bool)> {
-        let verified = |v: &Value| match v.as_str() {
-            Some("verified") => true,
-            Some("rejected") => false,
-            other => panic!("{}: verdict {other:?}", self.name),
-        };
-        let mut out = Vec::new();
-        if self.artifact().is_some() {
-            out.push(("file".to_string(), verified(&self.go()["verdict"])));
-        }
-        let digest_verdicts = self.go()["digest_verdicts"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for d in &digest_verdicts {
-            out.push((
-                d["algorithm"].as_str().unwrap().to_string(),
-                verified(&d["verdict"]),
-            ));
-        }
-        // Rejected with the artifact is rejected with its digest: less to go on cannot make
-        // a bundle verify.
-        if !verified(&self.go()["verdict"]) && digest_verdicts.is_empty() {
-            out.push(("sha256".to_string(), false));
-        }
-        assert!(!out.is_empty(), "{}: no input to judge", self.name);
-        out
     }
 
     /// edgeverify's verdict for one input.
@@ -210,29 +153,6 @@ fn needs_rsa_this_build_lacks(case: &Case) -> bool {
     !cfg!(feature = "ring") && RSA_CHAIN_CASES.contains(&case.name.as_str())
 }
 
-/// `(case, input, edgeverify's verdict)` of every deliberate difference.
-fn differences() -> BTreeSet<(String, String, bool)> {
-    fs::read_to_string(data().join("interop/DIFFERENCES.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            assert_eq!(cols.len(), 4, "DIFFERENCES.tsv: {l}");
-            assert!(
-                !cols[3].trim().is_empty(),
-                "a difference needs its reason: {l}"
-            );
-            let ours = match cols[2] {
-                "verified" => true,
-                "rejected" => false,
-                other => panic!("DIFFERENCES.tsv: verdict {other}"),
-            };
-            (cols[0].to_string(), cols[1].to_string(), ours)
-        })
-        .collect()
-}
-
 fn compare(top: &str, min_cases: usize) {
     let cases = cases(top);
     assert!(
@@ -240,7 +160,7 @@ fn compare(top: &str, min_cases: usize) {
         "only {} cases under {top}",
         cases.len()
     );
-    let known: BTreeSet<_> = differences()
+    let known: BTreeSet<_> = interop_cases::differences(&data())
         .into_iter()
         .filter(|(c, _, _)| c.starts_with(top))
         .collect();

@@ -175,22 +175,19 @@ pub unsafe extern "C" fn ev_verify_bundle_digest(
     sha256_digest: *const u8,
     verification_out: *mut *mut ev_verification,
 ) -> u32 {
-    result_boundary(|| {
-        // SAFETY: caller's contract on the handles and the output.
-        let call = unsafe { Call::new(root, policy, verification_out) }?;
-        // SAFETY: caller's contract on `bundle`.
-        let bundle = unsafe { try_bytes(bundle, bundle_len, "bundle") }?;
-        // SAFETY: caller's contract: 32 readable bytes.
-        let digest = unsafe { try_bytes(sha256_digest, 32, "sha256_digest") }?;
-        let digest = Digest::new(HashAlgorithm::Sha256, digest).ok_or_else(|| {
-            Failure::new(
-                ev_result::InvalidParameter,
-                "sha256_digest must be 32 bytes",
-            )
-        })?;
-        let bundle = parse_bundle(bundle)?;
-        call.run(&bundle, Artifact::Digests(&[digest]))
-    })
+    // SAFETY: this function's contract is that one's, with 32 bytes of SHA-256 at `digest`.
+    unsafe {
+        ev_verify_bundle_artifact_digest(
+            root,
+            policy,
+            bundle,
+            bundle_len,
+            EV_HASH_SHA256,
+            sha256_digest,
+            HashAlgorithm::Sha256.output_len(),
+            verification_out,
+        )
+    }
 }
 
 /// Like `ev_verify_bundle_digest`, for an artifact known by its digest in any supported

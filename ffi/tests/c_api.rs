@@ -199,6 +199,9 @@ fn c_many_threads_share_one_trust_root() {
     );
 }
 
+#[path = "../../core/tests/interop_cases/mod.rs"]
+mod interop_cases;
+
 /// One check of `interop_test.c`: a case directory, an input, the verdict it must get.
 struct InteropCheck {
     dir: PathBuf,
@@ -209,92 +212,29 @@ struct InteropCheck {
 }
 
 /// Every interoperability case (`core/tests/data/{interop,testinstance}`) by path and by each
-/// digest form, with sigstore-go's verdict (its `expectation.json`) turned into edgeverify's by
-/// `DIFFERENCES.tsv`, and the digest the core matches when it verifies.
+/// digest form, with sigstore-go's verdict turned into edgeverify's by `DIFFERENCES.tsv`, and
+/// the digest the core matches when it verifies.
 fn interop_checks() -> Vec<InteropCheck> {
     use edgeverify_core::{
         verify, Artifact, Bundle, CertificateIdentity, Digest, HashAlgorithm, Policy, PublicKey,
         TrustRoot,
     };
     let data = manifest_dir().join("../core/tests/data");
-    let differences =
-        std::fs::read_to_string(data.join("interop/DIFFERENCES.tsv")).expect("DIFFERENCES.tsv");
-    let differs = |case: &str, input: &str| {
-        differences
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .any(|l| l.split('\t').take(2).eq([case, input]))
-    };
-    let mut dirs = Vec::new();
-    let mut stack = vec![data.join("interop"), data.join("testinstance")];
-    while let Some(dir) = stack.pop() {
-        if dir.join("expectation.json").exists() {
-            dirs.push(dir);
-        } else if dir.is_dir() {
-            for e in std::fs::read_dir(&dir).expect("read_dir") {
-                stack.push(e.expect("entry").path());
-            }
-        }
-    }
-    dirs.sort();
-    let read = |dir: &Path, f: &str| {
-        std::fs::read_to_string(dir.join(f))
-            .ok()
-            .map(|s| s.trim().to_string())
-    };
+    let differences = interop_cases::differences(&data);
     let mut checks = Vec::new();
-    for dir in dirs {
-        let case = dir
-            .strip_prefix(&data)
-            .expect("under data")
-            .to_string_lossy()
-            .into_owned();
-        let e: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(dir.join("expectation.json")).expect("expectation"),
-        )
-        .expect("expectation JSON");
-        let go = &e["sigstore_go"];
+    for case in interop_cases::cases(&data, &["interop", "testinstance"]) {
+        let dir = &case.dir;
         let artifact = std::fs::read(dir.join("artifact")).ok();
-        let digests: Vec<Digest> = match &artifact {
-            Some(bytes) => [
-                HashAlgorithm::Sha256,
-                HashAlgorithm::Sha384,
-                HashAlgorithm::Sha512,
-            ]
-            .iter()
-            .map(|a| a.digest(bytes))
-            .collect(),
-            None => read(&dir, "artifact.digests")
-                .expect("artifact.digests")
-                .lines()
-                .map(|l| {
-                    let (alg, hex) = l.split_once(':').expect("alg:hex");
-                    Digest::new(
-                        HashAlgorithm::from_name(alg).expect("algorithm"),
-                        &edgeverify_core::hex_decode(hex).expect("hex"),
-                    )
-                    .expect("digest")
-                })
-                .collect(),
+        let digest_of = |alg: HashAlgorithm| match &artifact {
+            Some(bytes) => alg.digest(bytes),
+            None => {
+                let line = case
+                    .listed_digest(alg.rekor_name())
+                    .expect("a digest in that algorithm");
+                let hex = line.split_once(':').expect("alg:hex").1;
+                Digest::new(alg, &edgeverify_core::hex_decode(hex).expect("hex")).expect("digest")
+            }
         };
-        let mut inputs: Vec<(String, bool)> = Vec::new();
-        let verdict = |v: &serde_json::Value| v.as_str() == Some("verified");
-        if artifact.is_some() {
-            inputs.push(("file".into(), verdict(&go["verdict"])));
-        }
-        let per_digest = go["digest_verdicts"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for d in &per_digest {
-            inputs.push((
-                d["algorithm"].as_str().expect("algorithm").into(),
-                verdict(&d["verdict"]),
-            ));
-        }
-        if !verdict(&go["verdict"]) && per_digest.is_empty() {
-            inputs.push(("sha256".into(), false));
-        }
         // The digest the core matches, for the cases that verify.
         let core_run = |given: Option<Digest>| {
             let root = match std::fs::read(dir.join("trusted_root.json")) {
@@ -303,10 +243,10 @@ fn interop_checks() -> Vec<InteropCheck> {
             };
             let bundle =
                 Bundle::from_json(&std::fs::read(dir.join("bundle.sigstore.json")).ok()?).ok()?;
-            let policy = match read(&dir, "key.pub") {
+            let policy = match case.read("key.pub") {
                 Some(pem) => Policy::PublicKey(PublicKey::from_pem(&pem).ok()?),
                 None => Policy::Identity(
-                    CertificateIdentity::exact(&read(&dir, "identity")?, &read(&dir, "issuer")?)
+                    CertificateIdentity::exact(&case.read("identity")?, &case.read("issuer")?)
                         .ok()?,
                 ),
             };
@@ -317,14 +257,10 @@ fn interop_checks() -> Vec<InteropCheck> {
             };
             verified.ok().map(|v| *v.matched_digest())
         };
-        for (input, go_verified) in inputs {
-            let given = (input != "file").then(|| {
-                *digests
-                    .iter()
-                    .find(|d| d.algorithm().rekor_name() == input)
-                    .expect("digest of that algorithm")
-            });
-            let verified = go_verified != differs(&case, &input);
+        for (input, go) in case.inputs() {
+            let given = (input != "file")
+                .then(|| digest_of(HashAlgorithm::from_name(&input).expect("digest algorithm")));
+            let verified = interop_cases::expected(&differences, &case.name, &input, go);
             checks.push(InteropCheck {
                 dir: dir.clone(),
                 input,
