@@ -4,7 +4,7 @@
 //!
 //! One function per stage: [`prepare`] reads what the stages check, then
 //! `stages::transparency_log` (§5), `stages::timestamps` (§6), `stages::verified_times` (§4),
-//! `stages::certificate` (§7.1), `stages::certificate_transparency` (§8),
+//! `stages::log_key_validity` (§5 again, once times are known), `stages::certificate` (§7.1), `stages::certificate_transparency` (§8),
 //! `signature::verify_signature` (§9) and `stages::identity` (§7.4) or `stages::provenance`
 //! (SLSA). How much evidence is required is [`config::Thresholds`].
 
