@@ -508,6 +508,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
     fn failing_timestamps_are_set_aside_but_duplicates_refused() {
         let bundle = conformance_bundle("rekor2-happy-path");
         let root = rekor2_root();
