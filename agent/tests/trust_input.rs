@@ -448,9 +448,13 @@ fn digests_accept_hex_digits_only() {
         ],
         &format!("sha256:{}", "+a".repeat(32)),
     );
-    // Not a digest, so a path, which does not exist: an I/O error, never a verification.
+    // No such file, and not a digest: a usage error that says why, never a verification.
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("malformed digest") && stderr(&o).contains("not hexadecimal"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 // ---- item 3: configurations that can never verify are refused up front ----

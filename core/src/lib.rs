@@ -106,7 +106,7 @@ pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
     UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
 };
-pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
+pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
 /// Benchmark hooks: not part of the API, no stability promise.

@@ -577,7 +577,7 @@ mod tests {
             matches!(err.cause(), Error::CertificateChainInvalid { .. }),
             "{err:?}"
         );
-        assert_eq!(err.stage(), crate::Stage::Certificate);
+        assert_eq!(err.stage(), Stage::Certificate);
     }
 
     #[test]

@@ -61,6 +61,26 @@
 #define EV_MAX_VERIFIED_TIMES 64
 
 /**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-256 (32 bytes).
+ */
+#define EV_HASH_SHA256 1
+
+/**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-384 (48 bytes).
+ */
+#define EV_HASH_SHA384 2
+
+/**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-512 (64 bytes).
+ */
+#define EV_HASH_SHA512 3
+
+/**
+ * Capacity that always suffices for `ev_verification_matched_digest`: a SHA-512 digest.
+ */
+#define EV_MAX_DIGEST_LEN 64
+
+/**
  * The result of a call: `EV_RESULT_OK` (0) or a stable error code.
  *
  * Functions return it as a plain `uint32_t`; these enumerators name the values. Codes are never
@@ -123,7 +143,8 @@ enum ev_result
    */
   EV_RESULT_UNEXPECTED_ERROR = 1006,
   /**
-   * The value contains a NUL byte and cannot be returned as a C string.
+   * The value cannot be returned in the form asked for: it contains a NUL byte (a C string),
+   * or it is a digest in an algorithm with no `EV_HASH_*` code.
    */
   EV_RESULT_NOT_REPRESENTABLE = 1007,
   /**
@@ -587,12 +608,37 @@ uint32_t ev_verify_bundle_digest(const struct ev_trust_root *root,
                                  struct ev_verification **verification_out);
 
 /**
+ * Like `ev_verify_bundle_digest`, for an artifact known by its digest in any supported
+ * algorithm: `algorithm` is `EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`, and
+ * `digest` holds exactly `digest_len` = 32, 48 or 64 bytes (read during the call).
+ *
+ * The bundle must name the artifact in that algorithm: an in-toto subject digest (npm
+ * provenance names packages by SHA-512 only), or the digest a message signature covers (the
+ * signing key's hash). Otherwise the call is a denial (`EV_RESULT_BUNDLE_UNSUITABLE`) whose
+ * detail names the algorithm needed. An unknown `algorithm`, or a `digest_len` that does not
+ * fit it, is `EV_RESULT_INVALID_PARAMETER`. Everything else is as for `ev_verify_bundle`.
+ *
+ * # Safety
+ * As for `ev_verify_bundle`; `digest` is NULL or readable for `digest_len` bytes.
+ */
+uint32_t ev_verify_bundle_artifact_digest(const struct ev_trust_root *root,
+                                          const struct ev_policy *policy,
+                                          const uint8_t *bundle,
+                                          size_t bundle_len,
+                                          uint32_t algorithm,
+                                          const uint8_t *digest,
+                                          size_t digest_len,
+                                          struct ev_verification **verification_out);
+
+/**
  * Verifies the artifact at the file path `artifact_path` with the bundle at the file path
  * `bundle_path` (for example a release binary and its `.intoto.jsonl` / `.sigstore.json`).
  *
- * The artifact is streamed from disk until end of file (never held in memory): it is hashed
- * with SHA-256, plus the bundle's message-digest algorithm if that differs. So the limits of
- * `ev_verify_bundle_digest` apply. The bundle file is read whole, at most 4 MiB (larger:
+ * The artifact is streamed from disk once, until end of file (never held in memory), and
+ * hashed with every algorithm the bundle names it by: SHA-256, plus a message signature's
+ * digest and log-entry algorithm and its key's hash, or every in-toto subject algorithm. So
+ * the limits of `ev_verify_bundle_artifact_digest` apply (RSA and Ed25519 message signatures
+ * need `ev_verify_bundle`). The bundle file is read whole, at most 4 MiB (larger:
  * `EV_RESULT_LIMIT_EXCEEDED`). Paths are NUL-terminated; on Unix any bytes, elsewhere UTF-8.
  * A file that cannot be opened or read gives `EV_RESULT_IO` (not a denial).
  *
@@ -697,6 +743,27 @@ uint32_t ev_verification_log_index(const struct ev_verification *verification, u
  */
 uint32_t ev_verification_artifact_sha256(const struct ev_verification *verification,
                                          uint8_t *sha256_out);
+
+/**
+ * Copies the artifact digest the evidence was matched on into `digest` (which holds `len`
+ * bytes; `EV_MAX_DIGEST_LEN` always suffices), stores its length in `*out_n` and its
+ * algorithm (`EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`) in `*algorithm_out`.
+ * That is the digest a message signature covers, or the in-toto subject digest equal to the
+ * artifact's (the strongest algorithm the two share): for an npm package, its SHA-512.
+ *
+ * Returns `EV_RESULT_OK`; `EV_RESULT_INSUFFICIENT_SIZE` (nothing written);
+ * `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+ *
+ * # Safety
+ * `verification` is NULL or a live verification; `algorithm_out` is NULL or points to a
+ * writable `uint32_t`; `digest` is NULL or writable for `len` bytes; `out_n` is NULL or points
+ * to a writable `size_t`.
+ */
+uint32_t ev_verification_matched_digest(const struct ev_verification *verification,
+                                        uint32_t *algorithm_out,
+                                        uint8_t *digest,
+                                        size_t len,
+                                        size_t *out_n);
 
 /**
  * For DSSE bundles: points `*statement_out` at the verified in-toto statement (JSON, the

@@ -72,7 +72,8 @@ pub enum ev_result {
     /// The verifier failed without deciding, for a reason this version of the C library has no
     /// specific code for. The artifact was not verified.
     UnexpectedError = 1006,
-    /// The value contains a NUL byte and cannot be returned as a C string.
+    /// The value cannot be returned in the form asked for: it contains a NUL byte (a C string),
+    /// or it is a digest in an algorithm with no `EV_HASH_*` code.
     NotRepresentable = 1007,
 
     // 2000–2999: the bundle. Denials.
@@ -228,7 +229,7 @@ impl ev_result {
             Self::Io => "a file could not be opened or read",
             Self::NotPresent => "the verification has no such value",
             Self::UnexpectedError => "verification failed with an unclassified error",
-            Self::NotRepresentable => "the value contains a NUL byte",
+            Self::NotRepresentable => "the value cannot be represented in this form",
             Self::BundleMalformedJson => "bundle: malformed JSON",
             Self::BundleInvalid => "bundle: invalid structure",
             Self::BundleUnsupportedMediaType => "bundle: unsupported media type",

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use edgeverify_core::{hex_encode, verify, Artifact, Bundle, HashAlgorithm};
+use edgeverify_core::{artifact_hash_algorithms, hex_encode, verify, Artifact, Bundle};
 
 use crate::config::{Config, Mode, Rule};
 
@@ -225,8 +225,8 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         }
     };
     let started = SystemTime::now();
-    let mut algorithms = vec![HashAlgorithm::Sha256];
-    algorithms.extend(bundle.message_digest_algorithm());
+    // SHA-256 first (the content key below), then whatever else the evidence names it by.
+    let algorithms = artifact_hash_algorithms(&bundle, &rule.policy);
     let digests = match artifact::hash_reader(&program.file, &algorithms) {
         Ok(d) => d,
         Err(e) => {

@@ -80,7 +80,8 @@ func (v *Verifier) TrustRootSHA256() ([32]byte, error) {
 
 // VerifyFile verifies the artifact at path with the Sigstore bundle at bundlePath (for
 // example a release binary and its .intoto.jsonl provenance). The artifact is streamed from
-// disk, never read whole into memory; the bundle may be at most 4 MiB.
+// disk once, never read whole into memory, and hashed with every algorithm the bundle names
+// it by; the bundle may be at most 4 MiB.
 func (v *Verifier) VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
 	cPath, err := cString(path, "artifact path")
 	if err != nil {
@@ -116,6 +117,19 @@ func (v *Verifier) VerifyBundleDigest(bundle []byte, sha256 [32]byte, p Policy) 
 		out **C.struct_ev_verification) C.uint32_t {
 		return C.ev_verify_bundle_digest(root, policy, bPtr, bLen,
 			(*C.uint8_t)(unsafe.Pointer(&sha256[0])), out)
+	})
+}
+
+// VerifyBundleArtifactDigest verifies a bundle for an artifact known by its digest in any
+// supported algorithm (ParseDigest reads "sha512:<hex>"). The bundle must name the artifact in
+// that algorithm: npm provenance names packages by SHA-512 only, a P-384 key signs SHA-384.
+func (v *Verifier) VerifyBundleArtifactDigest(bundle []byte, d Digest, p Policy) (*Verification, error) {
+	bPtr, bLen := bytesArg(bundle)
+	dPtr, dLen := bytesArg(d.Value)
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_bundle_artifact_digest(root, policy, bPtr, bLen,
+			C.uint32_t(d.Algorithm), dPtr, dLen, out)
 	})
 }
 
@@ -246,6 +260,16 @@ func extract(v *C.struct_ev_verification) (*Verification, error) {
 	})); err != nil {
 		return nil, err
 	}
+	var digest [C.EV_MAX_DIGEST_LEN]byte
+	var alg C.uint32_t
+	var digestLen C.size_t
+	if err := call(func() C.uint32_t {
+		return C.ev_verification_matched_digest(v, &alg, (*C.uint8_t)(unsafe.Pointer(&digest[0])),
+			C.size_t(len(digest)), &digestLen)
+	}); err != nil {
+		return nil, err
+	}
+	out.MatchedDigest = Digest{Algorithm: HashAlgorithm(alg), Value: append([]byte(nil), digest[:digestLen]...)}
 	if out.Statement, err = bytesAccessor(func(p **C.uint8_t, n *C.size_t) C.uint32_t {
 		return C.ev_verification_statement(v, p, n)
 	}); err != nil {
@@ -373,6 +397,9 @@ func VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
 // Each Code constant equals the header's EV_RESULT_* value: a difference would make an index
 // below out of range (or overflow), which does not compile.
 var (
+	_ = [1]struct{}{}[SHA256-C.EV_HASH_SHA256]
+	_ = [1]struct{}{}[SHA384-C.EV_HASH_SHA384]
+	_ = [1]struct{}{}[SHA512-C.EV_HASH_SHA512]
 	_ = [1]struct{}{}[CodeOK-C.EV_RESULT_OK]
 	_ = [1]struct{}{}[CodeNullParameter-C.EV_RESULT_NULL_PARAMETER]
 	_ = [1]struct{}{}[CodeInvalidParameter-C.EV_RESULT_INVALID_PARAMETER]

@@ -33,6 +33,11 @@ func (*Verifier) VerifyBundle([]byte, []byte, Policy) (*Verification, error) {
 	return nil, ErrUnavailable
 }
 
+// VerifyBundleArtifactDigest returns ErrUnavailable without cgo.
+func (*Verifier) VerifyBundleArtifactDigest([]byte, Digest, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
 // VerifyBundleDigest returns ErrUnavailable without cgo.
 func (*Verifier) VerifyBundleDigest([]byte, [32]byte, Policy) (*Verification, error) {
 	return nil, ErrUnavailable
