@@ -20,19 +20,16 @@ row() { # target, path
   if [ "$size" -gt "$BUDGET" ]; then verdict="OVER the 2 MiB budget"; fail=1; fi
   printf '| `edgeverify` (dist, stripped) | %s | %s B (%.2f MiB) | %s |\n' "$1" "$size" "$(awk -v s="$size" 'BEGIN{print s/1048576}')" "$verdict"
 }
-cargo build --quiet --locked --profile dist -p edgeverify-agent
+# The binaries come from tools/cross/build.sh, the one recipe for them (the packaging step
+# reuses them from the same target directories).
+host_bin=$(bash tools/cross/build.sh x86_64-unknown-linux-gnu)
 cargo build --quiet --locked --release -p edgeverify-ffi
 echo "| artifact | target | size | |"
 echo "|---|---|---|---|"
-row x86_64-unknown-linux-gnu target/dist/edgeverify
+row x86_64-unknown-linux-gnu "$host_bin"
 for T in "$@"; do
-  envs=(RUSTC="${CROSS_RUSTC:-/usr/bin/rustc}")
-  zflags=()
-  mode_var="CROSS_STD_${T//-/_}"
-  if [ "${!mode_var:-prebuilt}" = build-std ]; then zflags=(-Z build-std=std,panic_abort); envs+=(RUSTC_BOOTSTRAP=1); fi
-  env "${envs[@]}" "${CROSS_CARGO:-/usr/bin/cargo}" build --quiet --locked --profile dist \
-    -p edgeverify-agent --target "$T" --target-dir target/cross/size "${zflags[@]}"
-  row "$T" "target/cross/size/$T/dist/edgeverify"
+  bin=$(bash tools/cross/build.sh "$T")
+  row "$T" "$bin"
 done
 a=$(stat -c %s target/release/libedgeverify.a)
 printf '| `libedgeverify.a` (release) | x86_64-unknown-linux-gnu | %s B (%.2f MiB) | static archive incl. the Rust std objects; not budgeted |\n' "$a" "$(awk -v s="$a" 'BEGIN{print s/1048576}')"

@@ -35,18 +35,10 @@ t1=$SECONDS
 CROSS_SKIP_SETUP=1 bash tools/cross/test.sh -t armv7-unknown-linux-gnueabihf -- "${PKGS[@]}" -- --skip "$CLI_ROWS" "${C_TESTS[@]}" --skip "$LIB_ROWS"
 echo "qemu-arm (armv7) tests took $((SECONDS - t1)) s"
 
-# musl: Debian has no prebuilt musl std for rustc-web, so std is built from rust-web-src.
-# Debian's musl-tools has no rcrt1.o (static-pie) and rustc's self-contained CRT objects are not
-# shipped, so: link with musl-gcc (its own CRT objects), non-PIE static, and LLVM's libunwind
-# from libunwind-14-dev (std's unwind crate links -lunwind on musl even with panic=abort).
+# musl: the static binary (std built from rust-web-src; how and why: tools/cross/build.sh, which
+# also fails if the result is not static). The static tarball (.ci/steps/70-deb.sh) packs it.
 t2=$SECONDS
-T=x86_64-unknown-linux-musl
-RUSTFLAGS="-C link-self-contained=no -C relocation-model=static -L native=/usr/lib/llvm-14/lib" \
-  RUSTC="$CROSS_RUSTC" RUSTC_BOOTSTRAP=1 CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc \
-  "$CROSS_CARGO" build --locked --profile dist -p edgeverify-agent --target "$T" \
-  --target-dir target/cross/musl -Z build-std=std,panic_abort
-bin=target/cross/musl/$T/dist/edgeverify
-if readelf -l "$bin" | grep -q "program interpreter"; then echo "musl binary is not static" >&2; exit 1; fi
+bin=$(bash tools/cross/build.sh x86_64-unknown-linux-musl)
 "$bin" verify-bundle --bundle examples/artifacts/binary-linux-amd64.intoto.jsonl \
   --certificate-identity https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0 \
   --certificate-oidc-issuer https://token.actions.githubusercontent.com \

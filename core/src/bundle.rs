@@ -7,8 +7,9 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{parse_json, Base64Bytes, Bounded, JsonU64};
-use crate::error::{Document, Error};
+use crate::encoding::{Base64Bytes, JsonU64};
+use crate::error::{Document, Error, Stage};
+use crate::json::{self, Bounded};
 use crate::limits;
 
 /// The bundle format version, from its media type.
@@ -150,10 +151,11 @@ pub(crate) struct InclusionProof {
 }
 
 impl Bundle {
-    /// Parses and structurally validates a bundle.
+    /// Parses and structurally validates a bundle. Errors are [`Stage::Bundle`]'s.
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let doc: BundleJson = parse_json(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)?;
-        Self::from_model(doc)
+        json::parse(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)
+            .and_then(Self::from_model)
+            .map_err(|e| e.at(Stage::Bundle))
     }
 
     /// The bundle format version.
@@ -188,7 +190,9 @@ impl Bundle {
     fn from_model(doc: BundleJson) -> Result<Self, Error> {
         let invalid = |reason| Error::BundleInvalid { reason };
         let version =
-            BundleVersion::from_media_type(&doc.media_type).ok_or(Error::UnsupportedMediaType)?;
+            BundleVersion::from_media_type(&doc.media_type).ok_or(Error::UnsupportedMediaType {
+                document: Document::Bundle,
+            })?;
         let material = doc
             .verification_material
             .ok_or(invalid("missing verificationMaterial"))?;
@@ -206,7 +210,11 @@ impl Bundle {
                         "x509CertificateChain is not allowed in v0.3 bundles",
                     ));
                 }
-                let mut certs = chain.certificates.0.into_iter().map(|c| c.raw_bytes.0);
+                let mut certs = chain
+                    .certificates
+                    .into_vec(Document::Bundle, "x509CertificateChain certificates")?
+                    .into_iter()
+                    .map(|c| c.raw_bytes.0);
                 let leaf = certs.next().ok_or(invalid("empty x509CertificateChain"))?;
                 bundled_chain = certs.collect();
                 SignerMaterial::Certificate(leaf)
@@ -221,6 +229,7 @@ impl Bundle {
             }
             if der.len() > limits::MAX_CERTIFICATE_BYTES {
                 return Err(Error::LimitExceeded {
+                    document: Document::Bundle,
                     what: "certificate size",
                     limit: limits::MAX_CERTIFICATE_BYTES,
                 });
@@ -229,8 +238,8 @@ impl Bundle {
 
         let tlog_entries = material
             .tlog_entries
-            .map(|b| b.0)
             .unwrap_or_default()
+            .into_vec(Document::Bundle, "transparency log entries")?
             .into_iter()
             .map(|e| TlogEntry::from_model(e, version))
             .collect::<Result<Vec<_>, _>>()?;
@@ -238,8 +247,8 @@ impl Bundle {
         let timestamps = material
             .timestamp_verification_data
             .and_then(|t| t.rfc3161_timestamps)
-            .map(|b| b.0)
             .unwrap_or_default()
+            .into_vec(Document::Bundle, "RFC 3161 timestamps")?
             .into_iter()
             .map(|t| t.signed_timestamp.0)
             .collect();
@@ -284,7 +293,10 @@ impl Bundle {
 
 impl Envelope {
     fn from_model(env: EnvelopeJson) -> Result<Self, Error> {
-        let mut sigs = env.signatures.0.into_iter();
+        let mut sigs = env
+            .signatures
+            .into_vec(Document::Bundle, "DSSE signatures")?
+            .into_iter();
         let (Some(sig), None) = (sigs.next(), sigs.next()) else {
             return Err(Error::DsseInvalid {
                 reason: "envelope must carry exactly one signature",
@@ -305,7 +317,7 @@ impl Envelope {
     /// A DSSE envelope on its own, as JSON, through the bundle's model and limits (fuzzing).
     #[cfg(feature = "fuzzing")]
     pub(crate) fn from_json(json: &[u8]) -> Result<Self, Error> {
-        let env: EnvelopeJson = parse_json(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)?;
+        let env: EnvelopeJson = json::parse(json, Document::Bundle, limits::MAX_BUNDLE_BYTES)?;
         Self::from_model(env)
     }
 }
@@ -375,6 +387,7 @@ impl InclusionProof {
         }
         if checkpoint.len() > limits::MAX_CHECKPOINT_BYTES {
             return Err(Error::LimitExceeded {
+                document: Document::Bundle,
                 what: "checkpoint size",
                 limit: limits::MAX_CHECKPOINT_BYTES,
             });
@@ -382,10 +395,14 @@ impl InclusionProof {
         let root_hash = <[u8; 32]>::try_from(p.root_hash.0.as_slice())
             .map_err(|_| invalid("inclusion proof root hash is not 32 bytes"))?;
         let mut hashes = heapless::Vec::new();
-        for h in p.hashes.0 {
+        for h in p
+            .hashes
+            .into_vec(Document::Bundle, "inclusion proof hashes")?
+        {
             let h = <[u8; 32]>::try_from(h.0.as_slice())
                 .map_err(|_| invalid("inclusion proof hash is not 32 bytes"))?;
             hashes.push(h).map_err(|_| Error::LimitExceeded {
+                document: Document::Bundle,
                 what: "inclusion proof hashes",
                 limit: limits::MAX_PROOF_HASHES,
             })?;

@@ -7,7 +7,7 @@ use der::asn1::OctetString;
 use der::{Decode as _, Encode as _};
 
 use crate::crypto::{self, HashAlgorithm};
-use crate::error::Error;
+use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::UnixTime;
 use crate::trust_root::TrustRoot;
@@ -142,6 +142,7 @@ fn parse_sct_list(data: &[u8]) -> Result<heapless::Vec<Sct<'_>, { limits::MAX_SC
             return Err(invalid("trailing bytes after an SCT"));
         }
         out.push(sct).map_err(|_| Error::LimitExceeded {
+            document: Document::Bundle,
             what: "embedded SCTs",
             limit: limits::MAX_SCTS,
         })?;

@@ -6,8 +6,9 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 
 use crate::crypto::{Digest, HashAlgorithm};
-use crate::encoding::{hex_decode, parse_json, Bounded, BoundedMap};
+use crate::encoding::hex_decode;
 use crate::error::{Document, Error};
+use crate::json::{self, Bounded, BoundedMap};
 use crate::limits;
 
 /// The only payload type we accept: an in-toto statement. Anything else could be signed
@@ -55,16 +56,19 @@ impl Statement {
     pub(crate) fn parse(payload: &[u8]) -> Result<Self, Error> {
         let invalid = |reason| Error::DsseInvalid { reason };
         let json: StatementJson =
-            parse_json(payload, Document::Statement, limits::MAX_BUNDLE_BYTES)?;
+            json::parse(payload, Document::Statement, limits::MAX_STATEMENT_BYTES)?;
         if !STATEMENT_TYPES.contains(&json.type_.as_str()) {
             return Err(invalid("not an in-toto statement (_type)"));
         }
-        let mut subjects = Vec::with_capacity(json.subject.0.len());
-        for s in json.subject.0 {
+        let statement_subjects = json
+            .subject
+            .into_vec(Document::Statement, "statement subjects")?;
+        let mut subjects = Vec::with_capacity(statement_subjects.len());
+        for s in statement_subjects {
             // Digests in algorithms we do not know are ignored, never trusted.
             let digests = s
                 .digest
-                .0
+                .into_vec(Document::Statement, "digests of a statement subject")?
                 .iter()
                 .filter_map(|(alg, hex)| {
                     let alg = HashAlgorithm::from_name(alg).filter(|a| a.rekor_name() == alg)?;

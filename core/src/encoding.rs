@@ -1,5 +1,5 @@
-//! Small decoders shared by the JSON models: base64, hex, proto3-JSON integers, RFC 3339
-//! times, and a depth pre-check for JSON.
+//! Small decoders shared by the JSON models: base64, hex, proto3-JSON integers and RFC 3339
+//! times. (Reading JSON itself, within its budgets, is [`crate::json`].)
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -9,8 +9,6 @@ use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::error::{Document, Error};
-use crate::limits;
 use crate::time::UnixTime;
 
 /// Standard alphabet, padding required, but non-zero bits in the last symbol tolerated the way
@@ -78,65 +76,6 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     out
 }
 
-/// Parses a JSON document after bounding its size and nesting depth, so that neither can
-/// exhaust memory or stack in the parser.
-pub(crate) fn parse_json<'de, T: Deserialize<'de>>(
-    json: &'de [u8],
-    document: Document,
-    max_bytes: usize,
-) -> Result<T, Error> {
-    let (size, depth) = match document {
-        Document::Bundle => ("bundle size", "bundle JSON depth"),
-        Document::TrustRoot => ("trust root size", "trust root JSON depth"),
-        Document::Statement => ("statement size", "statement JSON depth"),
-        Document::EntryBody => ("entry body size", "entry body JSON depth"),
-    };
-    if json.len() > max_bytes {
-        return Err(Error::LimitExceeded {
-            what: size,
-            limit: max_bytes,
-        });
-    }
-    if !json_depth_within(json, limits::MAX_JSON_DEPTH) {
-        return Err(Error::LimitExceeded {
-            what: depth,
-            limit: limits::MAX_JSON_DEPTH,
-        });
-    }
-    serde_json::from_slice(json).map_err(|e| Error::json(document, &e))
-}
-
-/// True when `json` nests arrays/objects no deeper than `max_depth`. Linear, allocation-free,
-/// and run before serde so that a hostile document cannot recurse deeply in the parser.
-pub(crate) fn json_depth_within(json: &[u8], max_depth: usize) -> bool {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max_depth {
-                    return false;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    true
-}
-
 /// A proto3 `bytes` field: a base64 string in JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Base64Bytes(pub(crate) Vec<u8>);
@@ -156,75 +95,6 @@ impl<'de> Deserialize<'de> for Base64Bytes {
             }
         }
         deserializer.deserialize_str(V)
-    }
-}
-
-/// Prefix of the serde error raised by [`Bounded`] and [`BoundedMap`], followed by the limit; lets
-/// [`crate::Error`] report a limit rather than malformed JSON.
-pub(crate) const ARRAY_LIMIT_MARKER: &str = "collection exceeds the limit of ";
-
-/// A JSON array that refuses more than `N` elements while it is being parsed, so a hostile
-/// document cannot make us allocate an unbounded list before a count check runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Bounded<T, const N: usize>(pub(crate) Vec<T>);
-
-impl<T, const N: usize> Default for Bounded<T, N> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V<T, const N: usize>(core::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>, const N: usize> Visitor<'de> for V<T, N> {
-            type Value = Bounded<T, N>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "an array of at most {N} elements")
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    if out.len() == N {
-                        return Err(de::Error::custom(format_args!("{ARRAY_LIMIT_MARKER}{N}")));
-                    }
-                    out.push(item);
-                }
-                Ok(Bounded(out))
-            }
-        }
-        deserializer.deserialize_seq(V::<T, N>(core::marker::PhantomData))
-    }
-}
-
-/// A JSON object of string values that refuses more than `N` members while it is being parsed,
-/// and refuses a repeated key (which a map would silently collapse to one of its values).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct BoundedMap<const N: usize>(pub(crate) Vec<(String, String)>);
-
-impl<'de, const N: usize> Deserialize<'de> for BoundedMap<N> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V<const N: usize>;
-        impl<'de, const N: usize> Visitor<'de> for V<N> {
-            type Value = BoundedMap<N>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "an object of at most {N} string members")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out: Vec<(String, String)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, String>()? {
-                    if out.len() == N {
-                        return Err(de::Error::custom(format_args!("{ARRAY_LIMIT_MARKER}{N}")));
-                    }
-                    if out.iter().any(|(k, _)| *k == key) {
-                        return Err(de::Error::custom("repeated key"));
-                    }
-                    out.push((key, value));
-                }
-                Ok(BoundedMap(out))
-            }
-        }
-        deserializer.deserialize_map(V::<N>)
     }
 }
 
@@ -316,13 +186,6 @@ mod tests {
         // Non-zero trailing bits (Go accepts them), but padding stays mandatory.
         assert_eq!(base64_decode("AAF="), base64_decode("AAE="));
         assert_eq!(base64_decode("AAE"), None);
-    }
-
-    #[test]
-    fn depth_check_counts_outside_strings_only() {
-        assert!(json_depth_within(br#"{"a":[1,{"b":"[[[[["}]}"#, 3));
-        assert!(!json_depth_within(b"[[[[1]]]]", 3));
-        assert!(json_depth_within(br#"{"a":"\"[[[[["}"#, 1));
     }
 
     #[test]

@@ -25,6 +25,16 @@
 //! timestamps), the certificate chain at every verified time, embedded SCTs, the signature
 //! (message or DSSE + in-toto subject), then the policy (identity, key, or SLSA).
 //!
+//! A failure names the stage it arose in ([`Error::stage`]) and says what it means
+//! ([`Error::class`]): a denial (the evidence or the policy said no; a malformed or unsuitable
+//! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
+//! is unusable). Every front end maps that one classification.
+//!
+//! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
+//! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
+//! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
+//! offline; see [`tuf`] for the workflow and the update directory).
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -32,7 +42,7 @@
 //! - `std` (default): `std::io::Write` for [`Hasher`]. The verifier itself never needs std.
 //! - `ring` (default): the crypto provider is ring (assembly on x86_64 and ARM; what the CLI
 //!   and the C library ship).
-//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `p384`, `ed25519-dalek`), for
+//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `ed25519-dalek`), for
 //!   targets ring cannot build for, such as `thumbv7em-none-eabihf`. Build with
 //!   `default-features = false, features = ["rustcrypto"]`; with both providers on, ring is
 //!   used. It has no RSA: RSA keys and RSA-signed chains fail closed
@@ -71,6 +81,7 @@ mod ct;
 mod dsse;
 mod encoding;
 mod error;
+mod json;
 pub mod limits;
 mod pem;
 mod policy;
@@ -79,6 +90,7 @@ mod time;
 mod tlog;
 mod trust_root;
 mod tsa;
+pub mod tuf;
 mod verify;
 mod x509;
 
@@ -86,15 +98,27 @@ pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
-pub use error::{Document, Error, Stage};
-pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
+pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
+pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
-pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
+pub use tuf::{
+    verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
+    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+};
+pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
 /// Benchmark hooks: not part of the API, no stability promise.
 #[doc(hidden)]
 pub mod __bench {
+    pub use crate::crypto::p384_bench;
     pub use crate::verify::verify_probed;
+}
+
+/// Test support for front ends (one value of every error variant, for their table tests): not
+/// part of the API, no stability promise.
+#[doc(hidden)]
+pub mod __testing {
+    pub use crate::error::every_variant;
 }

@@ -46,7 +46,9 @@ pub const MAX_TRUST_ROOT_ENTRIES: usize = 64;
 /// a hostile list from being parsed whole before that check rejects it.
 pub const MAX_DSSE_SIGNATURES: usize = 8;
 
-/// Subjects in one in-toto statement (sigstore-go limit).
+/// Subjects in one in-toto statement (sigstore-go limit). KubeEdge publishes 11 per release;
+/// the subject scan for the artifact digest (sigstore-go's and slsa-verifier's) is bounded by
+/// this.
 pub const MAX_STATEMENT_SUBJECTS: usize = 1024;
 
 /// Digests per in-toto subject (sigstore-go limit).
@@ -54,11 +56,75 @@ pub const MAX_SUBJECT_DIGESTS: usize = 32;
 
 /// Nesting depth of any JSON document we parse. serde_json stops at 128 on its own; our
 /// documents (bundle, trust root, statement) are no deeper than 10, except free-form SLSA
-/// predicates, which stay far below 64.
+/// predicates, which stay far below 64 (real ones nest fewer than 15 levels). The bound keeps
+/// parser recursion (stack use) small on embedded targets.
 pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Largest in-toto statement (decoded DSSE payload) accepted, in bytes. Real provenance is
+/// ~10 KiB; a release event carrying a maximal 125,000-character release body stays far below.
+pub const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most JSON values in one SLSA statement, which is parsed into a tree (its predicate is
+/// free-form). Bounds the tree's memory (tens of bytes per value) however compact the input
+/// text is; real statements hold a few hundred values.
+pub const MAX_JSON_VALUES: usize = 131_072;
+
+/// Longest single JSON string or key in an SLSA statement's tree, in bytes. The longest real
+/// field (a release body) is under 512 KiB of UTF-8.
+pub const MAX_JSON_STRING_BYTES: usize = 1024 * 1024;
+
+/// Longest certificate claim the SLSA policy reads (SAN URI or Fulcio extension value), in
+/// bytes. Real values are under 300 bytes; GitHub caps workflow refs well below this.
+pub const MAX_CLAIM_BYTES: usize = 4096;
+
+/// Longest operator-supplied SLSA policy value (source URI, tag, branch, builder ID), in bytes.
+pub const MAX_POLICY_VALUE_BYTES: usize = 1024;
 
 /// Length of an identity or issuer pattern given by the operator (regex or exact).
 pub const MAX_PATTERN_BYTES: usize = 1024;
 
 /// Compiled size bound for an identity regex, so a hostile pattern cannot exhaust memory.
 pub const MAX_REGEX_SIZE_BYTES: usize = 256 * 1024;
+
+/// Size of one TUF metadata file (root, timestamp, snapshot, targets). Sigstore's are 0.5–7 KiB;
+/// python-tuf's default bound for root is 512,000 bytes.
+pub const MAX_TUF_METADATA_BYTES: usize = 512 * 1024;
+
+/// Size of a persisted TUF state: one root plus a few numbers.
+pub const MAX_TUF_STATE_BYTES: usize = MAX_TUF_METADATA_BYTES + 4096;
+
+/// Size of a TUF target fetched by an update (Sigstore's `trusted_root.json`): the trust-root
+/// bound.
+pub const MAX_TUF_TARGET_BYTES: usize = MAX_TRUST_ROOT_BYTES;
+
+/// JSON values (of any kind, nested ones included) in one TUF metadata file, counted while it
+/// is parsed. Sigstore's root has about 150; this bounds the parse tree's memory (a few MiB)
+/// whatever the file holds.
+pub const MAX_TUF_JSON_VALUES: usize = 32 * 1024;
+
+/// Keys defined in one root or delegations object, and key IDs listed for one role. Sigstore's
+/// roots define 5–7.
+pub const MAX_TUF_KEYS: usize = 64;
+
+/// Signatures on one metadata file. Sigstore's roots carry up to 10 (old and new keys during a
+/// rotation); each is checked at most once, so this bounds the signature checks per file.
+pub const MAX_TUF_SIGNATURES: usize = 64;
+
+/// Members of one JSON object in TUF metadata, counted while it is parsed: this bounds the
+/// files one targets or snapshot metadata lists (Sigstore lists 11 targets and 6 metadata
+/// files) and the cost of keeping members in canonical order as they arrive.
+pub const MAX_TUF_OBJECT_MEMBERS: usize = 1024;
+
+/// Path patterns (or hash prefixes) of one delegated targets role.
+pub const MAX_TUF_PATH_PATTERNS: usize = 1024;
+
+/// Hashes listed for one file (sha256, sha512, …).
+pub const MAX_TUF_HASHES: usize = 8;
+
+/// Delegated roles in one targets metadata. Sigstore has one (npm).
+pub const MAX_TUF_DELEGATIONS: usize = 64;
+
+/// Root versions one update may walk. Sigstore published 15 in its first five years; a device
+/// further behind applies more than one update. Each step checks at most
+/// 2 × [`MAX_TUF_SIGNATURES`] signatures, so this bounds an update's work.
+pub const MAX_TUF_ROOT_ROTATIONS: usize = 32;

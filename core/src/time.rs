@@ -35,9 +35,42 @@ impl UnixTime {
         self.millis / 1000
     }
 
-    /// Parses RFC 3339 (`2021-01-12T11:53:27Z`, optional fraction, `Z` or `±hh:mm`).
-    /// Times before 1970 are rejected; nothing we verify predates Sigstore.
+    /// Parses an RFC 3339 time as proto3 JSON `Timestamp`s write it (`2021-01-12T11:53:27Z`,
+    /// optional fraction of up to nine digits, `Z` or `±hh:mm`). Times before 1970 are
+    /// rejected; nothing we verify predates Sigstore.
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        DateTime::parse(text)
+            .filter(|t| t.fraction_digits <= 9)
+            .and_then(|t| t.to_unix())
+    }
+}
+
+/// An RFC 3339 `date-time` as written — `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)` — with every
+/// field range- and calendar-checked, not yet converted. The crate's one RFC 3339 parser:
+/// [`UnixTime::parse_rfc3339`] converts what it reads, and the SLSA policy applies Go's
+/// stricter acceptance to it ([`DateTime::is_go_rfc3339`]).
+///
+/// It reads the union of what both accept (lower-case `t`/`z`, a leap second, any number of
+/// fraction digits) and records what the two disagree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DateTime {
+    year: u64,
+    month: u64,
+    day: u64,
+    hour: u64,
+    minute: u64,
+    second: u64,
+    /// The fraction of a second, truncated to milliseconds.
+    millis: u64,
+    fraction_digits: usize,
+    /// Seconds east of UTC.
+    offset_secs: i64,
+    /// The `T` separator or the `Z` zone was written in lower case (RFC 3339 §5.6 allows it).
+    lower_case: bool,
+}
+
+impl DateTime {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         let b = text.as_bytes();
         let num = |range: core::ops::Range<usize>| -> Option<u64> {
             let digits = b.get(range)?;
@@ -56,15 +89,17 @@ impl UnixTime {
         }
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        let mut lower_case = sep(10, b"t");
         let mut i = 19;
         let mut millis = 0u64;
+        let mut fraction_digits = 0;
         if sep(i, b".") {
             let start = i + 1;
             let mut end = start;
             while b.get(end).is_some_and(u8::is_ascii_digit) {
                 end += 1;
             }
-            if end == start || end - start > 9 {
+            if end == start {
                 return None;
             }
             // Keep milliseconds; finer digits are truncated.
@@ -73,10 +108,14 @@ impl UnixTime {
                 millis += u64::from(d - b'0') * scale;
                 scale /= 10;
             }
+            fraction_digits = end - start;
             i = end;
         }
         let offset_secs: i64 = match b.get(i)? {
-            b'Z' | b'z' if i + 1 == b.len() => 0,
+            zone @ (b'Z' | b'z') if i + 1 == b.len() => {
+                lower_case |= *zone == b'z';
+                0
+            }
             sign @ (b'+' | b'-') if i + 6 == b.len() && sep(i + 3, b":") => {
                 let h = i64::try_from(num(i + 1..i + 3)?).ok()?;
                 let m = i64::try_from(num(i + 4..i + 6)?).ok()?;
@@ -98,11 +137,34 @@ impl UnixTime {
         if day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        let days = days_from_civil(year, month, day)?;
-        let local = days * 86_400 + i64::try_from(hour * 3600 + minute * 60 + second).ok()?;
-        let utc = u64::try_from(local.checked_sub(offset_secs)?).ok()?;
         Some(Self {
-            millis: utc.checked_mul(1000)?.checked_add(millis)?,
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            millis,
+            fraction_digits,
+            offset_secs,
+            lower_case,
+        })
+    }
+
+    /// Whether Go's `time.parseRFC3339` fast path (what `encoding/json` uses for `time.Time`)
+    /// accepts the text too: it wants upper-case `T` and `Z` and knows no leap second.
+    pub(crate) fn is_go_rfc3339(&self) -> bool {
+        !self.lower_case && self.second <= 59
+    }
+
+    /// The instant, or `None` before 1970 (or beyond `u64` milliseconds).
+    fn to_unix(self) -> Option<UnixTime> {
+        let days = days_from_civil(self.year, self.month, self.day)?;
+        let time_of_day = i64::try_from(self.hour * 3600 + self.minute * 60 + self.second).ok()?;
+        let local = days * 86_400 + time_of_day;
+        let utc = u64::try_from(local.checked_sub(self.offset_secs)?).ok()?;
+        Some(UnixTime {
+            millis: utc.checked_mul(1000)?.checked_add(self.millis)?,
         })
     }
 }
@@ -188,6 +250,37 @@ mod tests {
             "２021-01-12T11:53:27Z",
         ] {
             assert_eq!(UnixTime::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_grammar_two_acceptance_rules() {
+        // Proto3 timestamps: lower case, leap seconds and nanoseconds are fine; more than nine
+        // fraction digits and pre-1970 times are not.
+        for ok in [
+            "2021-01-12t11:53:27z",
+            "2016-12-31T23:59:60Z",
+            "2021-01-12T11:53:27.123456789Z",
+        ] {
+            assert!(UnixTime::parse_rfc3339(ok).is_some(), "{ok}");
+        }
+        for bad in ["2021-01-12T11:53:27.1234567891Z", "0000-01-01T00:00:00Z"] {
+            assert_eq!(UnixTime::parse_rfc3339(bad), None, "{bad}");
+        }
+        // Go's fast path: upper case only, no leap second, any fraction, any year.
+        let go = |t: &str| DateTime::parse(t).is_some_and(|t| t.is_go_rfc3339());
+        for ok in [
+            "2021-01-12T11:53:27.1234567891Z",
+            "0000-01-01T00:00:00-00:00",
+        ] {
+            assert!(go(ok), "{ok}");
+        }
+        for bad in [
+            "2021-01-12t11:53:27Z",
+            "2021-01-12T11:53:27z",
+            "2016-12-31T23:59:60Z",
+        ] {
+            assert!(DateTime::parse(bad).is_some() && !go(bad), "{bad}");
         }
     }
 

@@ -11,9 +11,10 @@ use crate::bundle::{Bundle, EntryKind, Envelope, InclusionProof, TlogEntry};
 use crate::checkpoint::Checkpoint;
 use crate::crypto::{self, Digest, HashAlgorithm, KeyType, PublicKey};
 use crate::dsse;
-use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes, Bounded};
+use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes};
 use crate::error::{Document, Error};
-use crate::time::UnixTime;
+use crate::json::{self, Bounded};
+use crate::time::{TimeRange, UnixTime};
 use crate::trust_root::{TransparencyLog, TrustRoot};
 
 /// What an entry body must describe: this bundle's signature, signer and content.
@@ -35,8 +36,14 @@ pub(crate) enum Signer<'a> {
 /// The signed content as the entry must record it.
 #[derive(Clone, Copy)]
 pub(crate) enum BoundContent<'a> {
-    /// A message signature over an artifact with these known digests.
-    Message(&'a [Digest]),
+    /// A message signature over an artifact with these known digests, and the bundle's own
+    /// (unsigned) claim of the digest it signed, `messageDigest`.
+    Message {
+        /// The artifact's digests, computed or supplied by the caller.
+        digests: &'a [Digest],
+        /// `messageSignature.messageDigest`, when the bundle has one.
+        hint: Option<&'a Digest>,
+    },
     /// A DSSE envelope.
     Dsse(&'a Envelope),
 }
@@ -48,6 +55,10 @@ pub(crate) struct VerifiedEntry {
     pub(crate) log_index: u64,
     /// Set only when a signed entry timestamp vouched for it.
     pub(crate) integrated_time: Option<UnixTime>,
+    /// The log key's validity window, when no SET checked it against the integrated time
+    /// (Rekor v2 entries; Rekor v1 entries with a proof only). The caller checks it against
+    /// the verified times, once they are known.
+    pub(crate) key_window_unchecked: Option<TimeRange>,
 }
 
 /// Verifies every entry from a log the trust root knows. Entries from unknown logs are
@@ -86,8 +97,10 @@ fn verify_entry(
     log: &TransparencyLog,
     binding: &Binding<'_>,
 ) -> Result<VerifiedEntry, Error> {
-    let key = log.key.as_ref().ok_or(Error::UnsupportedAlgorithm {
-        what: "transparency log key type",
+    // The trust root lists the log but this verifier cannot use its key: the evidence may be
+    // fine, but nothing here can judge it.
+    let key = log.key.as_ref().ok_or(Error::TrustRootInvalid {
+        reason: "the transparency log's key type is not supported",
     })?;
     bind_body(entry, binding)?;
 
@@ -112,6 +125,7 @@ fn verify_entry(
         log_id: entry.log_id.clone(),
         log_index: entry.log_index,
         integrated_time,
+        key_window_unchecked: integrated_time.is_none().then_some(log.valid_for),
     })
 }
 
@@ -169,20 +183,20 @@ fn verify_v1_inclusion(
         &proof.root_hash,
     )?;
     let checkpoint = Checkpoint::parse(&proof.checkpoint)?;
-    // Rekor v1 origins are "<host> - <tree id>" and the key name is the host.
-    let tree_id = checkpoint
+    // A Rekor v1 signed tree head's origin is "<name> - <tree ID>" (sigstore-go
+    // `hasRekorV1STH`: `.* - [0-9]+$`). The name is the server's own (public-good: its host;
+    // a private instance: often its pod) and is not bound to the trust root's baseUrl, nor is
+    // the signer name; the signature with this log's key binds the note to the log.
+    let ends_in_tree_id = checkpoint
         .origin
-        .strip_prefix(log.authority.as_str())
-        .and_then(|rest| rest.strip_prefix(" - "))
-        .ok_or(Error::CheckpointInvalid {
-            reason: "origin does not name the log",
-        })?;
-    if tree_id.is_empty() || !tree_id.bytes().all(|b| b.is_ascii_digit()) {
+        .rsplit_once(" - ")
+        .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    if !ends_in_tree_id {
         return Err(Error::CheckpointInvalid {
-            reason: "origin does not end in a tree ID",
+            reason: "origin does not end in \" - <tree ID>\" (Rekor v1 signed tree head)",
         });
     }
-    checkpoint.verify_signature(&log.authority, key_hint(log), key)?;
+    checkpoint.verify_signature(None, key_hint(log), key)?;
     if checkpoint.tree_size != proof.tree_size {
         return Err(Error::CheckpointInvalid {
             reason: "tree size differs from the inclusion proof",
@@ -208,7 +222,7 @@ fn verify_v2_inclusion(
             reason: "origin is not the log's host name",
         });
     }
-    checkpoint.verify_signature(&log.hostname, key_hint(log), key)?;
+    checkpoint.verify_signature(Some(&log.hostname), key_hint(log), key)?;
     // Rekor v2: size and root come from the signed checkpoint, the index is the entry's.
     // The proof's own copies are redundant and must agree.
     if proof.tree_size != checkpoint.tree_size || proof.root_hash != checkpoint.root_hash {
@@ -305,8 +319,33 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
     }
 }
 
+/// The digest algorithm a `hashedrekord` entry records for the artifact (Rekor v1 `sha256`…,
+/// v2 `SHA2_256`…), so that a caller streaming a large artifact knows which digests to
+/// compute before verifying. `None` for other kinds and for bodies that do not parse (those
+/// fail later, when the entry is verified).
+pub(crate) fn logged_digest_algorithm(entry: &TlogEntry) -> Option<HashAlgorithm> {
+    match entry.kind {
+        EntryKind::HashedRekordV001 => {
+            let body: HashedRekordV001 = parse_body(&entry.canonicalized_body).ok()?;
+            let name = body.spec.data.hash.algorithm;
+            HashAlgorithm::from_name(&name).filter(|a| a.rekor_name() == name)
+        }
+        EntryKind::HashedRekordV002 => {
+            let body: HashedRekordV002Body = parse_body(&entry.canonicalized_body).ok()?;
+            let name = body.spec.hashed_rekord_v002.data.algorithm;
+            HashAlgorithm::from_name(&name).filter(|a| a.proto_name() == name)
+        }
+        EntryKind::DsseV001 | EntryKind::IntotoV002 | EntryKind::DsseV002 => None,
+    }
+}
+
 fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
-    crate::encoding::parse_json(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
+    json::parse(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
+}
+
+/// The signatures a DSSE/in-toto entry body lists, within [`crate::limits::MAX_DSSE_SIGNATURES`].
+fn body_signatures<T, const N: usize>(signatures: Bounded<T, N>) -> Result<Vec<T>, Error> {
+    signatures.into_vec(Document::EntryBody, "signatures in a log entry body")
 }
 
 fn mismatch(field: &'static str) -> Error {
@@ -325,21 +364,35 @@ fn signer_matches_pem(b64_pem: &str, signer: Signer<'_>) -> bool {
     }
 }
 
-/// Compares a Rekor v2 `verifier` with the bundle's signer, as DER. A certificate bundle must
-/// be logged with its certificate: a bare key in the entry would not bind the identity.
-fn signer_matches_v2(verifier: &VerifierV2, signer: Signer<'_>) -> bool {
-    match (signer, &verifier.x509_certificate, &verifier.public_key) {
-        (Signer::Certificate(leaf), Some(cert), None) => {
-            crypto::bytes_equal(&cert.raw_bytes.0, leaf)
-        }
-        (Signer::Key(key), None, Some(pk)) => crypto::bytes_equal(&pk.raw_bytes.0, key.der()),
-        _ => false,
+/// Compares a Rekor v2 `verifier` with the bundle's signer, as DER.
+///
+/// A certificate bundle must be logged with its certificate, never with the certificate's
+/// bare key, even the same key (sigstore-go `reconstructV2EntryHash` rebuilds the entry with
+/// the certificate, so such an entry never matches its proof). The log is where an identity's
+/// owner looks for signatures made in its name: an entry that records only a key hides the
+/// identity from them.
+fn bind_verifier_v2(verifier: &VerifierV2, signer: Signer<'_>) -> Result<(), Error> {
+    let matches =
+        match (signer, &verifier.x509_certificate, &verifier.public_key) {
+            (Signer::Certificate(leaf), Some(cert), None) => {
+                crypto::bytes_equal(&cert.raw_bytes.0, leaf)
+            }
+            (Signer::Certificate(_), None, Some(_)) => return Err(mismatch(
+                "verifier (a public key: a certificate bundle must be logged with its certificate)",
+            )),
+            (Signer::Key(key), None, Some(pk)) => crypto::bytes_equal(&pk.raw_bytes.0, key.der()),
+            _ => false,
+        };
+    if matches {
+        Ok(())
+    } else {
+        Err(mismatch("verifier"))
     }
 }
 
 fn bind_hashedrekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
     let body: HashedRekordV001 = parse_body(&entry.canonicalized_body)?;
-    let BoundContent::Message(digests) = binding.content else {
+    let BoundContent::Message { digests, hint } = binding.content else {
         return Err(mismatch("entry kind (hashedrekord for a DSSE bundle)"));
     };
     let spec = body.spec;
@@ -354,18 +407,43 @@ fn bind_hashedrekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<()
         .filter(|a| a.rekor_name() == spec.data.hash.algorithm)
         .ok_or(mismatch("digest algorithm"))?;
     let value = hex_decode(&spec.data.hash.value).ok_or(mismatch("digest"))?;
+    bind_message_digest(hint, alg, &value)?;
     bind_artifact_digest(digests, alg, &value)
 }
 
-/// The logged digest must be the artifact's. Needs the artifact's digest in the logged
-/// algorithm: the caller supplies SHA-256, or the bytes so that any algorithm can be computed.
+/// sigstore-go's rule: the bundle's `messageDigest`, an unsigned hint, must be exactly the
+/// digest the log recorded, algorithm and value. So the hint cannot tell the two artifact
+/// modes (bytes, digest) apart: it is judged here, against signed evidence, for both.
+fn bind_message_digest(
+    hint: Option<&Digest>,
+    alg: HashAlgorithm,
+    value: &[u8],
+) -> Result<(), Error> {
+    let Some(hint) = hint else {
+        return Ok(());
+    };
+    if hint.algorithm() != alg {
+        return Err(mismatch("digest algorithm (bundle messageDigest)"));
+    }
+    if !crypto::bytes_equal(hint.as_bytes(), value) {
+        return Err(mismatch("digest (bundle messageDigest)"));
+    }
+    Ok(())
+}
+
+/// The logged digest must be the artifact's (sigstore-python's rule; with the hint bound to
+/// the log it is also sigstore-go's). Needs the artifact's digest in the logged algorithm: the
+/// caller supplies it, or the bytes so that any algorithm can be computed. When it is missing
+/// the evidence cannot be matched to this artifact: the bundle decided that, not the caller.
 fn bind_artifact_digest(digests: &[Digest], alg: HashAlgorithm, value: &[u8]) -> Result<(), Error> {
-    let known = digests
-        .iter()
-        .find(|d| d.algorithm() == alg)
-        .ok_or(Error::InvalidInput {
-            reason: "the log records a digest algorithm for which no artifact digest was given",
-        })?;
+    let known =
+        digests
+            .iter()
+            .find(|d| d.algorithm() == alg)
+            .ok_or(Error::ArtifactDigestMissing {
+                algorithm: alg,
+                needed_by: "transparency log entry",
+            })?;
     if crypto::bytes_equal(known.as_bytes(), value) {
         Ok(())
     } else {
@@ -390,7 +468,7 @@ fn bind_payload_hash(envelope: &Envelope, algorithm: &str, value: &[u8]) -> Resu
 fn dsse_content<'a>(binding: &Binding<'a>) -> Result<&'a Envelope, Error> {
     match binding.content {
         BoundContent::Dsse(env) => Ok(env),
-        BoundContent::Message(_) => {
+        BoundContent::Message { .. } => {
             Err(mismatch("entry kind (DSSE entry for a message signature)"))
         }
     }
@@ -402,7 +480,8 @@ fn bind_dsse_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
     let spec = body.spec;
     let value = hex_decode(&spec.payload_hash.value).ok_or(mismatch("payload hash"))?;
     bind_payload_hash(envelope, &spec.payload_hash.algorithm, &value)?;
-    let [sig] = spec.signatures.0.as_slice() else {
+    let signatures = body_signatures(spec.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     let logged = base64_decode(&sig.signature).ok_or(mismatch("signature"))?;
@@ -425,7 +504,8 @@ fn bind_intoto_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Erro
     if content.envelope.payload_type != envelope.payload_type {
         return Err(mismatch("payload type"));
     }
-    let [sig] = content.envelope.signatures.0.as_slice() else {
+    let signatures = body_signatures(content.envelope.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     // The envelope's base64 signature text was stored as a `bytes` field: base64 twice.
@@ -448,14 +528,15 @@ fn bind_hashedrekord_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<()
     if !crypto::bytes_equal(&spec.signature.content.0, binding.signature) {
         return Err(mismatch("signature"));
     }
-    if !signer_matches_v2(&spec.signature.verifier, binding.signer) {
-        return Err(mismatch("verifier"));
-    }
+    bind_verifier_v2(&spec.signature.verifier, binding.signer)?;
     let alg = HashAlgorithm::from_name(&spec.data.algorithm)
         .filter(|a| a.proto_name() == spec.data.algorithm)
         .ok_or(mismatch("digest algorithm"))?;
     match binding.content {
-        BoundContent::Message(digests) => bind_artifact_digest(digests, alg, &spec.data.digest.0),
+        BoundContent::Message { digests, hint } => {
+            bind_message_digest(hint, alg, &spec.data.digest.0)?;
+            bind_artifact_digest(digests, alg, &spec.data.digest.0)
+        }
         // DSSE logged in Rekor v2 as hashedrekord over the envelope's PAE.
         BoundContent::Dsse(env) => {
             let pae = dsse::pae(&env.payload_type, &env.payload);
@@ -477,15 +558,14 @@ fn bind_dsse_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
         &spec.payload_hash.algorithm,
         &spec.payload_hash.digest.0,
     )?;
-    let [sig] = spec.signatures.0.as_slice() else {
+    let signatures = body_signatures(spec.signatures)?;
+    let [sig] = signatures.as_slice() else {
         return Err(mismatch("number of signatures"));
     };
     if !crypto::bytes_equal(&sig.content.0, binding.signature) {
         return Err(mismatch("signature"));
     }
-    if !signer_matches_v2(&sig.verifier, binding.signer) {
-        return Err(mismatch("verifier"));
-    }
+    bind_verifier_v2(&sig.verifier, binding.signer)?;
     Ok(())
 }
 
@@ -719,17 +799,20 @@ mod tests {
                 r#"{{"apiVersion":"0.0.1","kind":"dsse","spec":{{"payloadHash":{{"algorithm":"sha256","value":"00"}},"signatures":[{sigs}]}}}}"#
             )
         };
-        let at: Result<DsseV001, _> =
-            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES).as_bytes());
+        let signatures = |n: usize| {
+            let body: DsseV001 = parse_body(body(n).as_bytes())?;
+            body_signatures(body.spec.signatures)
+        };
         assert_eq!(
-            at.unwrap().spec.signatures.0.len(),
+            signatures(crate::limits::MAX_DSSE_SIGNATURES)
+                .unwrap()
+                .len(),
             crate::limits::MAX_DSSE_SIGNATURES
         );
-        let over: Result<DsseV001, _> =
-            parse_body(body(crate::limits::MAX_DSSE_SIGNATURES + 1).as_bytes());
         assert!(matches!(
-            over,
-            Err(Error::LimitExceeded { limit, .. }) if limit == crate::limits::MAX_DSSE_SIGNATURES
+            signatures(crate::limits::MAX_DSSE_SIGNATURES + 1),
+            Err(Error::LimitExceeded { document: Document::EntryBody, limit, .. })
+                if limit == crate::limits::MAX_DSSE_SIGNATURES
         ));
     }
 

@@ -58,6 +58,114 @@ impl FulcioExtensions {
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         self.values.iter().map(|(a, v)| (*a, v.as_str()))
     }
+
+    // Named accessors for the extensions of `fulcio/docs/oid-info.md` (arc
+    // `1.3.6.1.4.1.57264.1.N`), so that no caller spells an arc number.
+
+    /// OIDC issuer, legacy form (`.1`, raw; deprecated for `.8`).
+    pub fn issuer_v1(&self) -> Option<&str> {
+        self.get(1)
+    }
+
+    /// GitHub workflow trigger (`.2`, raw; deprecated for `.20`).
+    pub fn github_workflow_trigger(&self) -> Option<&str> {
+        self.get(2)
+    }
+
+    /// GitHub workflow commit SHA (`.3`, raw; deprecated for `.13`).
+    pub fn github_workflow_sha(&self) -> Option<&str> {
+        self.get(3)
+    }
+
+    /// GitHub workflow name (`.4`, raw; deprecated).
+    pub fn github_workflow_name(&self) -> Option<&str> {
+        self.get(4)
+    }
+
+    /// GitHub workflow repository `owner/repo` (`.5`, raw; deprecated for `.12`).
+    pub fn github_workflow_repository(&self) -> Option<&str> {
+        self.get(5)
+    }
+
+    /// GitHub workflow ref (`.6`, raw; deprecated for `.14`).
+    pub fn github_workflow_ref(&self) -> Option<&str> {
+        self.get(6)
+    }
+
+    /// OIDC issuer (`.8`).
+    pub fn issuer(&self) -> Option<&str> {
+        self.get(8)
+    }
+
+    /// Build signer URI: the signing workflow (`.9`).
+    pub fn build_signer_uri(&self) -> Option<&str> {
+        self.get(9)
+    }
+
+    /// Build signer digest (`.10`).
+    pub fn build_signer_digest(&self) -> Option<&str> {
+        self.get(10)
+    }
+
+    /// Runner environment, `github-hosted` or `self-hosted` (`.11`).
+    pub fn runner_environment(&self) -> Option<&str> {
+        self.get(11)
+    }
+
+    /// Source repository URI (`.12`).
+    pub fn source_repository_uri(&self) -> Option<&str> {
+        self.get(12)
+    }
+
+    /// Source repository digest: the commit (`.13`).
+    pub fn source_repository_digest(&self) -> Option<&str> {
+        self.get(13)
+    }
+
+    /// Source repository ref (`.14`).
+    pub fn source_repository_ref(&self) -> Option<&str> {
+        self.get(14)
+    }
+
+    /// Source repository identifier (`.15`).
+    pub fn source_repository_identifier(&self) -> Option<&str> {
+        self.get(15)
+    }
+
+    /// Source repository owner URI (`.16`).
+    pub fn source_repository_owner_uri(&self) -> Option<&str> {
+        self.get(16)
+    }
+
+    /// Source repository owner identifier (`.17`).
+    pub fn source_repository_owner_identifier(&self) -> Option<&str> {
+        self.get(17)
+    }
+
+    /// Build config URI: the top-level workflow (`.18`).
+    pub fn build_config_uri(&self) -> Option<&str> {
+        self.get(18)
+    }
+
+    /// Build config digest (`.19`).
+    pub fn build_config_digest(&self) -> Option<&str> {
+        self.get(19)
+    }
+
+    /// Build trigger: the event name (`.20`).
+    pub fn build_trigger(&self) -> Option<&str> {
+        self.get(20)
+    }
+
+    /// Run invocation URI (`.21`).
+    pub fn run_invocation_uri(&self) -> Option<&str> {
+        self.get(21)
+    }
+
+    /// Source repository visibility at signing (`.22`).
+    pub fn source_repository_visibility_at_signing(&self) -> Option<&str> {
+        self.get(22)
+    }
 }
 
 /// A parsed leaf (signing) certificate. Parsing does not mean trusted: see
@@ -97,7 +205,11 @@ impl Leaf {
             .subject_public_key_info
             .to_der()
             .map_err(|_| invalid("cannot encode the public key"))?;
-        let public_key = PublicKey::from_spki_der(&spki)?;
+        // The key is evidence: one that does not parse makes the certificate invalid.
+        let public_key = PublicKey::from_spki_der(&spki).map_err(|e| match e {
+            Error::PublicKeyInvalid { reason } => invalid(reason),
+            other => other,
+        })?;
         let not_before = UnixTime::from_secs(tbs.validity.not_before.to_unix_duration().as_secs());
         let not_after = UnixTime::from_secs(tbs.validity.not_after.to_unix_duration().as_secs());
 
@@ -179,7 +291,7 @@ impl Leaf {
     /// The OIDC issuer: `.1.8` (DER UTF8String) preferred, legacy `.1.1` (raw) otherwise; if
     /// both are present they must agree, or the certificate is ambiguous and rejected.
     pub(crate) fn oidc_issuer(&self) -> Result<Option<&str>, Error> {
-        match (self.extensions.get(8), self.extensions.get(1)) {
+        match (self.extensions.issuer(), self.extensions.issuer_v1()) {
             (Some(v2), Some(v1)) if v2 != v1 => Err(Error::CertificateInvalid {
                 reason: "issuer extensions .1.1 and .1.8 disagree",
             }),
@@ -269,15 +381,16 @@ pub(crate) fn verify_path(
     let ee = webpki::EndEntityCert::try_from(&leaf).map_err(|e| fail(webpki_reason(&e)))?;
     let time = rustls_pki_types::UnixTime::since_unix_epoch(Duration::from_secs(t.as_secs()));
     let anchors = [anchor];
-    let remembering = crypto::remembering_chain_algorithms(&ca.remembered);
+    let remembering = crypto::remembering_chain_algorithms(&ca.remembered, &ca.key_tables);
     let remembering_refs = remembering
         .each_ref()
         .map(|alg| alg as &dyn SignatureVerificationAlgorithm);
-    let algorithms: &[&dyn SignatureVerificationAlgorithm] = if ca.remembered.is_empty() {
-        &crypto::CHAIN_SIGNATURE_ALGORITHMS
-    } else {
-        &remembering_refs
-    };
+    let algorithms: &[&dyn SignatureVerificationAlgorithm] =
+        if ca.remembered.is_empty() && ca.key_tables.is_empty() {
+            &crypto::CHAIN_SIGNATURE_ALGORITHMS
+        } else {
+            &remembering_refs
+        };
     let path = ee
         .verify_for_usage(
             algorithms,
@@ -299,42 +412,66 @@ pub(crate) fn verify_path(
 /// skip later. A link that does not parse or verify is simply not remembered: path
 /// validation then checks it, and fails, exactly as without this.
 pub(crate) fn remember_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
-    chain
-        .windows(2)
-        .filter_map(|pair| match pair {
-            [child, issuer] => check_link(child, issuer),
-            _ => None,
-        })
-        .collect()
+    chain_links(chain, RememberedSignature::check)
 }
 
-/// `child`'s signature checked with `issuer`'s key, from the exact bytes webpki hands to the
-/// signature algorithm: the TBS TLV, the AlgorithmIdentifier contents and the BIT STRING
+/// The same links remembered without checking them now, for a chain whose bytes are pinned
+/// by hash and whose links were checked when the pin was recorded (the embedded trust root:
+/// `trust_root::tests::embedded_chain_links_are_proven` checks them on every test run).
+pub(crate) fn vouched_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
+    chain_links(chain, RememberedSignature::vouched)
+}
+
+/// A precomputed P-384 table for a certificate's key, if it is a P-384 key without a static
+/// table (the embedded trust root's keys have those).
+pub(crate) fn p384_key_table(der: &[u8]) -> Option<crypto::KeyTable> {
+    let cert = Certificate::from_der(der).ok()?;
+    let spki = cert.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    PublicKey::from_spki_der(&spki).ok()?.p384_key_table()
+}
+
+/// How a chain link becomes a remembered signature ([`RememberedSignature::check`] or
+/// [`RememberedSignature::vouched`]): signature and key AlgorithmIdentifier contents, key,
+/// signed bytes, signature.
+type RememberLink = fn(&[u8], &[u8], &[u8], &[u8], &[u8]) -> Option<RememberedSignature>;
+
+/// Every link of `chain` (leaf → root order) handed to `remember` as the exact bytes webpki
+/// hands to the signature algorithm: the AlgorithmIdentifier contents of the signature and
+/// of the issuer's key, the issuer's subjectPublicKey, the TBS TLV and the BIT STRING
 /// contents.
-fn check_link(child: &[u8], issuer: &[u8]) -> Option<RememberedSignature> {
+fn chain_links(chain: &[Vec<u8>], remember: RememberLink) -> Vec<RememberedSignature> {
     use der::asn1::{AnyRef, BitStringRef};
     use der::{Reader as _, SliceReader};
 
-    let mut reader = SliceReader::new(child).ok()?;
-    let (tbs, signature_alg, signature) = reader
-        .sequence(|r| {
-            let tbs = r.tlv_bytes()?;
-            let alg = AnyRef::decode(r)?;
-            let sig = BitStringRef::decode(r)?;
-            Ok((tbs, alg, sig))
+    let link = |child: &[u8], issuer: &[u8]| -> Option<RememberedSignature> {
+        let mut reader = SliceReader::new(child).ok()?;
+        let (tbs, signature_alg, signature) = reader
+            .sequence(|r| {
+                let tbs = r.tlv_bytes()?;
+                let alg = AnyRef::decode(r)?;
+                let sig = BitStringRef::decode(r)?;
+                Ok((tbs, alg, sig))
+            })
+            .ok()?;
+        let issuer = Certificate::from_der(issuer).ok()?;
+        let spki = &issuer.tbs_certificate.subject_public_key_info;
+        let key_alg = spki.algorithm.to_der().ok()?;
+        let key_alg = AnyRef::from_der(&key_alg).ok()?;
+        remember(
+            signature_alg.value(),
+            key_alg.value(),
+            spki.subject_public_key.as_bytes()?,
+            tbs,
+            signature.as_bytes()?,
+        )
+    };
+    chain
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [child, issuer] => link(child, issuer),
+            _ => None,
         })
-        .ok()?;
-    let issuer = Certificate::from_der(issuer).ok()?;
-    let spki = &issuer.tbs_certificate.subject_public_key_info;
-    let key_alg = spki.algorithm.to_der().ok()?;
-    let key_alg = AnyRef::from_der(&key_alg).ok()?;
-    RememberedSignature::check(
-        signature_alg.value(),
-        key_alg.value(),
-        spki.subject_public_key.as_bytes()?,
-        tbs,
-        signature.as_bytes()?,
-    )
+        .collect()
 }
 
 /// EKU rule for every certificate on the path (Go's semantics): no EKU extension means
@@ -438,6 +575,47 @@ mod tests {
         assert_eq!(decode_fulcio_extension(8, b"\x0c\x03abcX"), None);
         assert_eq!(decode_fulcio_extension(8, b"abc"), None);
         assert_eq!(decode_fulcio_extension(2, b"\xff"), None);
+    }
+
+    #[test]
+    fn named_accessors_read_their_arcs() {
+        let ext = FulcioExtensions {
+            values: (1..=22)
+                .filter(|arc| *arc != 7)
+                .map(|arc| (arc, alloc::format!("value {arc}")))
+                .collect(),
+        };
+        let named = [
+            (1, ext.issuer_v1()),
+            (2, ext.github_workflow_trigger()),
+            (3, ext.github_workflow_sha()),
+            (4, ext.github_workflow_name()),
+            (5, ext.github_workflow_repository()),
+            (6, ext.github_workflow_ref()),
+            (8, ext.issuer()),
+            (9, ext.build_signer_uri()),
+            (10, ext.build_signer_digest()),
+            (11, ext.runner_environment()),
+            (12, ext.source_repository_uri()),
+            (13, ext.source_repository_digest()),
+            (14, ext.source_repository_ref()),
+            (15, ext.source_repository_identifier()),
+            (16, ext.source_repository_owner_uri()),
+            (17, ext.source_repository_owner_identifier()),
+            (18, ext.build_config_uri()),
+            (19, ext.build_config_digest()),
+            (20, ext.build_trigger()),
+            (21, ext.run_invocation_uri()),
+            (22, ext.source_repository_visibility_at_signing()),
+        ];
+        for (arc, value) in named {
+            assert_eq!(
+                value,
+                Some(alloc::format!("value {arc}").as_str()),
+                "arc {arc}"
+            );
+        }
+        assert_eq!(FulcioExtensions::default().issuer(), None);
     }
 
     #[test]

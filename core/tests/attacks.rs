@@ -40,8 +40,9 @@ fn run(dir: &Path) -> Result<(), Error> {
     verify(&root, &bundle, Artifact::Bytes(&artifact), &policy).map(|_| ())
 }
 
+/// The name of the variant that rejected it (the stage wrapper is looked through).
 fn variant_name(e: &Error) -> String {
-    format!("{e:?}")
+    format!("{:?}", e.cause())
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap()

@@ -12,16 +12,21 @@
 //! | 4000–4999 | transparency-log evidence and verified time | yes |
 //! | 5000–5999 | certificate, signature and signer identity | yes |
 //! | 6000–6999 | provenance (SLSA) policy | yes |
+//! | 7000–7999 | a trust-root update (TUF) was refused | yes |
 //!
 //! A *denial* means the evidence or the policy said no: the artifact must not be trusted. Any
 //! other non-zero code means nothing was decided (also: do not trust the artifact, but the cause
 //! is a broken call, file or configuration rather than a rejected artifact).
+//!
+//! Which of the two a core error is, is not decided here: `edgeverify_core::Error::class` decides
+//! it, and [`code_for`] picks a code in the matching ranges, so a content-decided failure is
+//! never a failed call and a failed call never a denial.
 
 use core::cell::RefCell;
 use core::ffi::c_char;
 use std::string::String;
 
-use edgeverify_core::{Document, Error};
+use edgeverify_core::{Document, Error, ErrorClass};
 
 /// The result of a call: `EV_RESULT_OK` (0) or a stable error code.
 ///
@@ -35,10 +40,12 @@ use edgeverify_core::{Document, Error};
 /// - 1000-1999: the call could not be carried out as made (NULL or invalid argument, I/O,
 ///   caught panic, missing value): nothing was decided, not a denial;
 /// - 2000-2999: the bundle is malformed or unsuitable: denial;
-/// - 3000-3999: the trust root is unusable (configuration): not a denial;
+/// - 3000-3999: the trust root, or a trust-root update, is unusable (configuration or an
+///   incomplete update): not a denial;
 /// - 4000-4999: transparency-log evidence and verified time: denial;
 /// - 5000-5999: certificate, signature and signer identity: denial;
-/// - 6000-6999: provenance (SLSA) policy: denial.
+/// - 6000-6999: provenance (SLSA) policy: denial;
+/// - 7000-7999: a trust-root update (TUF) was refused: denial.
 ///
 /// Retired codes: none yet (a retired code is kept here as a comment and never reused).
 #[repr(u32)]
@@ -62,10 +69,11 @@ pub enum ev_result {
     /// The verification has no such value (for example no OIDC issuer for a bundle signed with a
     /// self-managed key, or no provenance when the policy was not SLSA).
     NotPresent = 1005,
-    /// The verifier returned an error that this version of the C library does not classify.
-    /// The artifact was not verified.
+    /// The verifier failed without deciding, for a reason this version of the C library has no
+    /// specific code for. The artifact was not verified.
     UnexpectedError = 1006,
-    /// The value contains a NUL byte and cannot be returned as a C string.
+    /// The value cannot be returned in the form asked for: it contains a NUL byte (a C string),
+    /// or it is a digest in an algorithm with no `EV_HASH_*` code.
     NotRepresentable = 1007,
 
     // 2000–2999: the bundle. Denials.
@@ -81,6 +89,9 @@ pub enum ev_result {
     /// signed with a self-managed key while the policy names a certificate identity, or its log
     /// entry records a digest algorithm other than SHA-256 while only SHA-256 was given.
     BundleUnsuitable = 2004,
+    /// The evidence or the policy said no, for a reason this version of the C library has no
+    /// specific code for (the detail says which).
+    Denied = 2005,
 
     // 3000–3999: the trust root. Configuration errors, never a denial.
     /// The trust root is not valid JSON of the `trusted_root.json` schema.
@@ -91,6 +102,10 @@ pub enum ev_result {
     TrustRootUnsupportedMediaType = 3002,
     /// The trust root exceeds a size or depth limit.
     TrustRootTooLarge = 3003,
+    /// A trust-root update (TUF) decided nothing: the update directory is incomplete or
+    /// unreadable, or the device's TUF state or the time given cannot be used. The device keeps
+    /// the trust it had.
+    TrustRootUpdateUnusable = 3100,
 
     // 4000–4999: transparency-log evidence and verified time. Denials.
     /// A signed entry timestamp (inclusion promise) does not verify.
@@ -126,7 +141,10 @@ pub enum ev_result {
     DsseInvalid = 5102,
     /// A hash, key or signature algorithm is not supported.
     UnsupportedAlgorithm = 5103,
-    /// A public key in the evidence is malformed or of an unsupported type.
+    /// A public key in the evidence is malformed or of an unsupported type. No longer returned:
+    /// such a key makes the certificate invalid (`CERTIFICATE_INVALID`, or `TIMESTAMP_INVALID`
+    /// for a timestamping authority's), and a malformed key given by the caller is
+    /// `INVALID_PARAMETER`. Kept so the number is never reused.
     PublicKeyInvalid = 5104,
     /// The certificate's identity (SAN) is not the one the policy expects.
     IdentityMismatch = 5200,
@@ -136,12 +154,18 @@ pub enum ev_result {
     // 6000–6999: the provenance policy. Denials.
     /// The SLSA provenance does not satisfy the policy (the detail names slsa-verifier's error).
     ProvenanceRejected = 6000,
+
+    // 7000–7999: trust-root updates. Denials.
+    /// The trust-root update (TUF metadata or the target it lists) was refused: a signature
+    /// threshold, version, rollback, expiry, length or hash check failed (the detail says
+    /// which). The device keeps the trust it had.
+    TrustRootUpdateRefused = 7000,
 }
 
 impl ev_result {
     /// Every code, for conversions from C integers and for tests. The `all_codes_are_listed`
     /// test checks it against the enumerators in the generated header.
-    pub(crate) const ALL: [Self; 37] = [
+    pub(crate) const ALL: [Self; 40] = [
         Self::Ok,
         Self::NullParameter,
         Self::InvalidParameter,
@@ -156,10 +180,12 @@ impl ev_result {
         Self::BundleUnsupportedMediaType,
         Self::LimitExceeded,
         Self::BundleUnsuitable,
+        Self::Denied,
         Self::TrustRootMalformedJson,
         Self::TrustRootInvalid,
         Self::TrustRootUnsupportedMediaType,
         Self::TrustRootTooLarge,
+        Self::TrustRootUpdateUnusable,
         Self::SetInvalid,
         Self::InclusionProofInvalid,
         Self::CheckpointInvalid,
@@ -179,6 +205,7 @@ impl ev_result {
         Self::IdentityMismatch,
         Self::IssuerMismatch,
         Self::ProvenanceRejected,
+        Self::TrustRootUpdateRefused,
     ];
 
     /// The code for a C integer; `None` for values that name no code.
@@ -188,7 +215,7 @@ impl ev_result {
 
     /// Whether the code says that the evidence or the policy rejected the artifact.
     pub(crate) fn is_denial(self) -> bool {
-        matches!(self as u32, 2000..=2999 | 4000..=6999)
+        matches!(self as u32, 2000..=2999 | 4000..=7999)
     }
 
     /// A fixed one-line description (no detail from the failing input).
@@ -202,7 +229,7 @@ impl ev_result {
             Self::Io => "a file could not be opened or read",
             Self::NotPresent => "the verification has no such value",
             Self::UnexpectedError => "verification failed with an unclassified error",
-            Self::NotRepresentable => "the value contains a NUL byte",
+            Self::NotRepresentable => "the value cannot be represented in this form",
             Self::BundleMalformedJson => "bundle: malformed JSON",
             Self::BundleInvalid => "bundle: invalid structure",
             Self::BundleUnsupportedMediaType => "bundle: unsupported media type",
@@ -210,10 +237,14 @@ impl ev_result {
             Self::BundleUnsuitable => {
                 "bundle: cannot be checked against this policy or artifact digest"
             }
+            Self::Denied => "denied: the evidence or the policy said no",
             Self::TrustRootMalformedJson => "trust root: malformed JSON",
             Self::TrustRootInvalid => "trust root: invalid",
             Self::TrustRootUnsupportedMediaType => "trust root: unsupported media type",
             Self::TrustRootTooLarge => "trust root: a size or depth limit is exceeded",
+            Self::TrustRootUpdateUnusable => {
+                "trust-root update: the update or the device state cannot be used"
+            }
             Self::SetInvalid => "transparency log: signed entry timestamp does not verify",
             Self::InclusionProofInvalid => "transparency log: inclusion proof does not verify",
             Self::CheckpointInvalid => "transparency log: checkpoint does not verify",
@@ -233,41 +264,28 @@ impl ev_result {
             Self::IdentityMismatch => "identity: the signer is not the expected identity",
             Self::IssuerMismatch => "identity: the OIDC issuer is not the expected one",
             Self::ProvenanceRejected => "provenance: SLSA policy not satisfied",
+            Self::TrustRootUpdateRefused => "trust-root update: refused",
         }
     }
 }
 
-/// Where a core error came from: the same variant means different things in different calls
-/// (a size limit on a trust root is a configuration error, on a bundle a denial).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Context {
-    /// Parsing a trust root.
-    TrustRoot,
-    /// Building a policy from the caller's arguments.
-    Policy,
-    /// Parsing a bundle or verifying it.
-    Verify,
-}
-
-/// The code for a core error raised in `context`.
-pub(crate) fn code_for(err: &Error, context: Context) -> ev_result {
-    match context {
-        Context::Policy => ev_result::InvalidParameter,
-        Context::TrustRoot => match err {
-            Error::MalformedJson { .. } => ev_result::TrustRootMalformedJson,
-            Error::UnsupportedMediaType => ev_result::TrustRootUnsupportedMediaType,
-            Error::LimitExceeded { .. } => ev_result::TrustRootTooLarge,
-            _ => ev_result::TrustRootInvalid,
-        },
-        Context::Verify => verify_code(err),
+/// The code for a core error: the core's class picks the range (a denial code exactly when the
+/// error is [`ErrorClass::Denied`]), the variant the code within it.
+pub(crate) fn code_for(err: &Error) -> ev_result {
+    match err.class() {
+        ErrorClass::Denied => denial_code(err.cause()),
+        ErrorClass::Undecided => undecided_code(err.cause()),
     }
 }
 
-/// Every verification error, variant by variant. `Error` is `#[non_exhaustive]`: a variant added
-/// to the core later maps to `UnexpectedError` until it is given a code here.
-fn verify_code(err: &Error) -> ev_result {
+/// Denials, variant by variant. `Error` is `#[non_exhaustive]`: a denial the core adds later is
+/// `Denied` until it is given a code here.
+fn denial_code(err: &Error) -> ev_result {
     match err {
         Error::ArtifactDigestMismatch { .. } => ev_result::ArtifactDigestMismatch,
+        Error::ArtifactDigestMissing { .. } | Error::SignerKindMismatch { .. } => {
+            ev_result::BundleUnsuitable
+        }
         Error::BundleInvalid { .. } => ev_result::BundleInvalid,
         Error::CertificateChainInvalid { .. } => ev_result::CertificateChainInvalid,
         Error::CertificateInvalid { .. } => ev_result::CertificateInvalid,
@@ -276,28 +294,51 @@ fn verify_code(err: &Error) -> ev_result {
         Error::EntryBodyMismatch { .. } => ev_result::LogEntryMismatch,
         Error::LimitExceeded { .. } => ev_result::LimitExceeded,
         Error::InclusionProofInvalid { .. } => ev_result::InclusionProofInvalid,
-        Error::InvalidInput { .. } => ev_result::BundleUnsuitable,
         Error::IssuerMismatch { .. } => ev_result::IssuerMismatch,
         Error::MalformedJson { document, .. } => match document {
             Document::Bundle => ev_result::BundleMalformedJson,
             Document::EntryBody => ev_result::LogEntryMismatch,
             Document::Statement => ev_result::DsseInvalid,
-            Document::TrustRoot => ev_result::TrustRootMalformedJson,
-            _ => ev_result::UnexpectedError,
+            _ => ev_result::Denied,
         },
         Error::NoVerifiedTime => ev_result::NoVerifiedTime,
         Error::Provenance(_) => ev_result::ProvenanceRejected,
-        Error::PublicKeyInvalid { .. } => ev_result::PublicKeyInvalid,
         Error::SctInvalid { .. } => ev_result::SctInvalid,
         Error::SetInvalid { .. } => ev_result::SetInvalid,
         Error::SignatureInvalid => ev_result::SignatureInvalid,
         Error::SubjectMismatch { .. } => ev_result::IdentityMismatch,
         Error::TimestampInvalid { .. } => ev_result::TimestampInvalid,
         Error::TlogThresholdNotMet { .. } => ev_result::LogThresholdNotMet,
-        Error::TrustRootInvalid { .. } => ev_result::TrustRootInvalid,
         Error::UnsupportedAlgorithm { .. } => ev_result::UnsupportedAlgorithm,
         Error::UnsupportedEntryKind => ev_result::UnsupportedLogEntryKind,
-        Error::UnsupportedMediaType => ev_result::BundleUnsupportedMediaType,
+        Error::UnsupportedMediaType { .. } => ev_result::BundleUnsupportedMediaType,
+        Error::Tuf(_) => ev_result::TrustRootUpdateRefused,
+        _ => ev_result::Denied,
+    }
+}
+
+/// Failures that decided nothing: the caller's arguments and policy, or the trust root.
+fn undecided_code(err: &Error) -> ev_result {
+    match err {
+        Error::TrustRootInvalid { .. } => ev_result::TrustRootInvalid,
+        Error::Tuf(_) => ev_result::TrustRootUpdateUnusable,
+        Error::MalformedJson {
+            document: Document::TrustRoot,
+            ..
+        } => ev_result::TrustRootMalformedJson,
+        Error::UnsupportedMediaType {
+            document: Document::TrustRoot,
+        } => ev_result::TrustRootUnsupportedMediaType,
+        Error::LimitExceeded {
+            document: Document::TrustRoot,
+            ..
+        } => ev_result::TrustRootTooLarge,
+        // The caller's arguments, policy or key.
+        Error::InvalidInput { .. }
+        | Error::PublicKeyInvalid { .. }
+        | Error::LimitExceeded { .. }
+        | Error::MalformedJson { .. }
+        | Error::UnsupportedMediaType { .. } => ev_result::InvalidParameter,
         _ => ev_result::UnexpectedError,
     }
 }
@@ -322,9 +363,9 @@ impl Failure {
         Self::new(ev_result::NullParameter, std::format!("{name} is NULL"))
     }
 
-    /// A core error raised in `context`; the detail is the core's one-line message.
-    pub(crate) fn core(err: &Error, context: Context) -> Self {
-        Self::new(code_for(err, context), err.to_string())
+    /// A core error; the detail is the core's one-line message (stage and reason).
+    pub(crate) fn core(err: &Error) -> Self {
+        Self::new(code_for(err), err.to_string())
     }
 }
 
@@ -436,97 +477,101 @@ pub unsafe extern "C" fn ev_last_error_detail(buf: *mut c_char, len: usize, out_
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgeverify_core::slsa::SlsaError;
 
-    /// One value of every core error variant known today.
-    fn every_core_error() -> Vec<Error> {
-        vec![
-            Error::ArtifactDigestMismatch { against: "x" },
-            Error::BundleInvalid { reason: "x" },
-            Error::CertificateChainInvalid { at: 1, reason: "x" },
-            Error::CertificateInvalid { reason: "x" },
-            Error::CheckpointInvalid { reason: "x" },
-            Error::DsseInvalid { reason: "x" },
-            Error::EntryBodyMismatch { field: "x" },
-            Error::LimitExceeded {
-                what: "x",
-                limit: 1,
-            },
-            Error::InclusionProofInvalid { reason: "x" },
-            Error::InvalidInput { reason: "x" },
-            Error::IssuerMismatch { found: None },
-            Error::MalformedJson {
-                document: Document::Bundle,
-                line: 1,
-                column: 1,
-            },
-            Error::MalformedJson {
-                document: Document::TrustRoot,
-                line: 1,
-                column: 1,
-            },
-            Error::MalformedJson {
-                document: Document::Statement,
-                line: 1,
-                column: 1,
-            },
-            Error::MalformedJson {
-                document: Document::EntryBody,
-                line: 1,
-                column: 1,
-            },
-            Error::NoVerifiedTime,
-            Error::Provenance(SlsaError::VerifierNotSupported("x")),
-            Error::PublicKeyInvalid { reason: "x" },
-            Error::SctInvalid { reason: "x" },
-            Error::SetInvalid { reason: "x" },
-            Error::SignatureInvalid,
-            Error::SubjectMismatch { found: None },
-            Error::TimestampInvalid { reason: "x" },
-            Error::TlogThresholdNotMet {
-                verified: 0,
-                required: 1,
-            },
-            Error::TrustRootInvalid { reason: "x" },
-            Error::UnsupportedAlgorithm { what: "x" },
-            Error::UnsupportedEntryKind,
-            Error::UnsupportedMediaType,
-        ]
-    }
-
+    /// The core's classification decides the range: a denial code exactly for a denial, and
+    /// never the success code. Every variant the core has today gets a specific code (not the
+    /// catch-alls for variants added later), staged or not.
     #[test]
-    fn every_core_error_has_a_specific_code() {
-        for err in every_core_error() {
-            let code = code_for(&err, Context::Verify);
-            assert_ne!(code, ev_result::UnexpectedError, "{err:?} is unmapped");
+    fn every_core_error_gets_a_specific_code_in_its_class() {
+        for err in edgeverify_core::__testing::every_variant() {
+            let code = code_for(&err);
             assert_ne!(code, ev_result::Ok, "{err:?} maps to success");
-        }
-    }
-
-    #[test]
-    fn verification_failures_about_evidence_are_denials() {
-        for err in every_core_error() {
-            let code = code_for(&err, Context::Verify);
-            let expected = !matches!(
-                err,
-                Error::TrustRootInvalid { .. }
-                    | Error::MalformedJson {
-                        document: Document::TrustRoot,
-                        ..
-                    }
+            assert_eq!(
+                code.is_denial(),
+                err.class() == ErrorClass::Denied,
+                "{err:?} -> {code:?}"
             );
-            assert_eq!(code.is_denial(), expected, "{err:?} -> {code:?}");
+            assert!(
+                !matches!(code, ev_result::UnexpectedError | ev_result::Denied),
+                "{err:?} has no specific code"
+            );
+            let staged = Failure::core(&err);
+            assert_eq!(staged.code, code);
+            assert_eq!(staged.detail, err.to_string());
         }
     }
 
+    /// The codes of the cases issue 15 names, and of the inputs that decide nothing.
     #[test]
-    fn trust_root_and_policy_errors_are_never_denials() {
-        for err in every_core_error() {
-            for context in [Context::TrustRoot, Context::Policy] {
-                let code = code_for(&err, context);
-                assert!(!code.is_denial(), "{err:?} in {context:?} -> {code:?}");
-                assert_ne!(code, ev_result::Ok);
-            }
+    fn codes_follow_whose_input_failed() {
+        use edgeverify_core::{HashAlgorithm, SignerKind};
+        let limit = |document| Error::LimitExceeded {
+            document,
+            what: "x",
+            limit: 1,
+        };
+        let malformed = |document| Error::MalformedJson {
+            document,
+            line: 1,
+            column: 1,
+        };
+        let media_type = |document| Error::UnsupportedMediaType { document };
+        let cases = [
+            // The caller's arguments, policy, key: a failed call.
+            (
+                Error::InvalidInput { reason: "x" },
+                ev_result::InvalidParameter,
+            ),
+            (
+                Error::PublicKeyInvalid { reason: "x" },
+                ev_result::InvalidParameter,
+            ),
+            (limit(Document::Policy), ev_result::InvalidParameter),
+            // The trust root: configuration.
+            (
+                Error::TrustRootInvalid { reason: "x" },
+                ev_result::TrustRootInvalid,
+            ),
+            (
+                malformed(Document::TrustRoot),
+                ev_result::TrustRootMalformedJson,
+            ),
+            (
+                media_type(Document::TrustRoot),
+                ev_result::TrustRootUnsupportedMediaType,
+            ),
+            (limit(Document::TrustRoot), ev_result::TrustRootTooLarge),
+            // The bundle's content: denials.
+            (
+                Error::SignerKindMismatch {
+                    found: SignerKind::Certificate,
+                    expected: SignerKind::PublicKey,
+                },
+                ev_result::BundleUnsuitable,
+            ),
+            (
+                Error::ArtifactDigestMissing {
+                    algorithm: HashAlgorithm::Sha512,
+                    needed_by: "x",
+                },
+                ev_result::BundleUnsuitable,
+            ),
+            (
+                Error::CertificateInvalid {
+                    reason: "public key bit string has unused bits",
+                },
+                ev_result::CertificateInvalid,
+            ),
+            (malformed(Document::Bundle), ev_result::BundleMalformedJson),
+            (
+                media_type(Document::Bundle),
+                ev_result::BundleUnsupportedMediaType,
+            ),
+            (limit(Document::Bundle), ev_result::LimitExceeded),
+        ];
+        for (err, code) in cases {
+            assert_eq!(code_for(&err), code, "{err:?}");
+            assert_eq!(code.is_denial(), err.is_denial(), "{err:?}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use edgeverify_core::TrustRoot;
 
-use crate::error::{Context, Failure};
+use crate::error::Failure;
 use crate::ffi::{arc_free, arc_into_raw, try_bytes, try_ref, Castable, Out, OwnedByArc};
 use crate::panic::result_boundary;
 
@@ -44,8 +44,7 @@ pub unsafe extern "C" fn ev_trust_root_embedded(root_out: *mut *const ev_trust_r
     result_boundary(|| {
         // SAFETY: caller's contract on `root_out`.
         let out = unsafe { Out::new(root_out, "root_out") }?;
-        let inner =
-            TrustRoot::embedded_production().map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+        let inner = TrustRoot::embedded_production().map_err(|e| Failure::core(&e))?;
         out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })
@@ -75,16 +74,17 @@ pub unsafe extern "C" fn ev_trust_root_from_json(
         let json = unsafe { try_bytes(json, json_len, "json") }?;
         // SAFETY: caller's contract on `root_out`.
         let out = unsafe { Out::new(root_out, "root_out") }?;
-        let inner =
-            TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e, Context::TrustRoot))?;
+        let inner = TrustRoot::from_bytes(json).map_err(|e| Failure::core(&e))?;
         out.write(arc_into_raw(ev_trust_root::new(inner)));
         Ok(())
     })
 }
 
-/// Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
-/// from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
-/// key a cache on it.
+/// Copies the SHA-256 of exactly the bytes the trust root was loaded from into the 32 bytes at
+/// `sha256_out`: the `trusted_root.json` or the compact CBOR file as given to
+/// `ev_trust_root_from_json` (a CBOR file's own digest, never that of the JSON it was compiled
+/// from), or the embedded root's pinned JSON. A caller compares it with a pinned value (the
+/// SHA-256 of the file as stored, `sha256sum FILE`) or keys a cache on it.
 ///
 /// Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
 ///
@@ -125,8 +125,9 @@ pub unsafe extern "C" fn ev_trust_root_free(root: *const ev_trust_root) {
 mod tests {
     use super::*;
 
-    /// The compact CBOR form loads through the same entry point and reports the SHA-256 of the
-    /// JSON it was compiled from; a damaged CBOR file is a trust-root error.
+    /// The compact CBOR form loads through the same entry point and reports the SHA-256 of its
+    /// own bytes (not of the JSON it was compiled from); a damaged CBOR file is a trust-root
+    /// error.
     #[test]
     fn from_json_accepts_the_compact_cbor_form() {
         let cbor = TrustRoot::embedded_production().unwrap().to_cbor();
@@ -140,6 +141,12 @@ mod tests {
             let mut sha = [0u8; 32];
             assert_eq!(ev_trust_root_sha256(root, sha.as_mut_ptr()), 0);
             assert_eq!(
+                sha.as_slice(),
+                edgeverify_core::HashAlgorithm::Sha256
+                    .digest(&cbor)
+                    .as_bytes()
+            );
+            assert_ne!(
                 edgeverify_core::hex_encode(&sha),
                 edgeverify_core::EMBEDDED_PRODUCTION_SHA256
             );

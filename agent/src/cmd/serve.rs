@@ -101,11 +101,18 @@ pub struct Args {
     /// 0: no limit). Requests beyond it are refused and counted, not logged one by one.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CLIENT_RATE)]
     client_rate: u32,
+    /// Start (and accept reloads) even when the policy has no rules, so that every request
+    /// is denied. Without it such a policy is refused as the likely mistake it is.
+    #[arg(long)]
+    allow_empty_policy: bool,
 }
 
 fn parse_mode(s: &str) -> Result<u32, String> {
-    u32::from_str_radix(s, 8)
-        .ok()
+    // Octal digits only: `from_str_radix` alone would also take a sign ("+600").
+    s.bytes()
+        .all(|b| matches!(b, b'0'..=b'7'))
+        .then(|| u32::from_str_radix(s, 8).ok())
+        .flatten()
         .filter(|m| *m <= 0o777)
         .ok_or_else(|| format!("{s:?} is not an octal mode like 0600 or 0660"))
 }
@@ -141,6 +148,7 @@ struct Connection {
 
 struct Shared {
     policy_path: PathBuf,
+    allow_empty_policy: bool,
     config: RwLock<Arc<Config>>,
     cache: Cache,
     audit: AuditLog,
@@ -206,9 +214,9 @@ pub fn run(args: Args) -> Outcome {
         return fail(&format!("cannot start the signal thread: {e}"));
     }
 
-    let cfg = match load_policy(&args.policy, false) {
+    let cfg = match load_policy(&args.policy, false, args.allow_empty_policy) {
         Ok(c) => c,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(&e),
     };
     let cache = match &args.cache_file {
         None => Cache::in_memory(),
@@ -264,6 +272,7 @@ pub fn run(args: Args) -> Outcome {
 
     let shared = Arc::new(Shared {
         policy_path: args.policy.clone(),
+        allow_empty_policy: args.allow_empty_policy,
         config: RwLock::new(Arc::new(cfg)),
         cache,
         audit: audit_log,
@@ -435,20 +444,29 @@ fn handle_signals(control: &Arc<Control>, signals: &SignalWaiter) {
 /// The policy, with its trust root's own chain signatures checked once up front: the daemon
 /// verifies many programs against one root, and each then skips that check (one P-384
 /// signature per keyless verification with the public-good root). A reload waits for a file
-/// being written to settle.
-fn load_policy(path: &Path, reloading: bool) -> Result<Config, ConfigError> {
+/// being written to settle. A policy without rules would deny every request: refused unless
+/// `--allow-empty-policy` says that is intended.
+fn load_policy(path: &Path, reloading: bool, allow_empty: bool) -> Result<Config, String> {
     let mut cfg = if reloading {
-        config::load_settled(path)?
+        config::load_settled(path)
     } else {
-        config::load(path)?
-    };
+        config::load(path)
+    }
+    .map_err(|e: ConfigError| e.to_string())?;
+    if cfg.rules.is_empty() && !allow_empty {
+        return Err(format!(
+            "{}: the policy has no [[rule]], so it denies everything; add rules, or pass \
+             --allow-empty-policy if denying every request is intended",
+            path.display()
+        ));
+    }
     cfg.root.remember_chain_signatures();
     Ok(cfg)
 }
 
 fn reload(shared: &Shared) {
     let _one_at_a_time = lock(&shared.reloading);
-    match load_policy(&shared.policy_path, true) {
+    match load_policy(&shared.policy_path, true, shared.allow_empty_policy) {
         Ok(cfg) => {
             shared.cache.retain_for(&cfg);
             let detail = format!(
@@ -772,6 +790,9 @@ mod tests {
         assert_eq!(parse_mode("660"), Ok(0o660));
         assert!(parse_mode("0800").is_err());
         assert!(parse_mode("01777").is_err());
+        // Digits only: `from_str_radix` by itself takes a sign.
+        assert!(parse_mode("+600").is_err());
+        assert!(parse_mode("").is_err());
     }
 
     #[test]

@@ -28,7 +28,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use edgeverify_core::{slsa::SlsaPolicy, CertificateIdentity, Matcher, Policy, TrustRoot};
+use edgeverify_core::{
+    slsa::SlsaPolicy, AnchoredRegex, CertificateIdentity, Matcher, Policy, TrustRoot,
+};
 
 use crate::files;
 use crate::gate::artifact::sha256;
@@ -298,12 +300,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let rule = rule(table, &rules).map_err(at)?;
         rules.push(rule);
     }
-    let (root, root_origin) = trust_root::from_table(trust_root).map_err(at)?;
+    let loaded = trust_root::from_table(trust_root).map_err(at)?;
+    // A trust root that can never verify a rule's kind of evidence is a configuration error
+    // now, not a denial of every program later.
+    for rule in &rules {
+        loaded.root.check_usable_for(&rule.policy).map_err(|e| {
+            at((
+                loaded.line,
+                format!(
+                    "trust root {} cannot verify rule {:?}: {e}",
+                    loaded.origin, rule.name
+                ),
+            ))
+        })?;
+    }
     Ok(Config {
         sha256: sha256(text.as_bytes()),
         rules,
-        root,
-        root_origin,
+        root: loaded.root,
+        root_origin: loaded.origin,
     })
 }
 
@@ -557,9 +572,9 @@ fn identity_policy(f: &Fields<'_>, name_line: usize) -> Result<Policy, (usize, S
         match (exact, regex) {
             (Some(e), Some(_)) => Err((e.line, format!("give {what} or {what}_regexp, not both"))),
             (Some(e), None) => Matcher::exact(&e.value).map_err(|err| (e.line, err.to_string())),
-            (None, Some(r)) => {
-                Matcher::regex(&r.value).map_err(|err| (r.line, format!("{what}_regexp: {err}")))
-            }
+            (None, Some(r)) => AnchoredRegex::compile(&r.value)
+                .map(Matcher::Regex)
+                .map_err(|err| (r.line, format!("{what}_regexp: {err}"))),
             (None, None) => Err((
                 name_line,
                 format!(

@@ -108,6 +108,39 @@ pub(crate) fn hash_bounded(
     Ok(hashers.into_iter().map(Hasher::finish).collect())
 }
 
+/// An artifact read for verification: whole if it fits in one read buffer, else its digests.
+pub(crate) enum ReadArtifact {
+    Bytes(Vec<u8>),
+    Digests(Vec<Digest>),
+}
+
+/// The file at `path` whole when it is at most one read buffer (256 KiB: no more memory than
+/// streaming takes), because verifying from the bytes lets ring check a P-256 signature (ring
+/// hashes the message itself), about 0.25 ms faster than the RustCrypto check from a digest
+/// (`BENCHMARKS.md`); larger files are streamed and hashed with every algorithm in
+/// `algorithms` ([`hash_reader`]). One open file either way.
+pub(crate) fn read_small_or_hash(
+    path: &Path,
+    algorithms: &[HashAlgorithm],
+) -> io::Result<ReadArtifact> {
+    let mut file = File::open(path)?;
+    let small = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() <= READ_BUFFER_BYTES as u64);
+    if !small {
+        return hash_reader(file, algorithms).map(ReadArtifact::Digests);
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(READ_BUFFER_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() <= READ_BUFFER_BYTES {
+        return Ok(ReadArtifact::Bytes(bytes));
+    }
+    // It grew after the size check: hash what was read and the rest.
+    hash_reader(io::Cursor::new(bytes).chain(file), algorithms).map(ReadArtifact::Digests)
+}
+
 /// Hashes the file at `path` (see [`hash_reader`]).
 pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
     hash_reader(File::open(path)?, algorithms)
@@ -120,4 +153,42 @@ pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     // A SHA-256 digest is 32 bytes, so the lengths match.
     out.copy_from_slice(d.as_bytes());
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Up to one read buffer comes back whole; one byte more is streamed, and its digests are
+    /// those of the whole file.
+    #[test]
+    fn small_files_are_read_whole_and_larger_ones_hashed() {
+        let dir = std::env::temp_dir().join(format!("edgeverify-artifact-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let algs = [HashAlgorithm::Sha256, HashAlgorithm::Sha512];
+        for len in [
+            0,
+            1,
+            READ_BUFFER_BYTES,
+            READ_BUFFER_BYTES + 1,
+            3 * READ_BUFFER_BYTES,
+        ] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let path = dir.join(format!("a{len}"));
+            std::fs::write(&path, &data).unwrap();
+            match read_small_or_hash(&path, &algs).unwrap() {
+                ReadArtifact::Bytes(bytes) => {
+                    assert!(len <= READ_BUFFER_BYTES, "{len} bytes read whole");
+                    assert_eq!(bytes, data);
+                }
+                ReadArtifact::Digests(digests) => {
+                    assert!(len > READ_BUFFER_BYTES, "{len} bytes hashed");
+                    let expect: Vec<Digest> = algs.iter().map(|a| a.digest(&data)).collect();
+                    assert_eq!(digests, expect);
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -11,7 +11,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
 
-use edgeverify_core::{hex_encode, verify, Artifact, Bundle, HashAlgorithm};
+use edgeverify_core::{artifact_hash_algorithms, hex_encode, verify, Artifact, Bundle};
 
 use crate::config::{Config, Mode, Rule};
 use crate::files;
@@ -273,8 +273,8 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
         }
     };
     drop(evidence_bytes);
-    let mut algorithms = vec![HashAlgorithm::Sha256];
-    algorithms.extend(bundle.message_digest_algorithm());
+    // SHA-256 first (the content key below), then whatever else the evidence names it by.
+    let algorithms = artifact_hash_algorithms(&bundle, &rule.policy);
     let reader = match program.reader() {
         Ok(r) => r,
         Err(e) => {

@@ -4,7 +4,11 @@ package edgeverify
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -26,6 +30,8 @@ const (
 	githubIssuer      = "https://token.actions.githubusercontent.com"
 	conformanceSigner = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 	exampleSHA256     = "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
+	// The embedded trusted_root.json's SHA-256 (core's EMBEDDED_PRODUCTION_SHA256).
+	productionRootSHA256 = "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66"
 )
 
 var generatorPolicy = IdentityPolicy(generatorIdentity, githubIssuer)
@@ -166,6 +172,45 @@ func TestIdentityMatchingPolicy(t *testing.T) {
 	}
 	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityMatchingPolicy(Regexp(`(unclosed`), Exact(githubIssuer)))
 	asError(t, err, CodeInvalidParameter, false)
+	// A pattern that would close a pasted-on anchor group, and so match any identity (this
+	// example's signer included), is not a regular expression by itself: refused, not run.
+	_, err = VerifyFile(exampleBinary, exampleProvenance,
+		IdentityMatchingPolicy(Regexp(`https://github\.com/victim-org/.*)|(.*`), Exact(githubIssuer)))
+	e := asError(t, err, CodeInvalidParameter, false)
+	if !strings.Contains(e.Detail, "unopened group") {
+		t.Errorf("the detail should give the regex engine's reason: %q", e.Detail)
+	}
+}
+
+// TrustRootSHA256 is the digest of the bytes loaded: a compact (CBOR) root reports its own,
+// not that of the JSON it was compiled from, and a changed file reports another.
+func TestTrustRootSHA256IsOfTheBytesLoaded(t *testing.T) {
+	cbor, err := os.ReadFile(filepath.Join(conformance, "..", "compact-trust-root", "production.cbor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, data := range [][]byte{cbor, append([]byte(nil), cbor...)} {
+		if i == 1 {
+			data[len(data)/2] ^= 1 // inside a certificate: the file still loads
+		}
+		v, err := NewVerifierWithTrustRoot(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := v.TrustRootSHA256()
+		if err != nil || sum != sha256.Sum256(data) {
+			t.Errorf("file %d: TrustRootSHA256 %x, %v; want the file's %x", i, sum, err, sha256.Sum256(data))
+		}
+		if hex.EncodeToString(sum[:]) == productionRootSHA256 {
+			t.Errorf("file %d reports the JSON's digest", i)
+		}
+		if i == 0 {
+			if _, err := v.VerifyFile(exampleBinary, exampleProvenance, generatorPolicy); err != nil {
+				t.Errorf("the compact root verifies like the JSON: %v", err)
+			}
+		}
+		_ = v.Close()
+	}
 }
 
 func TestFailuresAreNotDenials(t *testing.T) {
@@ -181,6 +226,56 @@ func TestFailuresAreNotDenials(t *testing.T) {
 	asError(t, err, CodeInvalidParameter, false)
 	_, err = NewVerifierWithTrustRoot([]byte("{"))
 	asError(t, err, CodeTrustRootMalformedJSON, false)
+}
+
+// What the bundle's content decides is a denial, never a failed call: the signer is of the other
+// kind than the policy names, or the bundle's message digest contradicts its log entry (judged
+// alike whether the artifact or its digest is given).
+func TestContentDecidedFailuresAreDenials(t *testing.T) {
+	read := func(parts ...string) []byte {
+		data, err := os.ReadFile(filepath.Join(append([]string{conformance}, parts...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	key := read("managed-key-happy-path", "key.pub")
+	_, err := VerifyFile(exampleBinary, exampleProvenance, PublicKeyPolicy(key))
+	asError(t, err, CodeBundleUnsuitable, true)
+
+	verifier, err := DefaultVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact := read("a.txt")
+	policy := IdentityPolicy(conformanceSigner, githubIssuer)
+	_, err = verifier.VerifyBundle(read("managed-key-happy-path", "bundle.sigstore.json"), artifact, policy)
+	asError(t, err, CodeBundleUnsuitable, true)
+
+	var bundle map[string]any
+	if err := json.Unmarshal(read("happy-path-v0.3", "bundle.sigstore.json"), &bundle); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha512.Sum512(artifact)
+	bundle["messageSignature"].(map[string]any)["messageDigest"] = map[string]any{
+		"algorithm": "SHA2_512",
+		"digest":    base64.StdEncoding.EncodeToString(sum[:]),
+	}
+	hinted, err := json.Marshal(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = verifier.VerifyBundle(hinted, artifact, policy)
+	byBytes := asError(t, err, CodeLogEntryMismatch, true)
+	var sha256 [32]byte
+	if _, err := hex.Decode(sha256[:], []byte("a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = verifier.VerifyBundleDigest(hinted, sha256, policy)
+	byDigest := asError(t, err, CodeLogEntryMismatch, true)
+	if byBytes.Detail != byDigest.Detail || !strings.HasPrefix(byBytes.Detail, "transparency log failed: ") {
+		t.Errorf("details differ or lack the stage: %q, %q", byBytes.Detail, byDigest.Detail)
+	}
 }
 
 func TestConformanceBundlesInMemory(t *testing.T) {
@@ -345,7 +440,7 @@ func TestConcurrentVerifications(t *testing.T) {
 }
 
 func TestCodes(t *testing.T) {
-	if CodeOK.IsDenial() || CodeIO.IsDenial() || CodeTrustRootInvalid.IsDenial() || !CodeSignatureInvalid.IsDenial() {
+	if CodeOK.IsDenial() || CodeIO.IsDenial() || CodeTrustRootInvalid.IsDenial() || !CodeSignatureInvalid.IsDenial() || !CodeDenied.IsDenial() || CodeUnexpectedError.IsDenial() {
 		t.Error("denial classification")
 	}
 	if CodeIdentityMismatch.String() == Code(4242).String() || Code(4242).String() != "unknown result code" {
@@ -358,7 +453,7 @@ func TestCodes(t *testing.T) {
 		}
 		return v.TrustRootSHA256()
 	}()
-	if err != nil || hex.EncodeToString(sum[:]) != "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66" {
+	if err != nil || hex.EncodeToString(sum[:]) != productionRootSHA256 {
 		t.Errorf("embedded trust root sha256 %x, %v", sum, err)
 	}
 }

@@ -10,6 +10,7 @@ Standard library only. Usage: python3 generate.py   (from this directory)
 """
 import base64
 import copy
+import hashlib
 import json
 import os
 import shutil
@@ -144,15 +145,26 @@ def main():
     cp = e["inclusionProof"]["checkpoint"]["envelope"]
     e["inclusionProof"]["checkpoint"]["envelope"] = cp.replace("rekor.sigstore.dev - ", "rekor.sigstage.dev - ", 1)
     write("checkpoint-wrong-origin", "CheckpointInvalid", b,
-          note="Checkpoint origin names another log.")
+          note="Checkpoint origin changed to name another log: the log's signature no longer covers the text.")
 
     b = copy.deepcopy(v1)
     e = entry(b)
     cp = e["inclusionProof"]["checkpoint"]["envelope"]
     head, sigs = cp.rsplit("\n\n", 1)
-    e["inclusionProof"]["checkpoint"]["envelope"] = head + "\n\n" + sigs.replace("\u2014 rekor.sigstore.dev", "\u2014 witness.example", 1)
+    # A Rekor v1 signer is found by its key hint (the name is not checked, as in Rekor's
+    # SignedNote.Verify), so the line is renamed and its hint replaced: another signer's line.
+    name, sig = sigs.split("\n", 1)[0].rsplit(" ", 1)
+    foreign = "\u2014 witness.example " + b64(bytes(4) + unb64(sig)[4:])
+    e["inclusionProof"]["checkpoint"]["envelope"] = head + "\n\n" + sigs.replace(name + " " + sig, foreign, 1)
     write("checkpoint-no-log-signature", "CheckpointInvalid", b,
-          note="The log's signature line renamed: only an unknown signer remains.")
+          note="The log's signature line replaced by another signer's (other name, other key hint): no line from the log's key remains.")
+
+    b = copy.deepcopy(v1)
+    e = entry(b)
+    cp = e["inclusionProof"]["checkpoint"]["envelope"]
+    e["inclusionProof"]["checkpoint"]["envelope"] = cp + "\u2014 witness.example " + b64(bytes(4) + bytes(72)) + "\n"
+    write("rekor1-checkpoint-extra-witness", "pass", b,
+          note="A Rekor v1 checkpoint with an extra line from another key: ignored, still verifies (rekor's SignedNote.Verify would refuse it; TESTING.md).")
 
     # --- Rekor v2 checkpoints ---
     b = copy.deepcopy(v2)
@@ -209,6 +221,37 @@ def main():
     root["certificateAuthorities"][1]["validFor"]["end"] = "2023-01-01T00:00:00Z"
     write("ca-window-ended", "CertificateChainInvalid", copy.deepcopy(v1), root=root,
           note="The Fulcio CA's validFor ends before the signing time.")
+
+    # --- what the bundle's content decides (denials, never "could not decide") ---
+    artifact = open(os.path.join(CONF, "a.txt"), "rb").read()
+    sha512_hint = {"algorithm": "SHA2_512", "digest": b64(hashlib.sha512(artifact).digest())}
+    b = copy.deepcopy(v1)
+    cert = bytearray(unb64(b["verificationMaterial"]["certificate"]["rawBytes"]))
+    p256_key = bytes.fromhex("2a8648ce3d030107034200")  # prime256v1 OID, BIT STRING, unused bits
+    at = cert.index(p256_key) + len(p256_key) - 1
+    cert[at] = 0x01
+    b["verificationMaterial"]["certificate"]["rawBytes"] = b64(bytes(cert))
+    write("certificate-key-unused-bits", "CertificateInvalid", b,
+          note="The leaf's public-key BIT STRING declares one unused bit: the certificate (evidence) "
+               "is invalid, a denial, never an unusable argument.")
+
+    b = copy.deepcopy(v1)
+    b["messageSignature"]["messageDigest"] = dict(sha512_hint)
+    write("message-digest-hint-sha512", "EntryBodyMismatch", b,
+          note="The unsigned messageDigest hint names SHA2_512 (with the artifact's true SHA-512) "
+               "while the log recorded SHA-256: refused against the log entry (sigstore-go's rule), "
+               "so the artifact and its SHA-256 get the same answer.")
+
+    b = copy.deepcopy(v1)
+    body = json.loads(unb64(entry(b)["canonicalizedBody"]))
+    body["spec"]["data"]["hash"] = {"algorithm": "sha512",
+                                    "value": hashlib.sha512(artifact).hexdigest()}
+    entry(b)["canonicalizedBody"] = b64(json.dumps(body, separators=(",", ":")).encode())
+    b["messageSignature"]["messageDigest"] = dict(sha512_hint)
+    write("log-entry-records-sha512", "SetInvalid", b,
+          note="Log body and hint record the artifact's SHA-512. Given the artifact, the binding "
+               "holds and the SET (over the original body) fails; given only its SHA-256, the "
+               "evidence cannot be matched (ArtifactDigestMissing). Both are denials.")
 
     # --- identity ---
     write("identity-mismatch", "SubjectMismatch", copy.deepcopy(v1),
