@@ -9,7 +9,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use edgeverify_agent::cmd::{check, exec, policy, serve, trust_root, verify_artifact, verify_bundle};
+use edgeverify_agent::cmd::{
+    check, exec, policy, serve, trust_root, verify_artifact, verify_bundle,
+};
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
 #[derive(Parser)]

@@ -123,10 +123,7 @@ fn check_exits_2_on_a_broken_or_missing_answer() {
             b"{\"allow\": \"yes\"}\n",
             "bad answer from the daemon: not an object with a boolean \"allow\"",
         ),
-        (
-            b"",
-            "the daemon closed the connection without answering",
-        ),
+        (b"", "the daemon closed the connection without answering"),
         (
             b"{\"allow\": true",
             "the daemon closed the connection in the middle of an answer",
@@ -150,4 +147,389 @@ fn check_exits_2_on_a_broken_or_missing_answer() {
             format!("edgeverify: error: /usr/bin/true: {expected}\n")
         );
     }
+}
+
+// ---- Messages (issue 18): each on real data, exact exit code and the words that matter. ----
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+/// A legacy bare-DSSE `.intoto.jsonl` (slsa-github-generator < v2.1.0) from slsa-verifier's
+/// test data (core/tests/data/NOTICE).
+fn legacy_envelope() -> std::path::PathBuf {
+    repo(
+        "core/tests/data/slsa-verifier/legacy-online-only/slsa-verifier/cli/slsa-verifier/\
+         testdata/binary-linux-amd64-no-tlog-upload.intoto.jsonl",
+    )
+}
+
+const LEGACY: &str = "is a legacy DSSE envelope (slsa-github-generator before v2.1.0, e.g. \
+                      KubeEdge <= v1.20) with no transparency-log proof inside, so it cannot be \
+                      verified offline";
+
+fn verify_bundle(bundle: &Path, artifact: &str, extra: &[&str]) -> Output {
+    edgeverify_command()
+        .arg("verify-bundle")
+        .arg("--bundle")
+        .arg(bundle)
+        .args(["--certificate-identity", IDENTITY])
+        .args(["--certificate-oidc-issuer", ISSUER])
+        .args(extra)
+        .arg(artifact)
+        .output()
+        .unwrap()
+}
+
+fn verify_artifact(provenance: &Path, artifacts: &[&str], extra: &[&str]) -> Output {
+    edgeverify_command()
+        .arg("verify-artifact")
+        .arg("--provenance-path")
+        .arg(provenance)
+        .args(["--source-uri", SOURCE])
+        .args(extra)
+        .args(artifacts)
+        .output()
+        .unwrap()
+}
+
+fn sample() -> String {
+    example("binary-linux-amd64").display().to_string()
+}
+
+fn sample_bundle() -> std::path::PathBuf {
+    example("binary-linux-amd64.intoto.jsonl")
+}
+
+#[test]
+fn a_legacy_envelope_is_explained_the_same_way_everywhere() {
+    let legacy = legacy_envelope();
+    let shown = legacy.display().to_string();
+    let out = verify_bundle(&legacy, &sample(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "edgeverify: verification failed: {shown}: the provenance {LEGACY}"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let out = verify_bundle(&legacy, &sample(), &["--json"]);
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["stage"], "bundle");
+    assert!(v["error"].as_str().unwrap().contains(LEGACY), "{v}");
+
+    let out = verify_artifact(&legacy, &[&sample()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "FAILED: SLSA verification failed: {shown}: the provenance {LEGACY}"
+        )),
+        "{}",
+        stderr(&out)
+    );
+
+    // exec and serve: the same words, naming the evidence file and the rule.
+    let dir = TempDir::new("legacy-gate");
+    let app = install_app(dir.path(), "app");
+    let evidence = dir.path().join("app.intoto.jsonl");
+    std::fs::copy(&legacy, &evidence).unwrap();
+    let policy = write_policy(
+        dir.path(),
+        &identity_rule("apps", &format!("{}/*", dir.path().display())),
+    );
+    let out = edgeverify_command()
+        .args(["exec", "--policy"])
+        .arg(&policy)
+        .arg("--")
+        .arg(&app)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "", "the program must not run");
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "edgeverify: denied by rule \"apps\": evidence {}: the provenance {LEGACY}",
+            evidence.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let server = Server::start(dir.path(), &policy, &[]);
+    let out = check(&server.socket, &["--json", &app.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["rule"], "apps");
+    assert!(v["reason"].as_str().unwrap().contains(LEGACY), "{v}");
+}
+
+#[test]
+fn print_provenance_puts_only_the_statement_on_stdout() {
+    let out = verify_artifact(&sample_bundle(), &[&sample()], &["--print-provenance"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The whole of stdout is one JSON document: `| jq` works.
+    let statement: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(statement["_type"], "https://in-toto.io/Statement/v0.1");
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!("Verified {}: built by ", sample())),
+        "{err}"
+    );
+    assert!(err.ends_with("PASSED: SLSA verification passed\n"), "{err}");
+}
+
+#[test]
+fn verify_artifact_json_prints_one_object_for_every_kind_of_failure() {
+    let dir = TempDir::new("json-failures");
+    let missing = dir.path().join("missing.intoto.jsonl");
+    let cases: [(std::path::PathBuf, String, &str, i32); 3] = [
+        // I/O: no provenance file.
+        (missing.clone(), sample(), "ErrorInput", 2),
+        // Legacy format.
+        (legacy_envelope(), sample(), "ErrorLegacyEnvelope", 1),
+        // I/O: no artifact.
+        (
+            sample_bundle(),
+            dir.path().join("missing").display().to_string(),
+            "ErrorInput",
+            2,
+        ),
+    ];
+    for (provenance, artifact, error, code) in cases {
+        let out = verify_artifact(&provenance, &[&artifact], &["--json"]);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["verified"], false, "{v}");
+        assert_eq!(v["error"], error, "{v}");
+        assert!(v["reason"].as_str().is_some_and(|r| !r.is_empty()), "{v}");
+    }
+}
+
+#[test]
+fn fifos_and_devices_are_refused_not_read() {
+    let dir = TempDir::new("fifo");
+    let fifo = dir.path().join("fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let fifo_text = fifo.display().to_string();
+    let refused = "not a regular file (a FIFO, device or socket)";
+    // Nobody ever writes the FIFO: reading it would block forever; /dev/zero never ends.
+    for (out, what) in [
+        (
+            verify_bundle(&fifo, &sample(), &[]),
+            format!("cannot open {fifo_text}"),
+        ),
+        (
+            verify_bundle(&sample_bundle(), &fifo_text, &[]),
+            format!("cannot read {fifo_text}"),
+        ),
+        (
+            verify_bundle(&sample_bundle(), "/dev/zero", &[]),
+            "cannot read /dev/zero".into(),
+        ),
+        (
+            verify_artifact(&fifo, &[&sample()], &[]),
+            format!("cannot open {fifo_text}"),
+        ),
+        (
+            verify_artifact(&sample_bundle(), &[&fifo_text], &[]),
+            format!("cannot read {fifo_text}"),
+        ),
+        (
+            verify_artifact(&sample_bundle(), &["/dev/zero"], &[]),
+            "cannot read /dev/zero".into(),
+        ),
+    ] {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("edgeverify: error: {what}: {refused}\n")
+        );
+    }
+}
+
+fn with_stdin(mut cmd: std::process::Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // A failing write means the command stopped reading: its exit status says why.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn dash_reads_the_artifact_from_stdin() {
+    let bytes = std::fs::read(example("binary-linux-amd64")).unwrap();
+    let mut tampered = bytes.clone();
+    tampered[1000] ^= 1;
+    for (input, code) in [(&bytes, 0), (&tampered, 1)] {
+        let mut cmd = edgeverify_command();
+        cmd.arg("verify-bundle")
+            .arg("--bundle")
+            .arg(sample_bundle())
+            .args([
+                "--certificate-identity",
+                IDENTITY,
+                "--certificate-oidc-issuer",
+                ISSUER,
+                "-",
+            ]);
+        let out = with_stdin(cmd, input);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        let mut cmd = edgeverify_command();
+        cmd.arg("verify-artifact")
+            .arg("--provenance-path")
+            .arg(sample_bundle())
+            .args(["--source-uri", SOURCE, "-"]);
+        let out = with_stdin(cmd, input);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        if code == 0 {
+            assert!(
+                stderr(&out).starts_with("Verified -: built by "),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+    // Standard input can be read once.
+    let out = verify_artifact(&sample_bundle(), &["-", "-"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "edgeverify: error: `-` (standard input) can be given as one artifact only\n"
+    );
+}
+
+#[test]
+fn swapped_files_an_empty_object_and_a_bad_digest_say_what_is_wrong() {
+    let dir = TempDir::new("not-a-bundle");
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "{}\n").unwrap();
+    let sample_path = example("binary-linux-amd64");
+    let bundle_text = sample_bundle().display().to_string();
+    // Bundle and artifact swapped.
+    let out = verify_bundle(&sample_path, &bundle_text, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "edgeverify: verification failed: {}: not a Sigstore bundle: not a JSON object (an \
+             artifact given in place of the bundle? The bundle is the .sigstore.json or \
+             .intoto.jsonl file)\n",
+            sample()
+        )
+    );
+    let out = verify_artifact(&sample_path, &[&bundle_text], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("not a Sigstore bundle: not a JSON object (an artifact given in place"),
+        "{}",
+        stderr(&out)
+    );
+    // `{}`.
+    let no_media_type = format!(
+        "{}: not a Sigstore bundle: a JSON object without \"mediaType\"",
+        empty.display()
+    );
+    let out = verify_bundle(&empty, &sample(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(&no_media_type), "{}", stderr(&out));
+    let out = verify_artifact(&empty, &[&sample()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(&no_media_type), "{}", stderr(&out));
+    // A malformed digest: a usage error naming what is wrong.
+    let out = verify_bundle(&sample_bundle(), "sha256:abc", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "edgeverify: error: malformed digest \"sha256:abc\": sha256 needs 64 hex digits, got 3\n"
+    );
+    let out = verify_bundle(&sample_bundle(), &format!("sha256:{}", "g".repeat(64)), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).ends_with(": not hexadecimal\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn serve_refuses_a_cache_file_in_a_missing_directory_naming_it() {
+    let dir = TempDir::new("cache-dir");
+    let policy = write_policy(dir.path(), &identity_rule("a", "/opt/a/*"));
+    let missing = dir.path().join("no-such-dir");
+    let out = Server::bare_command(dir.path(), &policy)
+        .arg("--cache-file")
+        .arg(missing.join("verdicts.cbor"))
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "edgeverify: cannot resolve the cache directory {}: No such file or directory (os \
+             error 2)\n",
+            missing.display()
+        )
+    );
+    assert!(
+        !dir.path().join("ev.sock").exists(),
+        "it must fail before listening"
+    );
+}
+
+/// README's exec example, as written, from the repository root: the sample program is stored
+/// executable and runs once verified.
+#[test]
+fn the_readme_exec_example_runs_as_written() {
+    if !sample_runs_here() {
+        eprintln!("skipped: the sample program is an x86-64 Linux executable");
+        return;
+    }
+    let root = std::fs::canonicalize(repo("")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let sed = "sed \"s|/opt/example/\\*|$PWD/examples/artifacts/*|\" examples/policy.toml > /tmp/example-policy.toml";
+    let exec = "edgeverify exec --policy /tmp/example-policy.toml -- examples/artifacts/binary-linux-amd64";
+    assert!(
+        readme.contains(&format!("{sed}\n{exec}\n")),
+        "README changed: update this test"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(root.join("examples/artifacts/binary-linux-amd64"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o111,
+        0o111,
+        "stored executable (git mode 100755): {mode:o}"
+    );
+    let dir = TempDir::new("readme-exec");
+    let script = format!(
+        "{}\n{}",
+        sed.replace("/tmp/", &format!("{}/", dir.path().display())),
+        exec.replace("/tmp/", &format!("{}/", dir.path().display()))
+            .replace("edgeverify ", &format!("{BIN} "))
+    );
+    let out = std::process::Command::new("sh")
+        .current_dir(&root)
+        .env("PWD", &root)
+        .args(["-e", "-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Hello world: "), "{}", stdout(&out));
 }

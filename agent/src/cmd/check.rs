@@ -104,7 +104,9 @@ fn ask_all(args: &Args) -> Result<Outcome, String> {
 }
 
 /// One answer line, parsed: a JSON object with a boolean `allow`.
-fn read_answer(reader: &mut BufReader<UnixStream>) -> Result<serde_json::Map<String, Value>, String> {
+fn read_answer(
+    reader: &mut BufReader<UnixStream>,
+) -> Result<serde_json::Map<String, Value>, String> {
     let mut line = Vec::new();
     let read = reader
         .by_ref()

@@ -19,7 +19,7 @@ use crate::files;
 pub(crate) mod artifact;
 pub(crate) mod audit;
 pub(crate) mod cache;
-mod evidence;
+pub(crate) mod evidence;
 mod mounts;
 
 use artifact::{sha256, Bounds, HashError};
@@ -265,7 +265,10 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     let evidence_sha256 = sha256(&evidence_bytes);
     let bundle = match Bundle::from_json(&evidence_bytes) {
         Ok(b) => b,
-        Err(e) => return Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}")),
+        Err(e) => {
+            let why = evidence::not_a_bundle(&evidence_bytes).map_or(e.to_string(), String::from);
+            return Decision::deny(Some(rule), format!("evidence {evidence_path}: {why}"));
+        }
     };
     drop(evidence_bytes);
     // SHA-256 first (the content key below), then whatever else the evidence names it by.
