@@ -533,3 +533,109 @@ fn the_readme_exec_example_runs_as_written() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("Hello world: "), "{}", stdout(&out));
 }
+
+#[test]
+fn mismatches_name_what_was_expected_and_regexes_are_whole_value() {
+    // A cosign-style prefix regex: denied, and the message says why.
+    let out = edgeverify_command()
+        .arg("verify-bundle")
+        .arg("--bundle")
+        .arg(sample_bundle())
+        .args([
+            "--certificate-identity-regexp",
+            "^https://github.com/slsa-framework/",
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ])
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "edgeverify: verification failed: identity failed: certificate identity \
+             \"{IDENTITY}\" is not the expected one (expected a match of \
+             --certificate-identity-regexp \"^https://github.com/slsa-framework/\", which must \
+             match the whole value: add \".*\" to accept what follows a prefix)\n"
+        )
+    );
+    // An exact issuer: found and expected.
+    let out = edgeverify_command()
+        .arg("verify-bundle")
+        .arg("--bundle")
+        .arg(sample_bundle())
+        .args([
+            "--certificate-identity",
+            IDENTITY,
+            "--certificate-oidc-issuer",
+            "https://accounts.google.com",
+        ])
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "edgeverify: verification failed: identity failed: OIDC issuer \"{ISSUER}\" is not \
+             the expected issuer (expected --certificate-oidc-issuer \
+             \"https://accounts.google.com\")\n"
+        )
+    );
+    // A bad regex: the engine's reason.
+    let out = edgeverify_command()
+        .arg("verify-bundle")
+        .arg("--bundle")
+        .arg(sample_bundle())
+        .args([
+            "--certificate-identity-regexp",
+            "https://(",
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ])
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "edgeverify: error: --certificate-identity-regexp: unclosed group at byte 8 of the \
+         pattern\n"
+    );
+    // --help says it.
+    let out = edgeverify_command()
+        .args(["verify-bundle", "--help"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("must match the whole SAN"),
+        "{}",
+        stdout(&out)
+    );
+    // SLSA: the expected source and branch.
+    for (flag, value, error) in [
+        (
+            "--source-uri",
+            "github.com/other/repo",
+            "ErrorMismatchSource",
+        ),
+        ("--source-branch", "dev", "ErrorMismatchBranch"),
+    ] {
+        let mut cmd = edgeverify_command();
+        cmd.arg("verify-artifact")
+            .arg("--provenance-path")
+            .arg(sample_bundle());
+        if flag != "--source-uri" {
+            cmd.args(["--source-uri", SOURCE]);
+        }
+        let out = cmd.args([flag, value]).arg(sample()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains(error), "{err}");
+        assert!(
+            err.ends_with(&format!(" (expected {flag} \"{value}\")\n")),
+            "{err}"
+        );
+    }
+}

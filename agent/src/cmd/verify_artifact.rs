@@ -108,9 +108,10 @@ pub fn run(args: &Args) -> Outcome {
             Err(e) => {
                 json_failure(args, Some(path), slsa::error_name(&e), &e.to_string());
                 eprintln!(
-                    "FAILED: SLSA verification failed for {}: {}",
+                    "FAILED: SLSA verification failed for {}: {}{}",
                     path.display(),
-                    slsa::describe_error(&e)
+                    slsa::describe_error(&e),
+                    expected(args, &e)
                 );
                 return Outcome::of_failure(&e);
             }
@@ -190,6 +191,29 @@ fn slsa_policy(args: &Args) -> Result<SlsaPolicy, Error> {
         policy = policy.with_builder_id(id).map_err(Error::Provenance)?;
     }
     Ok(policy)
+}
+
+/// What the command line expected, for a source, tag, branch or builder mismatch.
+fn expected(args: &Args, e: &Error) -> String {
+    let (flag, value) = match e.cause() {
+        Error::Provenance(slsa::SlsaError::MismatchSource(_)) => {
+            ("--source-uri", Some(&args.source_uri))
+        }
+        Error::Provenance(slsa::SlsaError::MismatchTag(_)) => {
+            ("--source-tag", args.source_tag.as_ref())
+        }
+        Error::Provenance(slsa::SlsaError::MismatchVersionedTag(_)) => {
+            ("--source-versioned-tag", args.source_versioned_tag.as_ref())
+        }
+        Error::Provenance(slsa::SlsaError::MismatchBranch(_)) => {
+            ("--source-branch", args.source_branch.as_ref())
+        }
+        Error::Provenance(slsa::SlsaError::MismatchBuilderId(_)) => {
+            ("--builder-id", args.builder_id.as_ref())
+        }
+        _ => return String::new(),
+    };
+    value.map_or_else(String::new, |v| format!(" (expected {flag} {v:?})"))
 }
 
 /// With `--json`, the one object that says this run (or this artifact) failed.

@@ -27,13 +27,16 @@ pub struct Args {
     /// Expected certificate identity (SAN: URI or e-mail), exact.
     #[arg(long, value_name = "ID")]
     certificate_identity: Option<String>,
-    /// Expected certificate identity as a regular expression matching the whole SAN.
+    /// Expected certificate identity as a regular expression that must match the whole SAN
+    /// (anchored, unlike cosign: `^https://github.com/org/` matches only that exact text; add
+    /// `.*` to accept what follows).
     #[arg(long, value_name = "REGEX")]
     certificate_identity_regexp: Option<String>,
     /// Expected OIDC issuer, exact.
     #[arg(long, value_name = "URL")]
     certificate_oidc_issuer: Option<String>,
-    /// Expected OIDC issuer as a regular expression matching the whole issuer.
+    /// Expected OIDC issuer as a regular expression that must match the whole issuer
+    /// (anchored, as --certificate-identity-regexp).
     #[arg(long, value_name = "REGEX")]
     certificate_oidc_issuer_regexp: Option<String>,
     /// Verify with this PEM public key (self-managed key) instead of a certificate identity.
@@ -63,7 +66,7 @@ pub fn run(args: &Args) -> Outcome {
             let outcome = Outcome::of_failure(&e);
             report_failure(
                 args,
-                &e.to_string(),
+                &format!("{e}{}", expected(args, &e)),
                 Some(e.stage()),
                 outcome == Outcome::Unusable,
             );
@@ -223,6 +226,32 @@ fn policy(args: &Args) -> Result<Policy, Failure> {
         }
     };
     Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+}
+
+/// What the command line expected, for an identity or issuer mismatch (the core's error says
+/// what was found).
+fn expected(args: &Args, e: &Error) -> String {
+    let (exact, regexp, flag) = match e.cause() {
+        Error::SubjectMismatch { .. } => (
+            &args.certificate_identity,
+            &args.certificate_identity_regexp,
+            "--certificate-identity",
+        ),
+        Error::IssuerMismatch { .. } => (
+            &args.certificate_oidc_issuer,
+            &args.certificate_oidc_issuer_regexp,
+            "--certificate-oidc-issuer",
+        ),
+        _ => return String::new(),
+    };
+    match (exact, regexp) {
+        (Some(v), _) => format!(" (expected {flag} {v:?})"),
+        (None, Some(re)) => format!(
+            " (expected a match of {flag}-regexp {re:?}, which must match the whole value: add \
+             \".*\" to accept what follows a prefix)"
+        ),
+        (None, None) => String::new(),
+    }
 }
 
 /// A regex flag's matcher; a refused pattern is a usage error showing the engine's reason.
