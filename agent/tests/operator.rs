@@ -639,3 +639,49 @@ fn mismatches_name_what_was_expected_and_regexes_are_whole_value() {
         );
     }
 }
+
+#[test]
+fn gate_denials_name_the_rule_and_policy_key_not_a_flag() {
+    let dir = TempDir::new("gate-words");
+    let app = install_app(dir.path(), "app");
+    let glob = format!("{}/*", dir.path().display());
+    for (rule, expected) in [
+        (
+            format!(
+                "[[rule]]\nname = \"apps\"\npaths = [\"{glob}\"]\n\
+                 certificate_identity_regexp = \"^https://github.com/slsa-framework/\"\n\
+                 certificate_oidc_issuer = \"{ISSUER}\"\n"
+            ),
+            format!(
+                "is not the expected one (rule \"apps\" expects certificate_identity_regexp = \
+                 \"^https://github.com/slsa-framework/\", a pattern that must match the whole \
+                 value)"
+            ),
+        ),
+        (
+            slsa_rule("slsa", &glob, "github.com/other/repo"),
+            "certificate source repository differs from source_uri (rule \"slsa\" expects \
+             source_uri = \"github.com/other/repo\")"
+                .to_string(),
+        ),
+    ] {
+        let policy = write_policy(dir.path(), &rule);
+        let out = edgeverify_command()
+            .args(["exec", "--policy"])
+            .arg(&policy)
+            .arg("--")
+            .arg(&app)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.ends_with(&format!("{expected}\n")), "{err}");
+        assert!(!err.contains("--"), "no CLI flag in a policy denial: {err}");
+        let sub = TempDir::new("gate-words-serve");
+        let server = Server::start(sub.path(), &policy, &[]);
+        let out = check(&server.socket, &["--json", &app.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1));
+        let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert!(v["reason"].as_str().unwrap().ends_with(&expected), "{v}");
+    }
+}
