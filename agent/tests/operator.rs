@@ -652,11 +652,9 @@ fn gate_denials_name_the_rule_and_policy_key_not_a_flag() {
                  certificate_identity_regexp = \"^https://github.com/slsa-framework/\"\n\
                  certificate_oidc_issuer = \"{ISSUER}\"\n"
             ),
-            format!(
-                "is not the expected one (rule \"apps\" expects certificate_identity_regexp = \
-                 \"^https://github.com/slsa-framework/\", a pattern that must match the whole \
-                 value)"
-            ),
+            "is not the expected one (rule \"apps\" expects certificate_identity_regexp = \
+             \"^https://github.com/slsa-framework/\", a pattern that must match the whole value)"
+                .to_string(),
         ),
         (
             slsa_rule("slsa", &glob, "github.com/other/repo"),
