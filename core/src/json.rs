@@ -37,6 +37,7 @@ pub(crate) fn parse<'de, T: Deserialize<'de>>(
         Document::Statement => ("statement size", "statement JSON depth"),
         Document::EntryBody => ("entry body size", "entry body JSON depth"),
         Document::Policy => ("policy size", "policy JSON depth"),
+        Document::Image => ("image evidence size", "image evidence JSON depth"),
     };
     if json.len() > max_bytes {
         return Err(Error::LimitExceeded {

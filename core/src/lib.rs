@@ -30,6 +30,11 @@
 //! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
 //! is unusable). Every front end maps that one classification.
 //!
+//! Container images ([`verify_image`]): cosign signatures and attestations — the legacy
+//! `.sig`/`.att` scheme and cosign v3 referrers — and SLSA provenance with `slsa-verifier
+//! verify-image` semantics, read from an OCI image layout through a caller's
+//! [`oci::BlobSource`] and verified by the same pipeline as bundles.
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -71,13 +76,16 @@ extern crate std;
 pub mod __fuzz;
 mod bundle;
 mod checkpoint;
+mod cosign;
 mod crypto;
 mod ct;
 mod dsse;
 mod encoding;
 mod error;
+mod image;
 mod json;
 pub mod limits;
+pub mod oci;
 mod pem;
 mod policy;
 pub mod slsa;
@@ -89,10 +97,12 @@ mod verify;
 mod x509;
 
 pub use bundle::{Bundle, BundleVersion};
+pub use cosign::{EvidenceKind, ImageEvidence};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
+pub use image::{verify_image, VerifiedImage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};

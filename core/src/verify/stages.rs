@@ -72,7 +72,7 @@ pub(super) fn transparency_log(
 /// trust root; "if verification or timestamp parsing fails, the Verifier MUST abort". Returns
 /// the verified times, at most one per authority.
 pub(super) fn timestamps(bundle: &Bundle, root: &TrustRoot) -> Result<Vec<UnixTime>, Error> {
-    let signature = bundle.signature_bytes();
+    let signature = bundle.timestamped_bytes();
     let mut times = Vec::new();
     let mut seen_authorities = Vec::new();
     for (i, ts) in bundle.timestamps.iter().enumerate() {

@@ -1,0 +1,103 @@
+//! slsa-verifier `verify-image` parity: every expectation of `Test_runVerifyGHAArtifactImage`
+//! (`tests/data/oci/MANIFEST.tsv`: nine builder versions × every flag combination and builder
+//! ID the Go test runs) through `verify_image`, on the real `cosign save` layouts, offline.
+//! Each row must give slsa-verifier's verdict — `pass` with the builder ID slsa-verifier
+//! reports, or its error name.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common {
+    pub mod oci_dir;
+}
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::oci_dir::OciDir;
+use edgeverify_core::slsa::{self, SlsaPolicy};
+use edgeverify_core::{oci, verify_image, Error, EvidenceKind, ImageEvidence, Policy, TrustRoot};
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn manifest() -> Vec<HashMap<String, String>> {
+    let text = fs::read_to_string(data().join("oci/MANIFEST.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t').chain(std::iter::repeat("")))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn policy(row: &HashMap<String, String>) -> Result<SlsaPolicy, Error> {
+    let mut p = SlsaPolicy::new(&row["source_uri"]).map_err(Error::Provenance)?;
+    let set = |k: &str| Some(row[k].as_str()).filter(|v| !v.is_empty());
+    if let Some(t) = set("source_tag") {
+        p = p.with_source_tag(t).map_err(Error::Provenance)?;
+    }
+    if let Some(v) = set("source_versioned_tag") {
+        p = p.with_source_versioned_tag(v).map_err(Error::Provenance)?;
+    }
+    if let Some(b) = set("source_branch") {
+        p = p.with_source_branch(b).map_err(Error::Provenance)?;
+    }
+    if let Some(id) = set("builder_id") {
+        p = p.with_builder_id(id).map_err(Error::Provenance)?;
+    }
+    Ok(p)
+}
+
+#[test]
+fn every_verify_image_expectation_of_slsa_verifier_holds() {
+    let root = TrustRoot::from_json(&fs::read(data().join("slsa-verifier/trusted_root.json")).unwrap())
+        .unwrap();
+    let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    let rows = manifest();
+    for row in &rows {
+        let digest = oci::parse_digest(&row["image_digest"]).unwrap();
+        let mut layout = OciDir(data().join("oci").join(&row["layout"]));
+        let got = match policy(row).and_then(|p| {
+            verify_image(
+                &root,
+                &mut layout,
+                &digest,
+                ImageEvidence::Signatures,
+                &Policy::Slsa(p),
+            )
+        }) {
+            Ok(v) => {
+                assert_eq!(v.digest(), &digest);
+                assert_eq!(v.evidence_kind(), EvidenceKind::LegacyAttestation);
+                let provenance = v.verified().provenance().unwrap();
+                assert_eq!(v.verified().artifact_sha256(), Some(&digest));
+                if provenance.builder_id() == row["out_builder_id"] {
+                    "pass".to_string()
+                } else {
+                    format!("pass as {}", provenance.builder_id())
+                }
+            }
+            Err(e) => slsa::error_name(&e).to_string(),
+        };
+        *tally.entry(got.clone()).or_default() += 1;
+        if got != row["expected"] {
+            wrong.push(format!("{}: expected {}, got {got}", row["case_id"], row["expected"]));
+        }
+    }
+    eprintln!("{} rows: {tally:?}", rows.len());
+    assert_eq!(rows.len(), 297, "nine versions × (8 cases × 4 builder IDs + 1)");
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
