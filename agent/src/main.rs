@@ -9,7 +9,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use edgeverify_agent::cmd::{exec, policy, serve, trust_root, verify_artifact, verify_bundle};
+use edgeverify_agent::cmd::{
+    exec, policy, serve, trust_root, verify_artifact, verify_bundle, verify_image,
+};
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
 #[derive(Parser)]
@@ -26,6 +28,9 @@ enum Command {
     VerifyBundle(verify_bundle::Args),
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
+    /// Verify a container image from an OCI image layout: cosign signatures or attestations
+    /// (identity or key), or SLSA provenance (slsa-verifier `verify-image` semantics).
+    VerifyImage(verify_image::Args),
     /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
     TrustRoot(trust_root::Args),
     /// Run a program only if its evidence satisfies the policy (executes the verified file
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
+        Command::VerifyImage(args) => verify_image::run(&args).into(),
         Command::TrustRoot(args) => trust_root::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),

@@ -163,10 +163,7 @@ fn progress(stage: Stage) -> u8 {
 }
 
 fn most_telling(failures: Vec<Error>) -> Error {
-    if let Some(undecided) = failures
-        .iter()
-        .find(|e| e.class() == ErrorClass::Undecided)
-    {
+    if let Some(undecided) = failures.iter().find(|e| e.class() == ErrorClass::Undecided) {
         return undecided.clone();
     }
     let mut best: Option<Error> = None;

@@ -62,8 +62,9 @@ fn policy(row: &HashMap<String, String>) -> Result<SlsaPolicy, Error> {
 
 #[test]
 fn every_verify_image_expectation_of_slsa_verifier_holds() {
-    let root = TrustRoot::from_json(&fs::read(data().join("slsa-verifier/trusted_root.json")).unwrap())
-        .unwrap();
+    let root =
+        TrustRoot::from_json(&fs::read(data().join("slsa-verifier/trusted_root.json")).unwrap())
+            .unwrap();
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     let mut wrong = Vec::new();
     let rows = manifest();
@@ -94,10 +95,22 @@ fn every_verify_image_expectation_of_slsa_verifier_holds() {
         };
         *tally.entry(got.clone()).or_default() += 1;
         if got != row["expected"] {
-            wrong.push(format!("{}: expected {}, got {got}", row["case_id"], row["expected"]));
+            wrong.push(format!(
+                "{}: expected {}, got {got}",
+                row["case_id"], row["expected"]
+            ));
         }
     }
     eprintln!("{} rows: {tally:?}", rows.len());
-    assert_eq!(rows.len(), 297, "nine versions × (8 cases × 4 builder IDs + 1)");
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert_eq!(
+        rows.len(),
+        297,
+        "nine versions × (8 cases × 4 builder IDs + 1)"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -9,6 +9,7 @@ pub mod serve;
 pub mod trust_root;
 pub mod verify_artifact;
 pub mod verify_bundle;
+pub mod verify_image;
 
 /// How a command ended, mapped to the documented exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,7 +26,9 @@ pub(crate) fn bind_intoto_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Resu
     let envelope = dsse_content(binding)?;
     let content = body.spec.content;
     if envelope.serialized.is_none() {
-        return Err(mismatch("envelope hash (the logged envelope is not available)"));
+        return Err(mismatch(
+            "envelope hash (the logged envelope is not available)",
+        ));
     }
     // The envelope hash itself is compared by `bind_stored_envelope`.
     if let Some(payload_hash) = content.payload_hash {
@@ -78,7 +80,10 @@ pub(crate) fn bind_stored_envelope(entry: &TlogEntry, binding: &Binding<'_>) -> 
         return Ok(());
     };
     let body: EnvelopeHashBody = parse_body(&entry.canonicalized_body)?;
-    let recorded = match (body.spec.envelope_hash, body.spec.content.and_then(|c| c.hash)) {
+    let recorded = match (
+        body.spec.envelope_hash,
+        body.spec.content.and_then(|c| c.hash),
+    ) {
         (Some(h), None) | (None, Some(h)) => h,
         (None, None) => return Err(mismatch("envelope hash (not recorded)")),
         (Some(_), Some(_)) => return Err(mismatch("envelope hash (recorded twice)")),

@@ -10,7 +10,9 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use crate::bundle::{Bundle, BundleVersion, Content, EntryKind, Envelope, SignerMaterial, TlogEntry};
+use crate::bundle::{
+    Bundle, BundleVersion, Content, EntryKind, Envelope, SignerMaterial, TlogEntry,
+};
 use crate::encoding::{base64_decode, hex_decode, Base64Bytes};
 use crate::error::{Document, Error};
 use crate::json;
@@ -71,11 +73,9 @@ pub(crate) fn attestation_bundle(layer: &Descriptor, envelope: &[u8]) -> Result<
 
 fn bundle(layer: &Descriptor, content: Content) -> Result<Bundle, Error> {
     let (signer, bundled_chain) = signer(layer)?;
-    let entry = tlog_entry(
-        layer
-            .annotation(REKOR_BUNDLE)
-            .ok_or(invalid("a signature layer has no Rekor bundle (it was not logged)"))?,
-    )?;
+    let entry = tlog_entry(layer.annotation(REKOR_BUNDLE).ok_or(invalid(
+        "a signature layer has no Rekor bundle (it was not logged)",
+    ))?)?;
     let timestamps = match layer.annotation(RFC3161_TIMESTAMP) {
         None => Vec::new(),
         Some(text) => {
@@ -134,10 +134,14 @@ fn signer(layer: &Descriptor) -> Result<(SignerMaterial, Vec<Vec<u8>>), Error> {
 /// The Rekor bundle annotation as a transparency-log entry with its SET. The entry's kind is
 /// the one its body declares; the log stage checks that the body is of that kind and binds it.
 fn tlog_entry(annotation: &str) -> Result<TlogEntry, Error> {
-    let rekor: RekorBundleJson =
-        json::parse(annotation.as_bytes(), Document::Image, limits::MAX_BUNDLE_BYTES)?;
+    let rekor: RekorBundleJson = json::parse(
+        annotation.as_bytes(),
+        Document::Image,
+        limits::MAX_BUNDLE_BYTES,
+    )?;
     let payload = rekor.payload;
-    let body = base64_decode(&payload.body).ok_or(invalid("the Rekor bundle body is not base64"))?;
+    let body =
+        base64_decode(&payload.body).ok_or(invalid("the Rekor bundle body is not base64"))?;
     let header: BodyHeaderJson = json::parse(&body, Document::EntryBody, limits::MAX_BUNDLE_BYTES)?;
     let kind = match (header.kind.as_str(), header.api_version.as_str()) {
         ("hashedrekord", "0.0.1") => EntryKind::HashedRekordV001,

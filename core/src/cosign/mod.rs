@@ -145,7 +145,10 @@ pub(crate) fn locate(
     }
     let referrers = layout.referrers(image).map_err(|e| e.at(Stage::Image))?;
     for manifest in referrers {
-        if let Some(layer) = bundle_layer(&manifest).map_err(|e| e.at(Stage::Image)).transpose() {
+        if let Some(layer) = bundle_layer(&manifest)
+            .map_err(|e| e.at(Stage::Image))
+            .transpose()
+        {
             push(
                 &mut found,
                 layer.map(|layer| Located {
@@ -239,7 +242,9 @@ fn bundle_layer(manifest: &Manifest) -> Result<Option<Descriptor>, Error> {
     }
     match manifest.layers.as_slice() {
         [layer] if is_bundle(&layer.media_type) => Ok(Some(layer.clone())),
-        _ => Err(invalid("a bundle referrer does not hold exactly one bundle layer")),
+        _ => Err(invalid(
+            "a bundle referrer does not hold exactly one bundle layer",
+        )),
     }
 }
 
@@ -258,7 +263,12 @@ fn content_wanted(bundle: &Bundle, kind: EvidenceKind, wanted: ImageEvidence<'_>
             Content::MessageSignature { .. } => true,
             Content::Dsse(_) => predicate_type.as_deref() == Some(COSIGN_SIGN_PREDICATE),
         },
-        (EvidenceKind::LegacyAttestation | EvidenceKind::Referrer, ImageEvidence::Attestations { predicate_type: wanted }) => {
+        (
+            EvidenceKind::LegacyAttestation | EvidenceKind::Referrer,
+            ImageEvidence::Attestations {
+                predicate_type: wanted,
+            },
+        ) => {
             let is_dsse = matches!(bundle.content, Content::Dsse(_));
             match wanted {
                 // An unparsable statement is kept: the pipeline reports what is wrong with it.

@@ -122,7 +122,10 @@ mod tests {
             ),
             String::from(r#"{"type":"cosign container image signature"}"#),
         ] {
-            assert!(SimpleSigning::parse(&payload(&critical)).is_err(), "{critical}");
+            assert!(
+                SimpleSigning::parse(&payload(&critical)).is_err(),
+                "{critical}"
+            );
         }
     }
 }

@@ -83,10 +83,16 @@ impl Manifest {
         Ok(Self {
             media_type: doc.media_type,
             artifact_type: doc.artifact_type,
-            config: doc.config.map(DescriptorJson::into_descriptor).transpose()?,
+            config: doc
+                .config
+                .map(DescriptorJson::into_descriptor)
+                .transpose()?,
             layers,
             manifests: descriptors(doc.manifests)?,
-            subject: doc.subject.map(DescriptorJson::into_descriptor).transpose()?,
+            subject: doc
+                .subject
+                .map(DescriptorJson::into_descriptor)
+                .transpose()?,
         })
     }
 
@@ -200,6 +206,9 @@ mod tests {
             })
         ));
         assert!(Manifest::parse(br#"{"schemaVersion":1,"manifests":[]}"#).is_err());
-        assert!(Manifest::parse(br#"{"schemaVersion":2,"manifests":[{"mediaType":"a","digest":"md5:00","size":1}]}"#).is_err());
+        assert!(Manifest::parse(
+            br#"{"schemaVersion":2,"manifests":[{"mediaType":"a","digest":"md5:00","size":1}]}"#
+        )
+        .is_err());
     }
 }

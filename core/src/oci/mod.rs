@@ -166,7 +166,9 @@ impl<'s> Layout<'s> {
         let manifest = Manifest::parse(&bytes)?;
         if let Some(own) = &manifest.media_type {
             if *own != descriptor.media_type {
-                return Err(invalid("a manifest's media type differs from its descriptor"));
+                return Err(invalid(
+                    "a manifest's media type differs from its descriptor",
+                ));
             }
         }
         Ok(manifest)
@@ -202,7 +204,9 @@ impl<'s> Layout<'s> {
                 continue;
             }
             if manifest.media_type.as_deref() != Some(OCI_MANIFEST) {
-                return Err(invalid("a referrer of the image is not an OCI image manifest"));
+                return Err(invalid(
+                    "a referrer of the image is not an OCI image manifest",
+                ));
             }
             if found.len() == limits::MAX_IMAGE_EVIDENCE {
                 return Err(Error::LimitExceeded {
@@ -215,6 +219,38 @@ impl<'s> Layout<'s> {
         }
         Ok(found)
     }
+}
+
+/// The images an OCI image layout holds: the `index.json` entries that are images (image
+/// manifests or indexes), leaving out cosign's signature and attestation manifests (marked by
+/// `cosign save` or tagged `sha256-<hex>.sig` / `.att` / `.sbom`). A `cosign save` layout
+/// holds exactly one. Nothing is verified here: this only says which digest to verify.
+pub fn layout_images(source: &mut dyn BlobSource) -> Result<Vec<Digest>, Error> {
+    let layout = Layout::open(source).map_err(|e| e.at(crate::error::Stage::Image))?;
+    let is_evidence = |d: &Descriptor| {
+        let kind = d.annotation("kind").unwrap_or_default();
+        let tag = d
+            .annotation("org.opencontainers.image.ref.name")
+            .map(|n| n.rsplit(':').next().unwrap_or(n))
+            .unwrap_or_default();
+        kind == "dev.cosignproject.cosign/sigs"
+            || kind == "dev.cosignproject.cosign/atts"
+            || kind == "dev.cosignproject.cosign/sboms"
+            || ((tag.starts_with("sha256-") || tag.starts_with("sha512-"))
+                && (tag.ends_with(".sig") || tag.ends_with(".att") || tag.ends_with(".sbom")))
+    };
+    let is_image = |d: &Descriptor| {
+        matches!(
+            d.media_type.as_str(),
+            OCI_MANIFEST | OCI_INDEX | DOCKER_MANIFEST | DOCKER_MANIFEST_LIST
+        )
+    };
+    Ok(layout
+        .index
+        .iter()
+        .filter(|d| is_image(d) && !is_evidence(d))
+        .map(|d| d.digest)
+        .collect())
 }
 
 /// `bytes` must hash to `digest`.
@@ -297,9 +333,12 @@ pub(crate) mod tests {
 
     fn layout_with(index: &str, blobs: &[&[u8]]) -> Memory {
         let mut m = Memory::default();
+        m.files.insert(
+            "oci-layout".into(),
+            br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
+        );
         m.files
-            .insert("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec());
-        m.files.insert("index.json".into(), index.as_bytes().to_vec());
+            .insert("index.json".into(), index.as_bytes().to_vec());
         for b in blobs {
             m.files.insert(blob_path(b), b.to_vec());
         }
@@ -319,7 +358,10 @@ pub(crate) mod tests {
         let hex = "e0a0a765d690a5104331cfbac88ebbbf01736c1f87aaa3cd455c516a5ea586a5";
         let d = parse_digest(&alloc::format!("sha256:{hex}")).unwrap();
         assert_eq!(digest_string(&d), alloc::format!("sha256:{hex}"));
-        assert_eq!(LayoutFile::Blob(&d).path(), alloc::format!("blobs/sha256/{hex}"));
+        assert_eq!(
+            LayoutFile::Blob(&d).path(),
+            alloc::format!("blobs/sha256/{hex}")
+        );
         for bad in [
             alloc::format!("sha256:{}", hex.to_uppercase()),
             alloc::format!("sha256:{}", &hex[1..]),
@@ -386,14 +428,13 @@ pub(crate) mod tests {
         let err = Layout::open(&mut empty).err().unwrap();
         assert_eq!(err.class(), crate::ErrorClass::Undecided);
         let mut wrong_version = layout_with(r#"{"schemaVersion":2,"manifests":[]}"#, &[]);
-        wrong_version
-            .files
-            .insert("oci-layout".into(), br#"{"imageLayoutVersion":"2.0.0"}"#.to_vec());
+        wrong_version.files.insert(
+            "oci-layout".into(),
+            br#"{"imageLayoutVersion":"2.0.0"}"#.to_vec(),
+        );
         assert!(Layout::open(&mut wrong_version).is_err());
         let mut not_index = layout_with(
-            &alloc::format!(
-                r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","layers":[]}}"#
-            ),
+            &alloc::format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","layers":[]}}"#),
             &[],
         );
         assert!(Layout::open(&mut not_index).is_err());

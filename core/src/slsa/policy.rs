@@ -9,9 +9,7 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 
 use super::builder_id::{parse_builder_id, ExpectedBuilderId};
-use super::builders::{
-    DEFAULT_TRUSTED_BUILDERS, DEFAULT_TRUSTED_IMAGE_BUILDERS, HTTPS_GITHUB_COM,
-};
+use super::builders::{DEFAULT_TRUSTED_BUILDERS, DEFAULT_TRUSTED_IMAGE_BUILDERS, HTTPS_GITHUB_COM};
 use super::semver::VersionedTag;
 use super::SlsaError;
 use crate::limits::MAX_POLICY_VALUE_BYTES;

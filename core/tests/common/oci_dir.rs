@@ -26,7 +26,10 @@ impl BlobSource for OciDir {
         for entry in dir.flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
             if let Some(d) = parse_digest(&format!("sha256:{name}")) {
-                out.push((d, entry.metadata().map_err(|_| SourceError::Unreadable)?.len()));
+                out.push((
+                    d,
+                    entry.metadata().map_err(|_| SourceError::Unreadable)?.len(),
+                ));
             }
         }
         if out.len() > limit {

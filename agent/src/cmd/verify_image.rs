@@ -1,0 +1,410 @@
+//! `edgeverify verify-image`: a container image's cosign signatures or attestations (cosign
+//! `verify` / `verify-attestation` identity checks) or its SLSA provenance (`slsa-verifier
+//! verify-image` flags and semantics), offline, from an OCI image layout.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Parser};
+use edgeverify_core::oci::{digest_string, layout_images, parse_digest};
+use edgeverify_core::slsa::{self, SlsaPolicy};
+use edgeverify_core::{
+    verify_image, CertificateIdentity, Digest, Error, ErrorClass, HashAlgorithm, ImageEvidence,
+    Matcher, Policy, PublicKey, VerifiedImage,
+};
+
+use super::Outcome;
+use crate::config::trust_root;
+use crate::files::read_bounded;
+use crate::oci_dir::OciDir;
+
+const SLSA_FLAGS: [&str; 6] = [
+    "source_uri",
+    "source_tag",
+    "source_versioned_tag",
+    "source_branch",
+    "builder_id",
+    "print_provenance",
+];
+
+#[derive(Parser)]
+#[command(group(ArgGroup::new("what").required(true).args(["source_uri", "certificate_identity", "certificate_identity_regexp", "key"])))]
+#[command(group(ArgGroup::new("subject").args(["certificate_identity", "certificate_identity_regexp"])))]
+#[command(group(ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])))]
+/// Arguments of `edgeverify verify-image`.
+pub struct Args {
+    /// The OCI image layout holding the image's signatures or attestations (a `cosign save`
+    /// directory, or `skopeo copy … oci:DIR`).
+    #[arg(long, value_name = "DIR")]
+    layout: PathBuf,
+    /// SLSA: expected source repository, `github.com/ORG/REPO` (selects `slsa-verifier
+    /// verify-image` semantics).
+    #[arg(long, value_name = "URI")]
+    source_uri: Option<String>,
+    /// SLSA: expected source tag (exact).
+    #[arg(
+        long,
+        value_name = "TAG",
+        conflicts_with = "source_versioned_tag",
+        requires = "source_uri"
+    )]
+    source_tag: Option<String>,
+    /// SLSA: expected semantic-version tag prefix (`v1`, `v1.2`, `v1.2.3`).
+    #[arg(long, value_name = "VERSION", requires = "source_uri")]
+    source_versioned_tag: Option<String>,
+    /// SLSA: expected source branch.
+    #[arg(long, value_name = "BRANCH", requires = "source_uri")]
+    source_branch: Option<String>,
+    /// SLSA: expected builder, `NAME[@VERSION]`.
+    #[arg(long, value_name = "ID", requires = "source_uri")]
+    builder_id: Option<String>,
+    /// SLSA: after verification, print the verified in-toto statement (JSON) on stdout.
+    #[arg(long, requires = "source_uri")]
+    print_provenance: bool,
+    /// Expected certificate identity (SAN: URI or e-mail), exact.
+    #[arg(long, value_name = "ID", conflicts_with_all = SLSA_FLAGS)]
+    certificate_identity: Option<String>,
+    /// Expected certificate identity as a regular expression matching the whole SAN.
+    #[arg(long, value_name = "REGEX", conflicts_with_all = SLSA_FLAGS)]
+    certificate_identity_regexp: Option<String>,
+    /// Expected OIDC issuer, exact.
+    #[arg(long, value_name = "URL", conflicts_with_all = SLSA_FLAGS)]
+    certificate_oidc_issuer: Option<String>,
+    /// Expected OIDC issuer as a regular expression matching the whole issuer.
+    #[arg(long, value_name = "REGEX", conflicts_with_all = SLSA_FLAGS)]
+    certificate_oidc_issuer_regexp: Option<String>,
+    /// Verify with this PEM public key (`cosign sign --key`) instead of a certificate identity.
+    #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp", "source_uri"])]
+    key: Option<PathBuf>,
+    /// Verify attestations (cosign `verify-attestation`) of this predicate type instead of
+    /// signatures: `slsaprovenance`, `slsaprovenance02`, `slsaprovenance1`, `spdx`, `spdxjson`,
+    /// `cyclonedx`, `link`, `vuln`, `openvex`, `custom`, or a predicate type URI; `any` for
+    /// every type.
+    #[arg(long = "type", value_name = "TYPE", conflicts_with_all = SLSA_FLAGS)]
+    predicate_type: Option<String>,
+    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
+    /// the embedded Sigstore public-good root.
+    #[arg(long, value_name = "FILE")]
+    trusted_root: Option<PathBuf>,
+    /// Print the verdict as one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+    /// The image: `NAME@sha256:<hex>` or `sha256:<hex>`; may be left out when the layout holds
+    /// one image (as `cosign save` writes it).
+    #[arg(value_name = "IMAGE")]
+    image: Option<String>,
+}
+
+/// Runs `edgeverify verify-image`.
+pub fn run(args: &Args) -> Outcome {
+    let slsa_mode = args.source_uri.is_some();
+    let mut layout = OciDir::new(&args.layout);
+    let prepared = prepare(args, &mut layout);
+    let (root, image, name, policy) = match prepared {
+        Ok(p) => p,
+        Err(msg) => {
+            report_unusable(args, &msg);
+            return Outcome::Unusable;
+        }
+    };
+    let predicate_type = args.predicate_type.as_deref().map(predicate_type_uri);
+    let evidence = match predicate_type {
+        None => ImageEvidence::Signatures,
+        Some(t) => ImageEvidence::Attestations {
+            predicate_type: t.filter(|t| *t != "any"),
+        },
+    };
+    match verify_image(&root, &mut layout, &image, evidence, &policy) {
+        Ok(verified) => {
+            report_success(args, &name, &verified);
+            if slsa_mode {
+                eprintln!("PASSED: SLSA verification passed");
+            }
+            Outcome::Verified
+        }
+        Err(e) => {
+            let undecided = e.class() == ErrorClass::Undecided;
+            let detail = match (&layout.last_error, undecided) {
+                (Some(io), true) => format!("{e} ({io})"),
+                _ => e.to_string(),
+            };
+            report_failure(args, &name, &e, &detail);
+            if undecided {
+                Outcome::Unusable
+            } else {
+                Outcome::Rejected
+            }
+        }
+    }
+}
+
+type Prepared = (edgeverify_core::TrustRoot, Digest, String, Policy);
+
+fn prepare(args: &Args, layout: &mut OciDir) -> Result<Prepared, String> {
+    let policy = policy(args)?;
+    if let Some(t) = &args.predicate_type {
+        predicate_type_uri(t).ok_or_else(|| {
+            format!("--type {t:?} is neither a cosign predicate type name nor a URI")
+        })?;
+    }
+    let root = trust_root::load(args.trusted_root.as_deref())?;
+    let (digest, name) = match &args.image {
+        Some(arg) => parse_image(arg)?,
+        None => {
+            let images = layout_images(layout).map_err(|e| match &layout.last_error {
+                Some(io) => format!("{e} ({io})"),
+                None => e.to_string(),
+            })?;
+            match images.as_slice() {
+                [one] => (*one, digest_string(one)),
+                [] => return Err("the layout names no image: give IMAGE@sha256:<hex>".into()),
+                _ => return Err("the layout holds several images: give IMAGE@sha256:<hex>".into()),
+            }
+        }
+    };
+    Ok((root, digest, name, policy))
+}
+
+/// `NAME@sha256:<hex>` or `sha256:<hex>`: the digest decides; a tag alone is mutable and is
+/// refused (slsa-verifier `ErrorMutableImage`).
+fn parse_image(arg: &str) -> Result<(Digest, String), String> {
+    let digest_text = arg.rsplit_once('@').map_or(arg, |(_, d)| d);
+    let digest = parse_digest(digest_text)
+        .filter(|d| d.algorithm() == HashAlgorithm::Sha256)
+        .ok_or_else(|| {
+            format!("{arg:?} does not name an image by digest: give IMAGE@sha256:<64 hex> or sha256:<64 hex>")
+        })?;
+    Ok((digest, arg.to_string()))
+}
+
+/// cosign's predicate type names (`cosign verify-attestation --type`), or a URI as given;
+/// `None` when it is neither. `any` is kept as is (every type).
+fn predicate_type_uri(name: &str) -> Option<&str> {
+    Some(match name {
+        "any" => "any",
+        "custom" => "https://cosign.sigstore.dev/attestation/v1",
+        "slsaprovenance" | "slsaprovenance02" => "https://slsa.dev/provenance/v0.2",
+        "slsaprovenance1" => "https://slsa.dev/provenance/v1",
+        "spdx" | "spdxjson" => "https://spdx.dev/Document",
+        "cyclonedx" => "https://cyclonedx.org/bom",
+        "link" => "https://in-toto.io/Link/v1",
+        "vuln" => "https://cosign.sigstore.dev/attestation/vuln/v1",
+        "openvex" => "https://openvex.dev/ns",
+        uri if uri.contains("://") => uri,
+        _ => return None,
+    })
+}
+
+fn policy(args: &Args) -> Result<Policy, String> {
+    if let Some(source) = &args.source_uri {
+        return slsa_policy(args, source)
+            .map(Policy::Slsa)
+            .map_err(|e| e.to_string());
+    }
+    if let Some(key_path) = &args.key {
+        let pem = read_bounded(key_path, 64 * 1024)?;
+        let pem = String::from_utf8(pem)
+            .map_err(|_| format!("{} is not PEM text", key_path.display()))?;
+        let key = PublicKey::from_pem(&pem).map_err(|e| format!("{}: {e}", key_path.display()))?;
+        return Ok(Policy::PublicKey(key));
+    }
+    let usage = |e: Error| e.to_string();
+    let subject = match (
+        &args.certificate_identity,
+        &args.certificate_identity_regexp,
+    ) {
+        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
+        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, None) => return Err("missing --certificate-identity".into()),
+    };
+    let issuer = match (
+        &args.certificate_oidc_issuer,
+        &args.certificate_oidc_issuer_regexp,
+    ) {
+        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
+        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+        (None, None) => {
+            return Err(
+                "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
+            )
+        }
+    };
+    Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+}
+
+fn slsa_policy(args: &Args, source: &str) -> Result<SlsaPolicy, Error> {
+    let mut policy = SlsaPolicy::new(source).map_err(Error::Provenance)?;
+    if let Some(tag) = &args.source_tag {
+        policy = policy.with_source_tag(tag).map_err(Error::Provenance)?;
+    }
+    if let Some(v) = &args.source_versioned_tag {
+        policy = policy
+            .with_source_versioned_tag(v)
+            .map_err(Error::Provenance)?;
+    }
+    if let Some(branch) = &args.source_branch {
+        policy = policy
+            .with_source_branch(branch)
+            .map_err(Error::Provenance)?;
+    }
+    if let Some(id) = &args.builder_id {
+        policy = policy.with_builder_id(id).map_err(Error::Provenance)?;
+    }
+    Ok(policy.for_images())
+}
+
+fn report_success(args: &Args, name: &str, v: &VerifiedImage) {
+    let bundle = v.verified();
+    let provenance = bundle.provenance();
+    if args.json {
+        let json = serde_json::json!({
+            "image": name,
+            "digest": digest_string(v.digest()),
+            "verified": true,
+            "evidence": v.evidence_kind().name(),
+            "identity": bundle.identity(),
+            "issuer": bundle.issuer(),
+            "docker_reference": v.docker_reference(),
+            "predicate_type": bundle.payload().and_then(|(_, p)| predicate_type_of(p)),
+            "builder_id": provenance.map(|p| p.builder_id()),
+            "source_uri": provenance.map(|p| p.source_uri()),
+            "source_commit": provenance.map(|p| p.source_commit()),
+            "tag": provenance.and_then(|p| p.tag()),
+            "branch": provenance.and_then(|p| p.branch()),
+            "log_index": bundle.log_entries().first().map(|e| e.log_index),
+            "integrated_time": bundle.integrated_time().map(|t| t.as_secs()),
+        });
+        println!("{json}");
+    }
+    match provenance {
+        Some(p) => {
+            if !args.json {
+                println!(
+                    "Verified image {name}: built by {} from {} (commit {}){}",
+                    p.builder_id(),
+                    p.source_uri(),
+                    p.source_commit(),
+                    p.tag().map(|t| format!(", tag {t}")).unwrap_or_default(),
+                );
+            }
+            if args.print_provenance {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(p.statement());
+                let _ = out.write_all(b"\n");
+            }
+        }
+        None if !args.json => {
+            let signer = match (bundle.identity(), bundle.issuer()) {
+                (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
+                (Some(id), None) => id.to_string(),
+                _ => "the given key".to_string(),
+            };
+            let what = match bundle.payload().and_then(|(_, p)| predicate_type_of(p)) {
+                Some(t) if args.predicate_type.is_some() => format!("attestation ({t})"),
+                _ => "signature".to_string(),
+            };
+            let index = bundle
+                .log_entries()
+                .first()
+                .map(|e| format!(", log index {}", e.log_index))
+                .unwrap_or_default();
+            println!(
+                "Verified OK: image {name}: {what} by {signer} ({}{index})",
+                v.evidence_kind().name()
+            );
+        }
+        None => {}
+    }
+}
+
+/// The `predicateType` of a verified in-toto statement, for reporting.
+fn predicate_type_of(statement: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(statement).ok()?;
+    value.get("predicateType")?.as_str().map(str::to_string)
+}
+
+fn report_failure(args: &Args, name: &str, e: &Error, detail: &str) {
+    let slsa_mode = args.source_uri.is_some();
+    if args.json {
+        let json = serde_json::json!({
+            "image": name,
+            "verified": false,
+            "stage": e.stage().name(),
+            "class": match e.class() {
+                ErrorClass::Denied => "denied",
+                ErrorClass::Undecided => "undecided",
+            },
+            "error": if slsa_mode { Some(slsa::error_name(e)) } else { None },
+            "reason": detail,
+        });
+        println!("{json}");
+    }
+    if slsa_mode && e.class() == ErrorClass::Denied {
+        eprintln!(
+            "FAILED: SLSA verification failed: {}",
+            slsa::describe_error(e)
+        );
+    } else if e.class() == ErrorClass::Denied {
+        eprintln!("edgeverify: verification failed: {name}: {detail}");
+    } else {
+        eprintln!("edgeverify: error: {detail}");
+    }
+}
+
+fn report_unusable(args: &Args, message: &str) {
+    if args.json {
+        let json = serde_json::json!({
+            "image": args.image,
+            "verified": false,
+            "class": "undecided",
+            "reason": message,
+        });
+        println!("{json}");
+    }
+    eprintln!("edgeverify: error: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEX: &str = "e0a0a765d690a5104331cfbac88ebbbf01736c1f87aaa3cd455c516a5ea586a5";
+
+    #[test]
+    fn an_image_is_named_by_its_digest() {
+        for arg in [
+            format!("ghcr.io/o/r@sha256:{HEX}"),
+            format!("ghcr.io:5000/o/r:v1@sha256:{HEX}"),
+            format!("sha256:{HEX}"),
+        ] {
+            let (d, name) = parse_image(&arg).unwrap();
+            assert_eq!(digest_string(&d), format!("sha256:{HEX}"));
+            assert_eq!(name, arg);
+        }
+        for bad in [
+            String::from("ghcr.io/o/r:v1"),
+            format!("ghcr.io/o/r@sha256:{}", HEX.to_uppercase()),
+            format!("ghcr.io/o/r@sha512:{HEX}{HEX}"),
+            format!("sha256:{}", &HEX[1..]),
+        ] {
+            assert!(parse_image(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cosign_predicate_type_names() {
+        assert_eq!(
+            predicate_type_uri("slsaprovenance"),
+            Some("https://slsa.dev/provenance/v0.2")
+        );
+        assert_eq!(
+            predicate_type_uri("slsaprovenance1"),
+            Some("https://slsa.dev/provenance/v1")
+        );
+        assert_eq!(
+            predicate_type_uri("https://example.com/p/v1"),
+            Some("https://example.com/p/v1")
+        );
+        assert_eq!(predicate_type_uri("sbom"), None);
+    }
+}
