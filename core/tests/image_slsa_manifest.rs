@@ -11,17 +11,48 @@
     clippy::indexing_slicing
 )]
 
-mod common {
-    pub mod oci_dir;
-}
-
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::oci_dir::OciDir;
+use edgeverify_core::oci::{parse_digest, BlobSource, LayoutFile, SourceError};
 use edgeverify_core::slsa::{self, SlsaPolicy};
-use edgeverify_core::{oci, verify_image, Error, EvidenceKind, ImageEvidence, Policy, TrustRoot};
+use edgeverify_core::{
+    verify_image, Digest, Error, EvidenceKind, ImageEvidence, Policy, TrustRoot,
+};
+
+/// An OCI image layout on disk (the agent has its own, hardened one).
+struct OciDir(PathBuf);
+
+impl BlobSource for OciDir {
+    fn read(&mut self, file: LayoutFile<'_>, limit: usize) -> Result<Vec<u8>, SourceError> {
+        let bytes = fs::read(self.0.join(file.path())).map_err(|_| SourceError::NotFound)?;
+        if bytes.len() > limit {
+            return Err(SourceError::TooLarge);
+        }
+        Ok(bytes)
+    }
+
+    fn list_blobs(&mut self, limit: usize) -> Result<Vec<(Digest, u64)>, SourceError> {
+        let Ok(dir) = fs::read_dir(self.0.join("blobs/sha256")) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if let Some(d) = parse_digest(&format!("sha256:{name}")) {
+                out.push((
+                    d,
+                    entry.metadata().map_err(|_| SourceError::Unreadable)?.len(),
+                ));
+            }
+        }
+        if out.len() > limit {
+            return Err(SourceError::TooLarge);
+        }
+        Ok(out)
+    }
+}
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
@@ -69,7 +100,7 @@ fn every_verify_image_expectation_of_slsa_verifier_holds() {
     let mut wrong = Vec::new();
     let rows = manifest();
     for row in &rows {
-        let digest = oci::parse_digest(&row["image_digest"]).unwrap();
+        let digest = parse_digest(&row["image_digest"]).unwrap();
         let mut layout = OciDir(data().join("oci").join(&row["layout"]));
         let got = match policy(row).and_then(|p| {
             verify_image(
@@ -112,5 +143,48 @@ fn every_verify_image_expectation_of_slsa_verifier_holds() {
         "{} wrong:\n{}",
         wrong.len(),
         wrong.join("\n")
+    );
+}
+
+/// verify-image trusts only the container generator by default: the generic generator's real
+/// provenance, which passes verify-artifact, is an untrusted builder for an image, unless
+/// `--builder-id` names it.
+#[test]
+fn image_policies_trust_only_the_container_generator() {
+    let root =
+        TrustRoot::from_json(&fs::read(data().join("slsa-verifier/trusted_root.json")).unwrap())
+            .unwrap();
+    let dir =
+        data().join("slsa-verifier/slsa-verifier/cli/slsa-verifier/testdata/gha_generic/v2.1.0");
+    let bundle = edgeverify_core::Bundle::from_json(
+        &fs::read(dir.join("binary-linux-amd64-workflow_dispatch.intoto.jsonl")).unwrap(),
+    )
+    .unwrap();
+    let artifact = fs::read(dir.join("binary-linux-amd64-workflow_dispatch")).unwrap();
+    let digest = [edgeverify_core::HashAlgorithm::Sha256.digest(&artifact)];
+    let run = |p: SlsaPolicy| {
+        edgeverify_core::verify(
+            &root,
+            &bundle,
+            edgeverify_core::Artifact::Digests(&digest),
+            &Policy::Slsa(p),
+        )
+        .map(|_| ())
+        .map_err(|e| slsa::error_name(&e))
+    };
+    let source = "github.com/slsa-framework/example-package";
+    let generic = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml";
+    assert_eq!(run(SlsaPolicy::new(source).unwrap()), Ok(()));
+    assert_eq!(
+        run(SlsaPolicy::new(source).unwrap().for_images()),
+        Err("ErrorUntrustedReusableWorkflow")
+    );
+    assert_eq!(
+        run(SlsaPolicy::new(source)
+            .unwrap()
+            .with_builder_id(generic)
+            .unwrap()
+            .for_images()),
+        Ok(())
     );
 }

@@ -1330,7 +1330,7 @@ fn oidc_issuer_check_backs_up_the_coarse_gate() {
         source_commit: "c",
     };
     let err = identity
-        .verify_builder(None, &super::builders::DEFAULT_TRUSTED_BUILDERS)
+        .verify_builder(None, &DEFAULT_TRUSTED_BUILDERS)
         .err()
         .unwrap();
     assert_eq!(err.slsa_verifier_name(), "ErrorInvalidOIDCIssuer");

@@ -23,7 +23,7 @@ use crate::body::{self, envelope_json, pae};
 use crate::crypto::{b64, hex, pem, HashAlg, KeyAlg};
 use crate::identity::Identity;
 use crate::instance::Instance;
-use crate::json::canonical;
+use crate::json::{canonical, insert};
 use crate::spec::{StatementSpec, TrustRootSpec};
 use crate::Error;
 
@@ -355,7 +355,11 @@ impl ImageLayout {
         layout.add_blob(&config);
         layout.add_blob(&manifest);
         let mut entry = descriptor(OCI_MANIFEST, &manifest);
-        entry["annotations"] = json!({"kind": "dev.cosignproject.cosign/image"});
+        insert(
+            &mut entry,
+            "annotations",
+            json!({"kind": "dev.cosignproject.cosign/image"}),
+        )?;
         layout.index.push(entry);
         Ok(layout)
     }
@@ -384,7 +388,11 @@ impl ImageLayout {
         for layer in layers {
             self.add_blob(&layer.bytes);
             let mut d = descriptor(&layer.media_type, &layer.bytes);
-            d["annotations"] = serde_json::to_value(&layer.annotations)?;
+            insert(
+                &mut d,
+                "annotations",
+                serde_json::to_value(&layer.annotations)?,
+            )?;
             descriptors.push(d);
         }
         let manifest = serde_json::to_vec(&json!({
@@ -396,7 +404,11 @@ impl ImageLayout {
         self.add_blob(&manifest);
         let mut entry = descriptor(OCI_MANIFEST, &manifest);
         let kind = if attestation { "atts" } else { "sigs" };
-        entry["annotations"] = json!({"kind": format!("dev.cosignproject.cosign/{kind}")});
+        insert(
+            &mut entry,
+            "annotations",
+            json!({"kind": format!("dev.cosignproject.cosign/{kind}")}),
+        )?;
         self.index.push(entry);
         Ok(())
     }

@@ -111,7 +111,7 @@ fn tampered(seed: &str, specs: &[LegacySpec], edit: impl FnOnce(&mut Vec<CosignL
 }
 
 fn cause(result: Result<VerifiedImage, Error>) -> (Stage, Error) {
-    let e = result.err().expect("must be rejected");
+    let e = result.expect_err("must be rejected");
     assert!(e.is_denial(), "{e:?}");
     (e.stage(), e.cause().clone())
 }
@@ -169,7 +169,7 @@ fn rfc3161_timestamps_cover_the_signature_or_the_envelope() {
             timestamp: true,
             ..spec.clone()
         };
-        let c = case("tsa", &[stamped.clone()]);
+        let c = case("tsa", std::slice::from_ref(&stamped));
         let v = c.verify(evidence, &c.identity()).unwrap();
         assert_eq!(v.verified().verified_times().len(), 2, "SET and timestamp");
         // A timestamp over something else is refused.
