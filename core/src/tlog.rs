@@ -318,7 +318,7 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
     crate::cosign::entry::bind_stored_envelope(entry, binding)
 }
 
-pub(crate) fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
+fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
     json::parse(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
 }
 
@@ -573,9 +573,9 @@ struct HashedRekordV001Data {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct HexHash {
-    pub(crate) algorithm: String,
-    pub(crate) value: String,
+struct HexHash {
+    algorithm: String,
+    value: String,
 }
 
 #[derive(Deserialize)]

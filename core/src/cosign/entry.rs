@@ -6,36 +6,43 @@
 //! envelope hash is compared with the SHA-256 of the layer's own bytes (cosign `VerifyBundle`:
 //! the body's hash must be the hash of the signed layer).
 
-use alloc::string::String;
-
-use serde::Deserialize;
+use alloc::vec::Vec;
 
 use crate::bundle::TlogEntry;
 use crate::crypto::{self, HashAlgorithm};
 use crate::encoding::{base64_decode, hex_decode};
-use crate::error::Error;
+use crate::error::{Document, Error};
+use crate::json::{self, member, string, Value};
+use crate::limits;
 use crate::tlog::{
-    bind_artifact_digest, bind_payload_hash, dsse_content, mismatch, parse_body,
-    signer_matches_pem, Binding, BoundContent, HexHash,
+    bind_artifact_digest, bind_payload_hash, dsse_content, mismatch, signer_matches_pem, Binding,
+    BoundContent,
 };
 
 /// `intoto` 0.0.1 records the hash of the whole envelope (which covers its signature), the
 /// hash of its payload and the signer; not the signature itself.
 pub(crate) fn bind_intoto_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
-    let body: IntotoV001 = parse_body(&entry.canonicalized_body)?;
+    let body = body(entry)?;
     let envelope = dsse_content(binding)?;
-    let content = body.spec.content;
     if envelope.serialized.is_none() {
         return Err(mismatch(
             "envelope hash (the logged envelope is not available)",
         ));
     }
+    let spec = member(&body, "spec");
     // The envelope hash itself is compared by `bind_stored_envelope`.
-    if let Some(payload_hash) = content.payload_hash {
-        let value = hex_decode(&payload_hash.value).ok_or(mismatch("payload hash"))?;
-        bind_payload_hash(envelope, &payload_hash.algorithm, &value)?;
+    if let Some(payload_hash) = spec
+        .and_then(|s| member(s, "content"))
+        .and_then(|c| member(c, "payloadHash"))
+    {
+        let (algorithm, value) = hex_hash(payload_hash).ok_or(mismatch("payload hash"))?;
+        bind_payload_hash(envelope, algorithm, &value)?;
     }
-    if !signer_matches_pem(&body.spec.public_key, binding.signer) {
+    let key = spec
+        .and_then(|s| member(s, "publicKey"))
+        .and_then(string)
+        .ok_or(mismatch("public key"))?;
+    if !signer_matches_pem(key, binding.signer) {
         return Err(mismatch("public key"));
     }
     Ok(())
@@ -44,26 +51,34 @@ pub(crate) fn bind_intoto_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Resu
 /// `rekord` 0.0.1 (cosign before `hashedrekord`): the signature, the signer as an X.509 PEM
 /// and the SHA-256 of the signed data.
 pub(crate) fn bind_rekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
-    let body: RekordV001 = parse_body(&entry.canonicalized_body)?;
+    let body = body(entry)?;
     let BoundContent::Message { digests, .. } = binding.content else {
         return Err(mismatch("entry kind (rekord for a DSSE envelope)"));
     };
-    let spec = body.spec;
-    if spec.signature.format != "x509" {
+    let spec = member(&body, "spec");
+    let signature = spec.and_then(|s| member(s, "signature"));
+    if text(signature, "format") != Some("x509") {
         return Err(mismatch("signature format"));
     }
-    let signature = base64_decode(&spec.signature.content).ok_or(mismatch("signature"))?;
-    if !crypto::bytes_equal(&signature, binding.signature) {
+    let logged = text(signature, "content")
+        .and_then(base64_decode)
+        .ok_or(mismatch("signature"))?;
+    if !crypto::bytes_equal(&logged, binding.signature) {
         return Err(mismatch("signature"));
     }
-    if !signer_matches_pem(&spec.signature.public_key.content, binding.signer) {
+    let key = text(signature.and_then(|s| member(s, "publicKey")), "content")
+        .ok_or(mismatch("public key"))?;
+    if !signer_matches_pem(key, binding.signer) {
         return Err(mismatch("public key"));
     }
-    let hash = spec.data.hash;
-    if hash.algorithm != "sha256" {
+    let (algorithm, value) = spec
+        .and_then(|s| member(s, "data"))
+        .and_then(|d| member(d, "hash"))
+        .and_then(hex_hash)
+        .ok_or(mismatch("digest"))?;
+    if algorithm != "sha256" {
         return Err(mismatch("digest algorithm"));
     }
-    let value = hex_decode(&hash.value).ok_or(mismatch("digest"))?;
     bind_artifact_digest(digests, HashAlgorithm::Sha256, &value)
 }
 
@@ -79,19 +94,21 @@ pub(crate) fn bind_stored_envelope(entry: &TlogEntry, binding: &Binding<'_>) -> 
     let Some(stored) = &envelope.serialized else {
         return Ok(());
     };
-    let body: EnvelopeHashBody = parse_body(&entry.canonicalized_body)?;
-    let recorded = match (
-        body.spec.envelope_hash,
-        body.spec.content.and_then(|c| c.hash),
-    ) {
+    let body = body(entry)?;
+    let spec = member(&body, "spec");
+    let envelope_hash = spec.and_then(|s| member(s, "envelopeHash"));
+    let content_hash = spec
+        .and_then(|s| member(s, "content"))
+        .and_then(|c| member(c, "hash"));
+    let recorded = match (envelope_hash, content_hash) {
         (Some(h), None) | (None, Some(h)) => h,
         (None, None) => return Err(mismatch("envelope hash (not recorded)")),
         (Some(_), Some(_)) => return Err(mismatch("envelope hash (recorded twice)")),
     };
-    if recorded.algorithm != "sha256" {
+    let (algorithm, value) = hex_hash(recorded).ok_or(mismatch("envelope hash"))?;
+    if algorithm != "sha256" {
         return Err(mismatch("envelope hash algorithm"));
     }
-    let value = hex_decode(&recorded.value).ok_or(mismatch("envelope hash"))?;
     if crypto::bytes_equal(&crypto::sha256(stored), &value) {
         Ok(())
     } else {
@@ -99,68 +116,23 @@ pub(crate) fn bind_stored_envelope(entry: &TlogEntry, binding: &Binding<'_>) -> 
     }
 }
 
-// ---- Body models (only the fields bound; Rekor canonicalises bodies) ----
-
-#[derive(Deserialize)]
-struct IntotoV001 {
-    spec: IntotoV001Spec,
+fn text<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a str> {
+    value.and_then(|v| member(v, key)).and_then(string)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IntotoV001Spec {
-    content: IntotoV001Content,
-    public_key: String,
+/// The entry body as a bounded tree (Rekor canonicalises bodies; only the fields bound are
+/// read).
+fn body(entry: &TlogEntry) -> Result<Value, Error> {
+    json::parse_document(
+        &entry.canonicalized_body,
+        Document::EntryBody,
+        limits::MAX_BUNDLE_BYTES,
+    )
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IntotoV001Content {
-    payload_hash: Option<HexHash>,
-}
-
-#[derive(Deserialize)]
-struct RekordV001 {
-    spec: RekordV001Spec,
-}
-
-#[derive(Deserialize)]
-struct RekordV001Spec {
-    data: RekordV001Data,
-    signature: RekordV001Signature,
-}
-
-#[derive(Deserialize)]
-struct RekordV001Data {
-    hash: HexHash,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RekordV001Signature {
-    content: String,
-    format: String,
-    public_key: RekordPublicKey,
-}
-
-#[derive(Deserialize)]
-struct RekordPublicKey {
-    content: String,
-}
-
-#[derive(Deserialize)]
-struct EnvelopeHashBody {
-    spec: EnvelopeHashSpec,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EnvelopeHashSpec {
-    envelope_hash: Option<HexHash>,
-    content: Option<EnvelopeHashContent>,
-}
-
-#[derive(Deserialize)]
-struct EnvelopeHashContent {
-    hash: Option<HexHash>,
+/// A Rekor `{"algorithm": …, "value": <hex>}`.
+fn hex_hash(value: &Value) -> Option<(&str, Vec<u8>)> {
+    let algorithm = member(value, "algorithm").and_then(string)?;
+    let hex = member(value, "value").and_then(string)?;
+    Some((algorithm, hex_decode(hex)?))
 }

@@ -8,14 +8,12 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use serde::Deserialize;
-
 use crate::bundle::{
     Bundle, BundleVersion, Content, EntryKind, Envelope, SignerMaterial, TlogEntry,
 };
-use crate::encoding::{base64_decode, hex_decode, Base64Bytes};
+use crate::encoding::{base64_decode, hex_decode};
 use crate::error::{Document, Error};
-use crate::json;
+use crate::json::{self, member, string, unsigned, Value};
 use crate::limits;
 use crate::oci::Descriptor;
 use crate::pem;
@@ -79,9 +77,15 @@ fn bundle(layer: &Descriptor, content: Content) -> Result<Bundle, Error> {
     let timestamps = match layer.annotation(RFC3161_TIMESTAMP) {
         None => Vec::new(),
         Some(text) => {
-            let ts: TimestampJson =
-                json::parse(text.as_bytes(), Document::Image, limits::MAX_BUNDLE_BYTES)?;
-            vec![ts.signed_rfc3161_timestamp.0]
+            let ts =
+                json::parse_document(text.as_bytes(), Document::Image, limits::MAX_BUNDLE_BYTES)?;
+            let token = exactly(&ts, &["SignedRFC3161Timestamp"])
+                .and_then(|_| member(&ts, "SignedRFC3161Timestamp"))
+                .and_then(string)
+                .and_then(base64_decode)
+                .filter(|t| !t.is_empty())
+                .ok_or(invalid("the RFC 3161 timestamp annotation is malformed"))?;
+            vec![token]
         }
     };
     Ok(Bundle {
@@ -134,16 +138,32 @@ fn signer(layer: &Descriptor) -> Result<(SignerMaterial, Vec<Vec<u8>>), Error> {
 /// The Rekor bundle annotation as a transparency-log entry with its SET. The entry's kind is
 /// the one its body declares; the log stage checks that the body is of that kind and binds it.
 fn tlog_entry(annotation: &str) -> Result<TlogEntry, Error> {
-    let rekor: RekorBundleJson = json::parse(
+    let malformed = || invalid("the Rekor bundle annotation is malformed");
+    let rekor = json::parse_document(
         annotation.as_bytes(),
         Document::Image,
         limits::MAX_BUNDLE_BYTES,
     )?;
-    let payload = rekor.payload;
-    let body =
-        base64_decode(&payload.body).ok_or(invalid("the Rekor bundle body is not base64"))?;
-    let header: BodyHeaderJson = json::parse(&body, Document::EntryBody, limits::MAX_BUNDLE_BYTES)?;
-    let kind = match (header.kind.as_str(), header.api_version.as_str()) {
+    exactly(&rekor, &["SignedEntryTimestamp", "Payload"]).ok_or_else(malformed)?;
+    let set = member(&rekor, "SignedEntryTimestamp")
+        .and_then(string)
+        .and_then(base64_decode)
+        .ok_or_else(malformed)?;
+    let payload = member(&rekor, "Payload").ok_or_else(malformed)?;
+    exactly(payload, &["body", "integratedTime", "logIndex", "logID"]).ok_or_else(malformed)?;
+    let field = |key| member(payload, key).ok_or_else(malformed);
+    let body = string(field("body")?)
+        .and_then(base64_decode)
+        .ok_or(invalid("the Rekor bundle body is not base64"))?;
+    let integrated_time = unsigned(field("integratedTime")?).ok_or_else(malformed)?;
+    let log_index = unsigned(field("logIndex")?).ok_or_else(malformed)?;
+    let log_id = string(field("logID")?)
+        .and_then(hex_decode)
+        .filter(|id| !id.is_empty())
+        .ok_or(invalid("the Rekor bundle logID is not hex"))?;
+    let header = json::parse_document(&body, Document::EntryBody, limits::MAX_BUNDLE_BYTES)?;
+    let text = |key| member(&header, key).and_then(string).unwrap_or_default();
+    let kind = match (text("kind"), text("apiVersion")) {
         ("hashedrekord", "0.0.1") => EntryKind::HashedRekordV001,
         ("rekord", "0.0.1") => EntryKind::RekordV001,
         ("intoto", "0.0.1") => EntryKind::IntotoV001,
@@ -151,57 +171,33 @@ fn tlog_entry(annotation: &str) -> Result<TlogEntry, Error> {
         ("dsse", "0.0.1") => EntryKind::DsseV001,
         _ => return Err(Error::UnsupportedEntryKind),
     };
-    let log_id = hex_decode(&payload.log_id)
-        .filter(|id| !id.is_empty())
-        .ok_or(invalid("the Rekor bundle logID is not hex"))?;
-    if i64::try_from(payload.log_index).is_err() {
+    if i64::try_from(log_index).is_err() {
         return Err(invalid("the Rekor bundle logIndex is out of range"));
     }
-    if payload.integrated_time == 0 {
+    if integrated_time == 0 {
         return Err(invalid("the Rekor bundle has no integratedTime"));
     }
     Ok(TlogEntry {
-        log_index: payload.log_index,
+        log_index,
         log_id,
         kind,
-        integrated_time: payload.integrated_time,
-        signed_entry_timestamp: Some(rekor.signed_entry_timestamp.0),
+        integrated_time,
+        signed_entry_timestamp: Some(set),
         inclusion_proof: None,
         canonicalized_body: body,
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RekorBundleJson {
-    #[serde(rename = "SignedEntryTimestamp")]
-    signed_entry_timestamp: Base64Bytes,
-    #[serde(rename = "Payload")]
-    payload: RekorPayloadJson,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RekorPayloadJson {
-    body: alloc::string::String,
-    #[serde(rename = "integratedTime")]
-    integrated_time: u64,
-    #[serde(rename = "logIndex")]
-    log_index: u64,
-    #[serde(rename = "logID")]
-    log_id: alloc::string::String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BodyHeaderJson {
-    api_version: alloc::string::String,
-    kind: alloc::string::String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TimestampJson {
-    #[serde(rename = "SignedRFC3161Timestamp")]
-    signed_rfc3161_timestamp: Base64Bytes,
+/// `Some` when `value` is an object with exactly these members (cosign's structs, which the
+/// SET and the annotation share: nothing else may ride along).
+fn exactly(value: &Value, keys: &[&str]) -> Option<()> {
+    match value {
+        Value::Object(members)
+            if members.len() == keys.len()
+                && members.iter().all(|(k, _)| keys.contains(&k.as_str())) =>
+        {
+            Some(())
+        }
+        _ => None,
+    }
 }

@@ -10,12 +10,9 @@
 
 use alloc::string::String;
 
-use serde::de::IgnoredAny;
-use serde::Deserialize;
-
 use crate::crypto::Digest;
 use crate::error::{Document, Error};
-use crate::json;
+use crate::json::{self, member, string, Value};
 use crate::limits;
 use crate::oci::parse_digest;
 
@@ -34,57 +31,46 @@ pub(crate) struct SimpleSigning {
 
 impl SimpleSigning {
     pub(crate) fn parse(payload: &[u8]) -> Result<Self, Error> {
-        let doc: PayloadJson =
-            json::parse(payload, Document::Image, limits::MAX_EVIDENCE_LAYER_BYTES)?;
-        let critical = doc.critical;
-        if critical.type_ != COSIGN_SIGNATURE_TYPE {
-            return Err(Error::ImageEvidenceInvalid {
-                reason: "simple-signing type is not \"cosign container image signature\"",
-            });
+        let invalid = |reason| Error::ImageEvidenceInvalid { reason };
+        let doc = json::parse_document(payload, Document::Image, limits::MAX_EVIDENCE_LAYER_BYTES)?;
+        let only = |value: &Value, keys: &[&str]| match value {
+            Value::Object(members) => members.iter().all(|(k, _)| keys.contains(&k.as_str())),
+            _ => false,
+        };
+        // "critical" means what it says: an unknown member there (or at the top) is refused.
+        if !only(&doc, &["critical", "optional"]) {
+            return Err(invalid("simple-signing payload has unknown members"));
         }
-        let manifest_digest = parse_digest(&critical.image.docker_manifest_digest).ok_or(
-            Error::ImageEvidenceInvalid {
-                reason: "simple-signing docker-manifest-digest is not a digest",
-            },
-        )?;
+        let critical =
+            member(&doc, "critical").ok_or(invalid("simple-signing payload has no critical"))?;
+        let image = member(critical, "image");
+        let identity = member(critical, "identity");
+        if !only(critical, &["identity", "image", "type"])
+            || !image.is_some_and(|i| only(i, &["docker-manifest-digest"]))
+            || !identity.is_none_or(|i| only(i, &["docker-reference"]))
+        {
+            return Err(invalid("simple-signing critical section is malformed"));
+        }
+        if member(critical, "type").and_then(string) != Some(COSIGN_SIGNATURE_TYPE) {
+            return Err(invalid(
+                "simple-signing type is not \"cosign container image signature\"",
+            ));
+        }
+        let manifest_digest = image
+            .and_then(|i| member(i, "docker-manifest-digest"))
+            .and_then(string)
+            .and_then(parse_digest)
+            .ok_or(invalid(
+                "simple-signing docker-manifest-digest is not a digest",
+            ))?;
         Ok(Self {
             manifest_digest,
-            docker_reference: critical.identity.and_then(|i| i.docker_reference),
+            docker_reference: identity
+                .and_then(|i| member(i, "docker-reference"))
+                .and_then(string)
+                .map(String::from),
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PayloadJson {
-    critical: CriticalJson,
-    /// Free-form annotations; only required to be JSON.
-    #[serde(default, rename = "optional")]
-    _optional: Option<IgnoredAny>,
-}
-
-/// "critical" means what it says: an unknown member there is refused.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CriticalJson {
-    identity: Option<IdentityJson>,
-    image: ImageJson,
-    #[serde(rename = "type")]
-    type_: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdentityJson {
-    #[serde(rename = "docker-reference")]
-    docker_reference: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ImageJson {
-    #[serde(rename = "docker-manifest-digest")]
-    docker_manifest_digest: String,
 }
 
 #[cfg(test)]

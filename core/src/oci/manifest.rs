@@ -1,17 +1,15 @@
 //! The JSON documents of an OCI image layout: descriptors, manifests and image indexes
 //! (image-spec v1.1; Docker v2 manifests and lists, which `cosign save` writes for older
-//! images, have the same shape). Unknown members are ignored, as the image spec requires;
-//! every collection is bounded.
+//! images, have the same shape), read as bounded JSON trees. Unknown members are ignored, as
+//! the image spec requires; every collection is bounded.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Deserialize;
-
 use super::{parse_digest, DOCKER_MANIFEST_LIST, OCI_INDEX};
 use crate::crypto::Digest;
 use crate::error::{Document, Error};
-use crate::json::{self, Bounded, BoundedMap};
+use crate::json::{self, member, string, unsigned, Value};
 use crate::limits::{self, MAX_ANNOTATIONS, MAX_INDEX_MANIFESTS, MAX_MANIFEST_LAYERS};
 
 /// A content descriptor: what a blob is, its digest and size, and its annotations.
@@ -59,40 +57,69 @@ fn invalid(reason: &'static str) -> Error {
     Error::ImageEvidenceInvalid { reason }
 }
 
+fn malformed(reason: &'static str) -> Error {
+    invalid(reason)
+}
+
+/// An optional string member: absent or `null` is `None`; another type is refused.
+fn optional_string(value: &Value, key: &str) -> Result<Option<String>, Error> {
+    match member(value, key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(malformed("a manifest member is not a string")),
+    }
+}
+
+/// An optional array member, at most `max` long.
+fn optional_array<'a>(
+    value: &'a Value,
+    key: &str,
+    max: usize,
+    what: &'static str,
+) -> Result<&'a [Value], Error> {
+    match member(value, key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) if items.len() > max => Err(Error::LimitExceeded {
+            document: Document::Image,
+            what,
+            limit: max,
+        }),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(malformed("a manifest member is not an array")),
+    }
+}
+
 impl Manifest {
     /// Parses a manifest or index (`schemaVersion` 2).
     pub(crate) fn parse(bytes: &[u8]) -> Result<Self, Error> {
-        let doc: ManifestJson = json::parse(bytes, Document::Image, limits::MAX_MANIFEST_BYTES)?;
-        if doc.schema_version != 2 {
+        let doc = json::parse_document(bytes, Document::Image, limits::MAX_MANIFEST_BYTES)?;
+        if !matches!(doc, Value::Object(_)) {
+            return Err(malformed("a manifest is not a JSON object"));
+        }
+        if member(&doc, "schemaVersion").and_then(unsigned) != Some(2) {
             return Err(invalid("manifest schemaVersion is not 2"));
         }
-        let descriptors = |list: Option<Bounded<DescriptorJson, MAX_INDEX_MANIFESTS>>| {
-            list.unwrap_or_default()
-                .into_vec(Document::Image, "descriptors in an image index")?
-                .into_iter()
-                .map(DescriptorJson::into_descriptor)
+        let descriptors = |key, max, what| {
+            optional_array(&doc, key, max, what)?
+                .iter()
+                .map(Descriptor::from_tree)
                 .collect::<Result<Vec<_>, Error>>()
         };
-        let layers = doc
-            .layers
-            .unwrap_or_default()
-            .into_vec(Document::Image, "layers in a manifest")?
-            .into_iter()
-            .map(DescriptorJson::into_descriptor)
-            .collect::<Result<Vec<_>, Error>>()?;
+        let single = |key| match member(&doc, key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(d) => Descriptor::from_tree(d).map(Some),
+        };
         Ok(Self {
-            media_type: doc.media_type,
-            artifact_type: doc.artifact_type,
-            config: doc
-                .config
-                .map(DescriptorJson::into_descriptor)
-                .transpose()?,
-            layers,
-            manifests: descriptors(doc.manifests)?,
-            subject: doc
-                .subject
-                .map(DescriptorJson::into_descriptor)
-                .transpose()?,
+            media_type: optional_string(&doc, "mediaType")?,
+            artifact_type: optional_string(&doc, "artifactType")?,
+            config: single("config")?,
+            layers: descriptors("layers", MAX_MANIFEST_LAYERS, "layers in a manifest")?,
+            manifests: descriptors(
+                "manifests",
+                MAX_INDEX_MANIFESTS,
+                "descriptors in an image index",
+            )?,
+            subject: single("subject")?,
         })
     }
 
@@ -106,65 +133,59 @@ impl Manifest {
     }
 }
 
+impl Descriptor {
+    fn from_tree(value: &Value) -> Result<Self, Error> {
+        let media_type = optional_string(value, "mediaType")?
+            .ok_or(malformed("a descriptor has no mediaType"))?;
+        let digest = member(value, "digest")
+            .and_then(string)
+            .and_then(parse_digest)
+            .ok_or(invalid(
+                "a descriptor's digest is not sha256 or sha512 in lowercase hex",
+            ))?;
+        let size = member(value, "size").and_then(unsigned).ok_or(malformed(
+            "a descriptor's size is not a non-negative integer",
+        ))?;
+        let annotations = match member(value, "annotations") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(members)) if members.len() > MAX_ANNOTATIONS => {
+                return Err(Error::LimitExceeded {
+                    document: Document::Image,
+                    what: "annotations",
+                    limit: MAX_ANNOTATIONS,
+                })
+            }
+            Some(Value::Object(members)) => members
+                .iter()
+                .map(|(k, v)| {
+                    string(v)
+                        .map(|v| (k.clone(), String::from(v)))
+                        .ok_or(malformed("an annotation is not a string"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(malformed("annotations are not an object")),
+        };
+        Ok(Self {
+            media_type,
+            digest,
+            size,
+            artifact_type: optional_string(value, "artifactType")?,
+            annotations,
+        })
+    }
+}
+
 fn annotation<'a>(list: &'a [(String, String)], key: &str) -> Option<&'a str> {
     list.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-fn annotations(map: Option<BoundedMap<MAX_ANNOTATIONS>>) -> Result<Vec<(String, String)>, Error> {
-    map.unwrap_or_default()
-        .into_vec(Document::Image, "annotations")
-}
-
 /// `oci-layout` must announce layout version 1.0.0.
 pub(super) fn check_layout_marker(bytes: &[u8]) -> Result<(), Error> {
-    let marker: LayoutMarkerJson = json::parse(bytes, Document::Image, 1024)?;
-    if marker.image_layout_version != "1.0.0" {
+    let marker = json::parse_document(bytes, Document::Image, 1024)?;
+    if member(&marker, "imageLayoutVersion").and_then(string) != Some("1.0.0") {
         return Err(invalid("unsupported imageLayoutVersion"));
     }
     Ok(())
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LayoutMarkerJson {
-    image_layout_version: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ManifestJson {
-    schema_version: u32,
-    media_type: Option<String>,
-    artifact_type: Option<String>,
-    config: Option<DescriptorJson>,
-    layers: Option<Bounded<DescriptorJson, MAX_MANIFEST_LAYERS>>,
-    manifests: Option<Bounded<DescriptorJson, MAX_INDEX_MANIFESTS>>,
-    subject: Option<DescriptorJson>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DescriptorJson {
-    media_type: String,
-    digest: String,
-    size: u64,
-    artifact_type: Option<String>,
-    annotations: Option<BoundedMap<MAX_ANNOTATIONS>>,
-}
-
-impl DescriptorJson {
-    fn into_descriptor(self) -> Result<Descriptor, Error> {
-        let digest = parse_digest(&self.digest).ok_or(invalid(
-            "a descriptor's digest is not sha256 or sha512 in lowercase hex",
-        ))?;
-        Ok(Descriptor {
-            media_type: self.media_type,
-            digest,
-            size: self.size,
-            artifact_type: self.artifact_type,
-            annotations: annotations(self.annotations)?,
-        })
-    }
 }
 
 #[cfg(test)]
