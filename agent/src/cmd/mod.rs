@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 pub mod exec;
+pub mod flags;
 pub mod policy;
 pub mod serve;
 pub mod trust_root;

@@ -5,32 +5,19 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Parser};
+use clap::Parser;
 use edgeverify_core::oci::{digest_string, layout_images, parse_digest};
-use edgeverify_core::slsa::{self, SlsaPolicy};
+use edgeverify_core::slsa;
 use edgeverify_core::{
-    verify_image, CertificateIdentity, Digest, Error, ErrorClass, HashAlgorithm, ImageEvidence,
-    Matcher, Policy, PublicKey, VerifiedImage,
+    verify_image, Digest, Error, ErrorClass, HashAlgorithm, ImageEvidence, Policy, VerifiedImage,
 };
 
+use super::flags::{SignerFlags, SourceFlags};
 use super::Outcome;
 use crate::config::trust_root;
-use crate::files::read_bounded;
 use crate::oci_dir::OciDir;
 
-const SLSA_FLAGS: [&str; 6] = [
-    "source_uri",
-    "source_tag",
-    "source_versioned_tag",
-    "source_branch",
-    "builder_id",
-    "print_provenance",
-];
-
 #[derive(Parser)]
-#[command(group(ArgGroup::new("what").required(true).args(["source_uri", "certificate_identity", "certificate_identity_regexp", "key"])))]
-#[command(group(ArgGroup::new("subject").args(["certificate_identity", "certificate_identity_regexp"])))]
-#[command(group(ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])))]
 /// Arguments of `edgeverify verify-image`.
 pub struct Args {
     /// The OCI image layout holding the image's signatures or attestations (a `cosign save`
@@ -41,46 +28,18 @@ pub struct Args {
     /// verify-image` semantics).
     #[arg(long, value_name = "URI")]
     source_uri: Option<String>,
-    /// SLSA: expected source tag (exact).
-    #[arg(
-        long,
-        value_name = "TAG",
-        conflicts_with = "source_versioned_tag",
-        requires = "source_uri"
-    )]
-    source_tag: Option<String>,
-    /// SLSA: expected semantic-version tag prefix (`v1`, `v1.2`, `v1.2.3`).
-    #[arg(long, value_name = "VERSION", requires = "source_uri")]
-    source_versioned_tag: Option<String>,
-    /// SLSA: expected source branch.
-    #[arg(long, value_name = "BRANCH", requires = "source_uri")]
-    source_branch: Option<String>,
-    /// SLSA: expected builder, `NAME[@VERSION]`.
-    #[arg(long, value_name = "ID", requires = "source_uri")]
-    builder_id: Option<String>,
+    #[command(flatten)]
+    source: SourceFlags,
     /// SLSA: after verification, print the verified in-toto statement (JSON) on stdout.
-    #[arg(long, requires = "source_uri")]
+    #[arg(long)]
     print_provenance: bool,
-    /// Expected certificate identity (SAN: URI or e-mail), exact.
-    #[arg(long, value_name = "ID", conflicts_with_all = SLSA_FLAGS)]
-    certificate_identity: Option<String>,
-    /// Expected certificate identity as a regular expression matching the whole SAN.
-    #[arg(long, value_name = "REGEX", conflicts_with_all = SLSA_FLAGS)]
-    certificate_identity_regexp: Option<String>,
-    /// Expected OIDC issuer, exact.
-    #[arg(long, value_name = "URL", conflicts_with_all = SLSA_FLAGS)]
-    certificate_oidc_issuer: Option<String>,
-    /// Expected OIDC issuer as a regular expression matching the whole issuer.
-    #[arg(long, value_name = "REGEX", conflicts_with_all = SLSA_FLAGS)]
-    certificate_oidc_issuer_regexp: Option<String>,
-    /// Verify with this PEM public key (`cosign sign --key`) instead of a certificate identity.
-    #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp", "source_uri"])]
-    key: Option<PathBuf>,
+    #[command(flatten)]
+    signer: SignerFlags,
     /// Verify attestations (cosign `verify-attestation`) of this predicate type instead of
     /// signatures: `slsaprovenance`, `slsaprovenance02`, `slsaprovenance1`, `spdx`, `spdxjson`,
     /// `cyclonedx`, `link`, `vuln`, `openvex`, `custom`, or a predicate type URI; `any` for
     /// every type.
-    #[arg(long = "type", value_name = "TYPE", conflicts_with_all = SLSA_FLAGS)]
+    #[arg(long = "type", value_name = "TYPE")]
     predicate_type: Option<String>,
     /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
     /// the embedded Sigstore public-good root.
@@ -195,62 +154,27 @@ fn predicate_type_uri(name: &str) -> Option<&str> {
     })
 }
 
+/// SLSA flags (with `--source-uri`) or signer flags (with `--type`), never both.
 fn policy(args: &Args) -> Result<Policy, String> {
-    if let Some(source) = &args.source_uri {
-        return slsa_policy(args, source)
-            .map(Policy::Slsa)
-            .map_err(|e| e.to_string());
+    let slsa_only = args.source.any() || args.print_provenance;
+    match &args.source_uri {
+        Some(_) if args.signer.any() || args.predicate_type.is_some() => Err(
+            "the SLSA flags (--source-uri …) cannot be used with the signer flags \
+             (--certificate-identity …, --key, --type)"
+                .into(),
+        ),
+        Some(source) => args
+            .source
+            .policy(source)
+            .map(|p| Policy::Slsa(p.for_images()))
+            .map_err(|e| e.to_string()),
+        None if slsa_only => Err("the SLSA flags require --source-uri".into()),
+        None if !args.signer.any() => Err(
+            "one of --source-uri (SLSA), --certificate-identity[-regexp] or --key is required"
+                .into(),
+        ),
+        None => args.signer.policy(),
     }
-    if let Some(key_path) = &args.key {
-        let pem = read_bounded(key_path, 64 * 1024)?;
-        let pem = String::from_utf8(pem)
-            .map_err(|_| format!("{} is not PEM text", key_path.display()))?;
-        let key = PublicKey::from_pem(&pem).map_err(|e| format!("{}: {e}", key_path.display()))?;
-        return Ok(Policy::PublicKey(key));
-    }
-    let usage = |e: Error| e.to_string();
-    let subject = match (
-        &args.certificate_identity,
-        &args.certificate_identity_regexp,
-    ) {
-        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
-        (None, None) => return Err("missing --certificate-identity".into()),
-    };
-    let issuer = match (
-        &args.certificate_oidc_issuer,
-        &args.certificate_oidc_issuer_regexp,
-    ) {
-        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
-        (None, None) => {
-            return Err(
-                "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
-            )
-        }
-    };
-    Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
-}
-
-fn slsa_policy(args: &Args, source: &str) -> Result<SlsaPolicy, Error> {
-    let mut policy = SlsaPolicy::new(source).map_err(Error::Provenance)?;
-    if let Some(tag) = &args.source_tag {
-        policy = policy.with_source_tag(tag).map_err(Error::Provenance)?;
-    }
-    if let Some(v) = &args.source_versioned_tag {
-        policy = policy
-            .with_source_versioned_tag(v)
-            .map_err(Error::Provenance)?;
-    }
-    if let Some(branch) = &args.source_branch {
-        policy = policy
-            .with_source_branch(branch)
-            .map_err(Error::Provenance)?;
-    }
-    if let Some(id) = &args.builder_id {
-        policy = policy.with_builder_id(id).map_err(Error::Provenance)?;
-    }
-    Ok(policy.for_images())
 }
 
 fn report_success(args: &Args, name: &str, v: &VerifiedImage) {
