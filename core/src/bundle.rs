@@ -340,15 +340,6 @@ impl Envelope {
         })
     }
 
-    /// A DSSE envelope stored as a document of its own (a legacy cosign attestation layer),
-    /// keeping its exact bytes. Errors are [`Document::Image`]'s.
-    pub(crate) fn from_serialized(json: &[u8]) -> Result<Self, Error> {
-        let env: EnvelopeJson = json::parse(json, Document::Image, limits::MAX_BUNDLE_BYTES)?;
-        let mut envelope = Self::from_model(env)?;
-        envelope.serialized = Some(json.to_vec());
-        Ok(envelope)
-    }
-
     /// A DSSE envelope on its own, as JSON, through the bundle's model and limits (fuzzing).
     #[cfg(feature = "fuzzing")]
     pub(crate) fn from_json(json: &[u8]) -> Result<Self, Error> {

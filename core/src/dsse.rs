@@ -44,7 +44,6 @@ pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 #[derive(Clone, Debug)]
 pub(crate) struct Statement {
     pub(crate) subjects: Vec<Subject>,
-    pub(crate) predicate_type: String,
 }
 
 /// One statement subject.
@@ -81,10 +80,7 @@ impl Statement {
         if subjects.is_empty() {
             return Err(invalid("statement has no subject"));
         }
-        Ok(Self {
-            subjects,
-            predicate_type: json.predicate_type,
-        })
+        Ok(Self { subjects })
     }
 }
 
@@ -95,7 +91,7 @@ struct StatementJson {
     type_: String,
     subject: Bounded<SubjectJson, { limits::MAX_STATEMENT_SUBJECTS }>,
     #[serde(rename = "predicateType")]
-    predicate_type: String,
+    _predicate_type: String,
     // The predicate is parsed by its consumer; here it only has to be valid JSON.
     #[serde(default, rename = "predicate")]
     _predicate: Option<serde::de::IgnoredAny>,

@@ -123,27 +123,23 @@ fn check(
     image: &Digest,
     policy: &Policy,
 ) -> Result<VerifiedBundle, Error> {
-    match &evidence.simple_signing {
+    let artifact = match &evidence.simple_signing {
         // A legacy signature signs the simple-signing payload, which names the image.
-        Some((payload, claim)) => {
-            let verified = verify(root, &evidence.bundle, Artifact::Bytes(payload), policy)?;
-            if claim.manifest_digest != *image {
-                return Err(Error::ArtifactDigestMismatch {
-                    against: "simple-signing docker-manifest-digest",
-                }
-                .at(Stage::Signature));
-            }
-            Ok(verified)
-        }
+        Some((payload, _)) => Artifact::Bytes(payload),
         // A statement names the image as its subject; a v3 message signature signs the
         // manifest itself.
-        None => verify(
-            root,
-            &evidence.bundle,
-            Artifact::Digests(core::slice::from_ref(image)),
-            policy,
-        ),
+        None => Artifact::Digests(core::slice::from_ref(image)),
+    };
+    let verified = verify(root, &evidence.bundle, artifact, policy)?;
+    if let Some((_, claim)) = &evidence.simple_signing {
+        if claim.manifest_digest != *image {
+            return Err(Error::ArtifactDigestMismatch {
+                against: "simple-signing docker-manifest-digest",
+            }
+            .at(Stage::Signature));
+        }
     }
+    Ok(verified)
 }
 
 /// How far through the pipeline a failure got.
@@ -162,23 +158,28 @@ fn progress(stage: Stage) -> u8 {
     }
 }
 
-fn most_telling(failures: Vec<Error>) -> Error {
-    if let Some(undecided) = failures.iter().find(|e| e.class() == ErrorClass::Undecided) {
-        return undecided.clone();
-    }
-    let mut best: Option<Error> = None;
-    for e in failures {
-        if best
-            .as_ref()
-            .is_none_or(|b| progress(e.stage()) > progress(b.stage()))
-        {
-            best = Some(e);
+fn most_telling(mut failures: Vec<Error>) -> Error {
+    let chosen = match failures
+        .iter()
+        .position(|e| e.class() == ErrorClass::Undecided)
+    {
+        Some(undecided) => Some(undecided),
+        None => {
+            let mut best: Option<(usize, u8)> = None;
+            for (i, e) in failures.iter().enumerate() {
+                let p = progress(e.stage());
+                if best.is_none_or(|(_, b)| p > b) {
+                    best = Some((i, p));
+                }
+            }
+            best.map(|(i, _)| i)
         }
-    }
-    best.unwrap_or_else(|| {
-        Error::ImageEvidenceInvalid {
+    };
+    match chosen {
+        Some(i) => failures.swap_remove(i),
+        None => Error::ImageEvidenceInvalid {
             reason: "no signature or attestation of the wanted kind for this image",
         }
-        .at(Stage::Image)
-    })
+        .at(Stage::Image),
+    }
 }

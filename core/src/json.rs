@@ -26,6 +26,9 @@ use crate::limits;
 
 /// Parses a typed JSON document after bounding its size (`max_bytes`) and its nesting depth
 /// ([`limits::MAX_JSON_DEPTH`]), so that neither can exhaust memory or stack in the parser.
+// Not inlined: one copy of the parser per document type, however many callers it has (the
+// shipped binary's size budget).
+#[inline(never)]
 pub(crate) fn parse<'de, T: Deserialize<'de>>(
     json: &'de [u8],
     document: Document,

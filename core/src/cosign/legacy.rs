@@ -66,7 +66,43 @@ pub(crate) fn attestation_bundle(layer: &Descriptor, envelope: &[u8]) -> Result<
     if layer.annotation(SIGNATURE).is_some_and(|s| !s.is_empty()) {
         return Err(invalid("an attestation layer carries a detached signature"));
     }
-    bundle(layer, Content::Dsse(Envelope::from_serialized(envelope)?))
+    bundle(layer, Content::Dsse(stored_envelope(envelope)?))
+}
+
+/// A DSSE envelope stored as a layer, its exact bytes kept (the log entry records their hash,
+/// and cosign's RFC 3161 timestamps cover them). Its strings are bounded by
+/// [`limits::MAX_JSON_STRING_BYTES`] (a 750 KiB statement; real provenance is ~10 KiB).
+fn stored_envelope(bytes: &[u8]) -> Result<Envelope, Error> {
+    let malformed = || invalid("the attestation layer is not a DSSE envelope");
+    let tree = json::parse_document(bytes, Document::Image, limits::MAX_EVIDENCE_LAYER_BYTES)?;
+    exactly(&tree, &["payload", "payloadType", "signatures"]).ok_or_else(malformed)?;
+    let text = |key| member(&tree, key).and_then(string).ok_or_else(malformed);
+    let payload_type = text("payloadType")?;
+    let payload = base64_decode(text("payload")?).ok_or_else(malformed)?;
+    let signature = match member(&tree, "signatures") {
+        Some(Value::Array(signatures)) => match signatures.as_slice() {
+            [one] => one,
+            _ => {
+                return Err(Error::DsseInvalid {
+                    reason: "envelope must carry exactly one signature",
+                })
+            }
+        },
+        _ => return Err(malformed()),
+    };
+    let keys_ok =
+        exactly(signature, &["keyid", "sig"]).is_some() || exactly(signature, &["sig"]).is_some();
+    let signature = member(signature, "sig")
+        .and_then(string)
+        .and_then(base64_decode)
+        .filter(|s| keys_ok && !s.is_empty())
+        .ok_or_else(malformed)?;
+    Ok(Envelope {
+        payload_type: payload_type.into(),
+        payload,
+        signature,
+        serialized: Some(bytes.to_vec()),
+    })
 }
 
 fn bundle(layer: &Descriptor, content: Content) -> Result<Bundle, Error> {

@@ -20,9 +20,9 @@ use alloc::vec::Vec;
 
 use crate::bundle::{Bundle, Content};
 use crate::crypto::Digest;
-use crate::dsse::Statement;
 use crate::encoding::hex_encode;
 use crate::error::{Document, Error, Stage};
+use crate::json::{self, member, string};
 use crate::limits;
 use crate::oci::{Descriptor, Layout, Manifest, OCI_MANIFEST};
 
@@ -251,10 +251,20 @@ fn bundle_layer(manifest: &Manifest) -> Result<Option<Descriptor>, Error> {
 /// Whether a bundle's content is of the sort wanted. The predicate type is read from the
 /// statement before its signature is checked: it only ever excludes evidence.
 fn content_wanted(bundle: &Bundle, kind: EvidenceKind, wanted: ImageEvidence<'_>) -> bool {
+    // The statement as a bounded tree: only its `predicateType` is read here (the pipeline
+    // parses and checks the statement itself).
     let predicate_type = match &bundle.content {
-        Content::Dsse(env) => Statement::parse(&env.payload)
-            .ok()
-            .map(|s| s.predicate_type),
+        Content::Dsse(env) => json::parse_document(
+            &env.payload,
+            Document::Statement,
+            limits::MAX_STATEMENT_BYTES,
+        )
+        .ok()
+        .and_then(|tree| {
+            member(&tree, "predicateType")
+                .and_then(string)
+                .map(String::from)
+        }),
         Content::MessageSignature { .. } => None,
     };
     match (kind, wanted) {
