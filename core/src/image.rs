@@ -60,8 +60,9 @@ impl VerifiedImage {
 ///   with [`ImageEvidence::Attestations`] it is `cosign verify-attestation [--type]`;
 /// - an SLSA policy is `slsa-verifier verify-image`: the image's attestations are checked as
 ///   SLSA provenance for the image digest, with verify-image's trusted builders
-///   (`generator_container_slsa3`; [`crate::slsa::SlsaPolicy::for_images`] is applied), and
-///   `evidence` is not consulted.
+///   (`generator_container_slsa3`), and `evidence` is not consulted. The policy must be made
+///   with [`crate::slsa::SlsaPolicy::for_images`] (else [`Error::InvalidInput`]: the caller
+///   says what it verifies).
 ///
 /// Succeeds with the first piece of evidence that passes every check. Otherwise the error is
 /// the first that decided nothing ([`ErrorClass::Undecided`]: the trust root, an argument, an
@@ -74,18 +75,16 @@ pub fn verify_image(
     evidence: ImageEvidence<'_>,
     policy: &Policy,
 ) -> Result<VerifiedImage, Error> {
-    let image_policy;
-    let (policy, wanted) = match policy {
-        Policy::Slsa(slsa) => {
-            image_policy = Policy::Slsa(slsa.clone().for_images());
-            (
-                &image_policy,
-                ImageEvidence::Attestations {
-                    predicate_type: None,
-                },
-            )
+    let wanted = match policy {
+        Policy::Slsa(slsa) if !slsa.is_for_images() => {
+            return Err(Error::InvalidInput {
+                reason: "an SLSA policy for images is made with SlsaPolicy::for_images",
+            })
         }
-        other => (other, evidence),
+        Policy::Slsa(_) => ImageEvidence::Attestations {
+            predicate_type: None,
+        },
+        _ => evidence,
     };
     let mut layout = Layout::open(source).map_err(|e| e.at(Stage::Image))?;
     let located = cosign::locate(&mut layout, image, wanted)?;

@@ -108,7 +108,7 @@ fn every_verify_image_expectation_of_slsa_verifier_holds() {
                 &mut layout,
                 &digest,
                 ImageEvidence::Signatures,
-                &Policy::Slsa(p),
+                &Policy::Slsa(p.for_images()),
             )
         }) {
             Ok(v) => {
@@ -133,6 +133,17 @@ fn every_verify_image_expectation_of_slsa_verifier_holds() {
         }
     }
     eprintln!("{} rows: {tally:?}", rows.len());
+    // A policy made for artifacts decides nothing about an image.
+    let artifact_policy = SlsaPolicy::new("github.com/slsa-framework/example-package").unwrap();
+    let e = verify_image(
+        &root,
+        &mut OciDir(data().join("oci").join(&rows[0]["layout"])),
+        &parse_digest(&rows[0]["image_digest"]).unwrap(),
+        ImageEvidence::Signatures,
+        &Policy::Slsa(artifact_policy),
+    )
+    .unwrap_err();
+    assert_eq!(e.class(), edgeverify_core::ErrorClass::Undecided);
     assert_eq!(
         rows.len(),
         297,

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Parser;
-use edgeverify_core::oci::{digest_string, layout_images, parse_digest};
+use edgeverify_core::oci::{digest_string, parse_digest};
 use edgeverify_core::slsa;
 use edgeverify_core::{
     verify_image, Digest, Error, ErrorClass, HashAlgorithm, ImageEvidence, Policy, VerifiedImage,
@@ -48,17 +48,16 @@ pub struct Args {
     /// Print the verdict as one JSON object on stdout.
     #[arg(long)]
     json: bool,
-    /// The image: `NAME@sha256:<hex>` or `sha256:<hex>`; may be left out when the layout holds
-    /// one image (as `cosign save` writes it).
+    /// The image: `NAME@sha256:<hex>` or `sha256:<hex>` (a tag alone is mutable).
     #[arg(value_name = "IMAGE")]
-    image: Option<String>,
+    image: String,
 }
 
 /// Runs `edgeverify verify-image`.
 pub fn run(args: &Args) -> Outcome {
     let slsa_mode = args.source_uri.is_some();
     let mut layout = OciDir::new(&args.layout);
-    let prepared = prepare(args, &mut layout);
+    let prepared = prepare(args);
     let (root, image, name, policy) = match prepared {
         Ok(p) => p,
         Err(msg) => {
@@ -99,7 +98,7 @@ pub fn run(args: &Args) -> Outcome {
 
 type Prepared = (edgeverify_core::TrustRoot, Digest, String, Policy);
 
-fn prepare(args: &Args, layout: &mut OciDir) -> Result<Prepared, String> {
+fn prepare(args: &Args) -> Result<Prepared, String> {
     let policy = policy(args)?;
     if let Some(t) = &args.predicate_type {
         predicate_type_uri(t).ok_or_else(|| {
@@ -107,20 +106,7 @@ fn prepare(args: &Args, layout: &mut OciDir) -> Result<Prepared, String> {
         })?;
     }
     let root = trust_root::load(args.trusted_root.as_deref())?;
-    let (digest, name) = match &args.image {
-        Some(arg) => parse_image(arg)?,
-        None => {
-            let images = layout_images(layout).map_err(|e| match &layout.last_error {
-                Some(io) => format!("{e} ({io})"),
-                None => e.to_string(),
-            })?;
-            match images.as_slice() {
-                [one] => (*one, digest_string(one)),
-                [] => return Err("the layout names no image: give IMAGE@sha256:<hex>".into()),
-                _ => return Err("the layout holds several images: give IMAGE@sha256:<hex>".into()),
-            }
-        }
-    };
+    let (digest, name) = parse_image(&args.image)?;
     Ok((root, digest, name, policy))
 }
 
@@ -278,7 +264,7 @@ fn report_failure(args: &Args, name: &str, e: &Error, detail: &str) {
 fn report_unusable(args: &Args, message: &str) {
     if args.json {
         let json = serde_json::json!({
-            "image": args.image,
+            "image": &args.image,
             "verified": false,
             "class": "undecided",
             "reason": message,

@@ -126,7 +126,7 @@ pub(crate) fn locate(
         found.push(item);
         Ok(())
     };
-    let entries = layout.index.clone();
+    let entries = core::mem::take(&mut layout.index);
     for entry in &entries {
         let Some(kind) = legacy_kind(entry, image) else {
             continue;

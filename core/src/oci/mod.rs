@@ -221,38 +221,6 @@ impl<'s> Layout<'s> {
     }
 }
 
-/// The images an OCI image layout holds: the `index.json` entries that are images (image
-/// manifests or indexes), leaving out cosign's signature and attestation manifests (marked by
-/// `cosign save` or tagged `sha256-<hex>.sig` / `.att` / `.sbom`). A `cosign save` layout
-/// holds exactly one. Nothing is verified here: this only says which digest to verify.
-pub fn layout_images(source: &mut dyn BlobSource) -> Result<Vec<Digest>, Error> {
-    let layout = Layout::open(source).map_err(|e| e.at(crate::error::Stage::Image))?;
-    let is_evidence = |d: &Descriptor| {
-        let kind = d.annotation("kind").unwrap_or_default();
-        let tag = d
-            .annotation("org.opencontainers.image.ref.name")
-            .map(|n| n.rsplit(':').next().unwrap_or(n))
-            .unwrap_or_default();
-        kind == "dev.cosignproject.cosign/sigs"
-            || kind == "dev.cosignproject.cosign/atts"
-            || kind == "dev.cosignproject.cosign/sboms"
-            || ((tag.starts_with("sha256-") || tag.starts_with("sha512-"))
-                && (tag.ends_with(".sig") || tag.ends_with(".att") || tag.ends_with(".sbom")))
-    };
-    let is_image = |d: &Descriptor| {
-        matches!(
-            d.media_type.as_str(),
-            OCI_MANIFEST | OCI_INDEX | DOCKER_MANIFEST | DOCKER_MANIFEST_LIST
-        )
-    };
-    Ok(layout
-        .index
-        .iter()
-        .filter(|d| is_image(d) && !is_evidence(d))
-        .map(|d| d.digest)
-        .collect())
-}
-
 /// `bytes` must hash to `digest`.
 pub(crate) fn check_digest(bytes: &[u8], digest: &Digest) -> Result<(), Error> {
     let actual = digest.algorithm().digest(bytes);

@@ -60,11 +60,16 @@ impl SlsaPolicy {
 
     /// The same policy for a container image (`slsa-verifier verify-image`): without
     /// `--builder-id`, only `generator_container_slsa3.yml` is trusted, and BYOB delegators are
-    /// not. The provenance subject must then be the image manifest digest.
-    /// [`crate::verify_image`] applies it to any SLSA policy it is given.
+    /// not. The provenance subject must then be the image manifest digest. The policy
+    /// [`crate::verify_image`] takes.
     pub fn for_images(mut self) -> Self {
         self.subject = SubjectKind::Image;
         self
+    }
+
+    /// Whether the policy is for container images ([`Self::for_images`]).
+    pub fn is_for_images(&self) -> bool {
+        self.subject == SubjectKind::Image
     }
 
     /// The builders trusted without `--builder-id`.
