@@ -137,7 +137,8 @@ fn identity_checks_on_the_real_attestations() {
                 .output()
                 .unwrap()
         };
-        // cosign verify-attestation --type slsaprovenance, image taken from the layout.
+        // cosign verify-attestation --type slsaprovenance.
+        let image = format!("ghcr.io/o/r@{}", digest(version));
         let ok = run(&[
             "--certificate-identity",
             &identity,
@@ -145,6 +146,7 @@ fn identity_checks_on_the_real_attestations() {
             common::ISSUER,
             "--type",
             "slsaprovenance",
+            &image,
         ]);
         assert_eq!(
             ok.status.code(),
@@ -181,6 +183,7 @@ fn identity_checks_on_the_real_attestations() {
             common::ISSUER,
             "--type",
             "slsaprovenance",
+            &image,
         ]);
         assert_eq!(other.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&other.stderr).contains("identity failed"));
@@ -191,6 +194,7 @@ fn identity_checks_on_the_real_attestations() {
                 identity.as_str(),
                 "--certificate-oidc-issuer",
                 common::ISSUER,
+                image.as_str(),
             ];
             args.extend_from_slice(extra);
             let none = run(&args);
@@ -231,6 +235,7 @@ fn print_provenance_prints_the_statement_about_the_image() {
         .arg("--layout")
         .arg(layout("v1.10.0"))
         .args(["--source-uri", common::SOURCE, "--print-provenance"])
+        .arg(digest("v1.10.0"))
         .output()
         .unwrap();
     assert_eq!(
@@ -261,7 +266,7 @@ fn print_provenance_prints_the_statement_about_the_image() {
 #[test]
 fn what_decides_nothing_exits_2() {
     let dir = common::TempDir::new("not-a-layout");
-    let run = |args: &[&str]| {
+    let run = |args: &[String]| {
         let out = common::edgeverify_command()
             .arg("verify-image")
             .args(args)
@@ -274,63 +279,46 @@ fn what_decides_nothing_exits_2() {
     };
     let not_layout = dir.0.display().to_string();
     let real = layout("v2.1.0").display().to_string();
+    let image = digest("v2.1.0");
+    let slsa = ["--layout", &real, "--source-uri", common::SOURCE];
+    let signer = [
+        "--layout",
+        &real,
+        "--certificate-identity",
+        "a",
+        "--certificate-oidc-issuer",
+        "b",
+    ];
+    let with = |base: &[&str], extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
     for (args, says) in [
         // Not an OCI image layout.
         (
-            vec!["--layout", &not_layout, "--source-uri", common::SOURCE],
+            with(
+                &["--layout", &not_layout, "--source-uri", common::SOURCE],
+                &[&image],
+            ),
             "oci-layout",
         ),
         // A tag is mutable: the image must be named by digest.
-        (
-            vec![
-                "--layout",
-                &real,
-                "--source-uri",
-                common::SOURCE,
-                "ghcr.io/o/r:v1",
-            ],
-            "by digest",
-        ),
+        (with(&slsa, &["ghcr.io/o/r:v1"]), "by digest"),
         // An unusable SLSA flag.
         (
-            vec![
-                "--layout",
-                &real,
-                "--source-uri",
-                common::SOURCE,
-                "--source-versioned-tag",
-                "x.y",
-            ],
+            with(&slsa, &["--source-versioned-tag", "x.y", &image]),
             "ErrorInvalidSemver",
         ),
         // An unknown predicate type name.
+        (with(&signer, &["--type", "sbom", &image]), "--type"),
+        // SLSA and signer flags together.
         (
-            vec![
-                "--layout",
-                &real,
-                "--certificate-identity",
-                "a",
-                "--certificate-oidc-issuer",
-                "b",
-                "--type",
-                "sbom",
-            ],
-            "--type",
-        ),
-        // SLSA and identity flags together.
-        (
-            vec![
-                "--layout",
-                &real,
-                "--source-uri",
-                common::SOURCE,
-                "--certificate-identity",
-                "a",
-            ],
+            with(&slsa, &["--certificate-identity", "a", &image]),
             "cannot be used with",
         ),
         // Neither.
-        (vec!["--layout", &real], "required"),
+        (with(&["--layout", &real], &[&image]), "required"),
+        // No image.
+        (with(&slsa, &[]), "IMAGE"),
     ] {
         let (code, stderr) = run(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
