@@ -174,6 +174,18 @@ def main():
             except (ValueError, KeyError):
                 pass
 
+    # tuf_update: selector byte (fuzz_targets/tuf_update.rs FILES order; 6 = state, 7 = root
+    # the update starts from) + the real file it replaces.
+    tuf = os.path.join(DATA, "tuf", "sigstore-production")
+    for sel, rel in enumerate(["2026-08-21/metadata/timestamp.json",
+                               "2026-08-21/metadata/snapshot.json",
+                               "2026-08-21/metadata/targets.json",
+                               "root_history/14.root.json",
+                               "2026-08-21/metadata/root.json",
+                               "2026-08-21/targets/trusted_root.json"]):
+        write("tuf_update", bytes([sel]) + read(os.path.join(tuf, rel)))
+    write("tuf_update", bytes([7]) + read(os.path.join(tuf, "root_history", "13.root.json")))
+
     trust_roots = sorted(glob.glob(os.path.join(CONF, "*", "trusted_root.json"))) + \
         sorted(glob.glob(os.path.join(DATA, "**", "trusted_root.json"), recursive=True)) + \
         [os.path.join(HERE, "..", "core", "trust", "production.trusted_root.json")]
@@ -224,6 +236,57 @@ def main():
     write("c_api", bytes([1, 0]) + b"https://github.com/o/r/.github/workflows/w.yml@refs/heads/main\0https://token.actions.githubusercontent.com")
     write("c_api", bytes([1, 1]) + b"github.com/slsa-framework/example-package\0v13.0.30\0")
     write("c_api", bytes([2, 0]) + read(os.path.join(CONF, "managed-key-happy-path", "key.pub")))
+
+    # trust_root_pin: [file selector][4-byte steps] (fuzz_targets/trust_root_pin.rs): each
+    # genuine file unchanged, and one change of each kind near its start, middle and end.
+    for which in range(2 * len(ROOTS)):
+        write("trust_root_pin", bytes([which]))
+        for op in range(4):
+            for at in (0, 0x8000, 0xfffe):
+                write("trust_root_pin", bytes([which, op]) + struct.pack("<H", at) + b"\x41")
+
+    # identity_regex: pattern, NUL, value. The identities and issuers of the vectors with the
+    # patterns the tests use, and the escaping pattern.
+    values = [
+        "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+        "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0",
+        "https://token.actions.githubusercontent.com",
+        "a@example.com",
+    ]
+    patterns = [
+        r"https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/generator_generic_slsa3\.yml@refs/tags/v2\.[0-9]+\.[0-9]+",
+        r"https://github\.com/sigstore-conformance/.*",
+        r".*@refs/heads/main",
+        r"https://token\.actions\.githubusercontent\.com",
+        r"https://github\.com/victim-org/.*)|(.*",
+        r"a|ab",
+        r"(?x) a @ example \. com # comment",
+        r"[a-z]+@(?:example|test)\.com",
+    ]
+    for pattern in patterns:
+        for value in values:
+            write("identity_regex", pattern.encode() + b"\0" + value.encode())
+
+    # hex: digests as the CLI and the policy take them, and their near misses.
+    digest = "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66"
+    for text in [digest, digest.upper(), "+a" * 32, digest[:63], digest + "0", "0x" + digest[2:]]:
+        write("hex", text.encode())
+    write("hex", bytes(range(32)))
+
+    # p384_vs_ring (fuzz_targets/p384_vs_ring.rs): `signed` seeds (odd mode: secret, hash,
+    # mutation, message) for every mutation kind, and `raw` seeds (even mode: point, hash,
+    # signature length, signature, message) from Wycheproof's P-384 vectors, valid and not.
+    for kind in range(8):
+        secret = bytes(range(1 + kind, 49 + kind))
+        write("p384_vs_ring", bytes([1, kind % 2, kind, 3, 0, 5]) + b"a message to sign")
+        write("p384_vs_ring", bytes([3]) + secret + bytes([0, kind, 17, 0, 1]) + b"x" * 40)
+    wycheproof = os.path.join(DATA, "wycheproof", "ecdsa_secp384r1_sha384_test.json")
+    for group in json.loads(read(wycheproof))["testGroups"][:6]:
+        point = bytes.fromhex(group["publicKey"]["uncompressed"])
+        for case in group["tests"][:8]:
+            sig, msg = bytes.fromhex(case["sig"]), bytes.fromhex(case["msg"])
+            if len(sig) < 256:
+                write("p384_vs_ring", bytes([0]) + point[1:] + bytes([0, len(sig)]) + sig + msg)
 
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")

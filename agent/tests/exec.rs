@@ -17,17 +17,6 @@ use std::process::{Command, Output, Stdio};
 
 use common::*;
 
-fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
-    edgeverify_command()
-        .args(["exec", "--policy"])
-        .arg(policy)
-        .arg("--")
-        .arg(program)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// The sample program ran (or, on a machine that cannot run x86-64 code, was allowed and
 /// failed only at exec, which is reported distinctly).
 fn assert_ran(o: &Output) {

@@ -71,6 +71,26 @@ fn p384_verify() {
     FLOOR.p384();
 }
 
+/// core's own P-384 (`crypto::nistp384`) on the same key, message and signature as
+/// `p384_verify`: the key's table built on the fly (any key).
+#[divan::bench]
+fn p384_verify_core() {
+    assert!(FLOOR.p384_core());
+}
+
+/// core's P-384 with the key's table built in advance (a trust root's keys).
+#[divan::bench]
+fn p384_verify_core_key_table(bencher: divan::Bencher) {
+    let table = FLOOR.p384_core_table();
+    bencher.bench(|| assert!(FLOOR.p384_core_with(&table)));
+}
+
+/// Building a key's table (once per trust-root key, at load).
+#[divan::bench]
+fn p384_key_table_build() {
+    divan::black_box(FLOOR.p384_core_table());
+}
+
 #[divan::bench]
 fn ed25519_verify() {
     FLOOR.ed25519();

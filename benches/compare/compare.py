@@ -21,6 +21,8 @@ TIMED = [("v0.1", "happy-path-v0.1"), ("v0.3", "happy-path-v0.3"),
 ap = argparse.ArgumentParser()
 ap.add_argument("--work", required=True)
 ap.add_argument("--quick", action="store_true")
+ap.add_argument("--native-only", action="store_true",
+                help="edgeverify and sigstore-rust only (skip the Python and Node peers)")
 args = ap.parse_args()
 W = Path(args.work)
 EV = ROOT / "target/dist/edgeverify"
@@ -35,15 +37,37 @@ def case_args(dir_name):
             read("identity", IDENTITY), read("issuer", ISSUER)]
 
 
-def edgeverify_cli(dir_name):
+def cbor_root(json_root):
+    """The compact CBOR form of a trust root (`edgeverify trust-root compile`), in the work
+    folder."""
+    out = W / "cbor" / (Path(json_root).parent.name + ".cbor")
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([str(EV), "trust-root", "compile", json_root, str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return str(out)
+
+
+def edgeverify_cli(dir_name, root_form="json"):
+    """`root_form`: `json` (the case's trusted_root.json given as a file, as to the peers),
+    `cbor` (its compiled form) or `embedded` (no --trusted-root: the embedded production root,
+    only for cases that use it)."""
     root, bundle, art, ident, iss = case_args(dir_name)
-    return [str(EV), "verify-bundle", "--bundle", bundle, "--certificate-identity", ident,
-            "--certificate-oidc-issuer", iss, "--trusted-root", root, art]
+    cmd = [str(EV), "verify-bundle", "--bundle", bundle, "--certificate-identity", ident,
+           "--certificate-oidc-issuer", iss]
+    if root_form == "cbor":
+        cmd += ["--trusted-root", cbor_root(root)]
+    elif root_form == "json":
+        cmd += ["--trusted-root", root]
+    elif root != str(PROD_ROOT):
+        return None
+    return cmd + [art]
 
 
 PEERS = {
     "edgeverify": {
         "once": edgeverify_cli,
+        "roots": ["embedded", "json", "cbor"],
         "warm": lambda d, n: [str(ROOT / "target/dist/bench-harness"), "warm", str(n)] + case_args(d),
         "size": EV,
     },
@@ -63,15 +87,21 @@ PEERS = {
         "size": None,
     },
 }
+if args.native_only:
+    PEERS = {k: v for k, v in PEERS.items() if k in ("edgeverify", "sigstore-rust")}
 native = {"edgeverify", "sigstore-rust"}
 runs_once = lambda p: (5 if args.quick else 21) if p in native else (3 if args.quick else 7)
 warm_n = lambda p: (50 if args.quick else 300) if p in native else (10 if args.quick else 40)
 
 
 def timed_run(cmd):
+    """Wall time, CPU time (user + system, of the process alone) and exit code."""
     t = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t, r.returncode
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def peak_rss_kib(cmd):
@@ -84,17 +114,44 @@ def du_bytes(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
+def variants(p):
+    """(label, command for one case) for each way a verifier is run: edgeverify once per
+    trust-root form, the peers once."""
+    spec = PEERS[p]
+    if "roots" in spec:
+        return [(f"{p} ({form} root)", lambda d, form=form: spec["once"](d, form))
+                for form in spec["roots"]]
+    return [(p, spec["once"])]
+
+
+# Whole-process runs, interleaved: every round runs each verifier (and each root form) once
+# on the case, so that load changes on a shared machine hit all of them alike.
+rounds = max(runs_once(p) for p in PEERS)
+once_runs = {}
+for label, d in TIMED:
+    for r in range(rounds):
+        for p in PEERS:
+            if r >= runs_once(p):
+                continue
+            for name, make in variants(p):
+                cmd = make(d)
+                if cmd is None:
+                    continue
+                wall, cpu, code = timed_run(cmd)
+                assert code == 0, f"{name} {d}: exit code {code}"
+                once_runs.setdefault((name, label), []).append((wall, cpu))
+
 results = {p: {} for p in PEERS}
 for p, spec in PEERS.items():
     for label, d in TIMED:
-        once = [timed_run(spec["once"](d)) for _ in range(runs_once(p))]
-        codes = {c for _, c in once}
-        assert codes == {0}, f"{p} {d}: exit codes {codes}"
         out = subprocess.run(spec["warm"](d, warm_n(p)), capture_output=True, text=True, check=True).stdout
         warm_us = float(re.search(r"median_us=([\d.]+)", out).group(1))
+        warm_min = re.search(r"min_us=([\d.]+)", out)
+        runs = once_runs[(variants(p)[1 if "roots" in spec else 0][0], label)]
         results[p][label] = {
-            "once_ms": statistics.median(t for t, _ in once) * 1e3,
+            "once_ms": statistics.median(w for w, _ in runs) * 1e3,
             "warm_us": warm_us,
+            "warm_min_us": float(warm_min.group(1)) if warm_min else float("nan"),
             "rss_kib": peak_rss_kib(spec["once"](d)),
         }
 
@@ -106,7 +163,7 @@ disagreements = {p: [] for p in PEERS}
 for d in cases:
     expect_pass = not d.endswith("fail")
     for p, spec in PEERS.items():
-        _, code = timed_run(spec["once"](d))
+        _, _, code = timed_run(spec["once"](d))
         if (code == 0) == expect_pass:
             verdicts[p] += 1
         else:
@@ -129,10 +186,37 @@ def ratio_table(title, key, cell):
         print(f"| {label} | " + " | ".join(cells) + " |")
 
 
-ratio_table("#### Whole process (median wall time per verification, one process each)\n",
+print("#### Whole process, per trust-root form (one process per verification; rounds interleaved)\n")
+print(f"{rounds} rounds per case. Wall: median and fastest; CPU: median user + system time of the "
+      "process. Ratios against sigstore-rust (given the same trusted_root.json file) on the "
+      "same case.\n")
+print("| case | verifier | wall median | wall fastest | CPU median | wall ÷ sigstore-rust (median) | fastest ÷ | CPU ÷ |")
+print("|---|---|---|---|---|---|---|---|")
+for label, _ in TIMED:
+    base_runs = once_runs[(base, label)]
+    b_med = statistics.median(w for w, _ in base_runs)
+    b_min = min(w for w, _ in base_runs)
+    b_cpu = statistics.median(c for _, c in base_runs)
+    for (name, lab), runs in once_runs.items():
+        if lab != label:
+            continue
+        med = statistics.median(w for w, _ in runs)
+        fastest = min(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        print(f"| {label} | {name} | {med * 1e3:.2f} ms | {fastest * 1e3:.2f} ms | {cpu * 1e3:.2f} ms "
+              f"| **{med / b_med:.2f}×** | {fastest / b_min:.2f}× | {cpu / b_cpu:.2f}× |")
+print()
+print("`edgeverify --version` (process start alone), same rounds count: ", end="")
+starts = [timed_run([str(EV), "--version"]) for _ in range(rounds)]
+print(f"median {statistics.median(w for w, _, _ in starts) * 1e3:.2f} ms wall, "
+      f"{statistics.median(c for _, c, _ in starts) * 1e3:.2f} ms CPU.\n")
+
+ratio_table("#### Whole process (median wall time per verification, one process each; edgeverify given the JSON root)\n",
             "once_ms", lambda v: f"{v:.1f} ms")
 ratio_table("\n#### Warm, in-process (trust root loaded once; median parse + verify)\n",
             "warm_us", lambda v: f"{v / 1000:.3f} ms")
+ratio_table("\n#### Warm, in-process, fastest round (the least disturbed by other load)\n",
+            "warm_min_us", lambda v: f"{v / 1000:.3f} ms")
 ratio_table("\n#### Peak RSS of one verification process (`/usr/bin/time -v`)\n",
             "rss_kib", lambda v: f"{v / 1024:.1f} MiB")
 print("\n#### Size on disk\n")
@@ -142,8 +226,10 @@ print("| verifier | size | ratio to sigstore-rust |")
 print("|---|---|---|")
 print(f"| edgeverify (`edgeverify` CLI, dist profile, stripped) | {ev / 2**20:.2f} MiB | {ev / sr:.2f}× |")
 print(f"| sigstore-rust (harness binary, release, stripped) | {sr / 2**20:.2f} MiB | 1.00× |")
-print(f"| sigstore-python (venv site-packages) | {du_bytes(next((W / 'py/lib').glob('python3*/site-packages'))) / 2**20:.1f} MiB | |")
-print(f"| sigstore-js (node_modules, plus the node runtime) | {du_bytes(W / 'js/node_modules') / 2**20:.1f} MiB | |")
+if "sigstore-python" in PEERS:
+    print(f"| sigstore-python (venv site-packages) | {du_bytes(next((W / 'py/lib').glob('python3*/site-packages'))) / 2**20:.1f} MiB | |")
+if "sigstore-js" in PEERS:
+    print(f"| sigstore-js (node_modules, plus the node runtime) | {du_bytes(W / 'js/node_modules') / 2**20:.1f} MiB | |")
 print(f"\n#### Verdicts on the {len(cases)} certificate-signed conformance cases\n")
 print("| verifier | as expected | differing cases |")
 print("|---|---|---|")

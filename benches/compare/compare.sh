@@ -2,7 +2,9 @@
 # benches/compare/compare.sh — edgeverify beside the verifiers a user would otherwise pick,
 # offline, on the same conformance cases, same machine, same run.
 #
-#   bash benches/compare/compare.sh [--quick]      (COMPARE_DIR=DIR to reuse a work folder)
+#   bash benches/compare/compare.sh [--quick] [--native-only]   (COMPARE_DIR=DIR reuses a work folder)
+#
+# --native-only: edgeverify and sigstore-rust only (no Python venv or npm install).
 #
 # Everything for the peers is built or installed in a temporary folder (never in the
 # workspace; the peers are never a dependency of edgeverify):
@@ -30,6 +32,9 @@ cp "$here/peers/sigstore-rust/Cargo.toml.in" "$WORK/sigstore-rust/Cargo.toml"
 cp "$here/peers/sigstore-rust/main.rs" "$WORK/sigstore-rust/src/main.rs"
 cargo build --quiet --release --manifest-path "$WORK/sigstore-rust/Cargo.toml"
 
+native_only=0
+for a in "$@"; do [ "$a" = --native-only ] && native_only=1; done
+if [ "$native_only" = 0 ]; then
 echo "== installing sigstore-python 4.5.1" >&2
 [ -x "$WORK/py/bin/python" ] || python3 -m venv "$WORK/py"
 "$WORK/py/bin/pip" install --quiet --disable-pip-version-check 'sigstore==4.5.1'
@@ -40,5 +45,6 @@ cp "$here/peers/sigstore-js/harness.js" "$WORK/js/"
 ( cd "$WORK/js" && [ -f package.json ] || npm init -y >/dev/null
   cd "$WORK/js" && npm install --silent --no-audit --no-fund \
     @sigstore/verify@3.1.1 @sigstore/bundle@4.0.0 @sigstore/protobuf-specs@0.5.2 )
+fi
 
 python3 "$here/compare.py" --work "$WORK" "$@"

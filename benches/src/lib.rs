@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use edgeverify_core::__bench::p384_bench;
 use edgeverify_core::{
     verify, Artifact, Bundle, CertificateIdentity, HashAlgorithm, Policy, TrustRoot, VerifiedBundle,
 };
@@ -199,6 +200,24 @@ impl Floor {
         signature::UnparsedPublicKey::new(&signature::ECDSA_P384_SHA384_ASN1, &self.p384.0)
             .verify(&self.message, &self.p384.1)
             .unwrap();
+    }
+
+    /// The same P-384 check with core's own verifier (`crypto::nistp384`), the key's table
+    /// built on the fly.
+    pub fn p384_core(&self) -> bool {
+        let digest = ring::digest::digest(&ring::digest::SHA384, &self.message);
+        p384_bench::verify(&self.p384.0, digest.as_ref(), &self.p384.1)
+    }
+
+    /// The P-384 key's table, as a trust root holds it for its keys.
+    pub fn p384_core_table(&self) -> p384_bench::Table {
+        p384_bench::Table::new(&self.p384.0).unwrap()
+    }
+
+    /// The P-384 check with core's verifier and the key's table built in advance.
+    pub fn p384_core_with(&self, table: &p384_bench::Table) -> bool {
+        let digest = ring::digest::digest(&ring::digest::SHA384, &self.message);
+        table.verify(&self.p384.0, digest.as_ref(), &self.p384.1)
     }
 
     /// One Ed25519 check.

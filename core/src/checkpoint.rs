@@ -94,12 +94,17 @@ impl<'a> Checkpoint<'a> {
         })
     }
 
-    /// Verifies the log's own signature: a line with the log's key name and key hint must
-    /// exist and every such line must verify. Lines from other signers (witnesses) are
-    /// ignored: we hold no keys for them, and they cannot make a bad note good.
+    /// Verifies the log's own signature: a line with the log's key hint (and, when given, its
+    /// key name) must exist and every such line must verify. Lines from other signers
+    /// (witnesses) are ignored: we hold no keys for them, and they cannot make a bad note good.
+    ///
+    /// `key_name` is `None` for Rekor v1 signed tree heads: their signer name is whatever the
+    /// log server calls itself (a private instance's pod, say), and Rekor's own verifier
+    /// (`SignedNote.Verify`) matches lines by key hash alone. The signature with the log's key
+    /// is what ties the note to the log.
     pub(crate) fn verify_signature(
         &self,
-        key_name: &str,
+        key_name: Option<&str>,
         key_hint: [u8; 4],
         key: &PublicKey,
     ) -> Result<(), Error> {
@@ -107,7 +112,7 @@ impl<'a> Checkpoint<'a> {
         for sig in self
             .signatures
             .iter()
-            .filter(|s| s.name == key_name && s.key_hint == key_hint)
+            .filter(|s| key_name.is_none_or(|name| s.name == name) && s.key_hint == key_hint)
         {
             found = true;
             let hash = match key.key_type() {

@@ -16,6 +16,7 @@ use core::fmt;
 
 use crate::crypto::HashAlgorithm;
 use crate::slsa::SlsaError;
+use crate::tuf::TufError;
 
 /// The stage of the verification pipeline an [`Error`] comes from, in pipeline order.
 #[non_exhaustive]
@@ -47,6 +48,8 @@ pub enum Stage {
     /// Reading an OCI image layout and the cosign evidence in it (index, manifests, blobs,
     /// annotations, simple-signing payloads), and matching that evidence to the image.
     Image,
+    /// Verifying a trust-root update (TUF metadata).
+    TrustRootUpdate,
 }
 
 impl Stage {
@@ -65,6 +68,7 @@ impl Stage {
             Self::Identity => "identity",
             Self::Provenance => "provenance",
             Self::Image => "image evidence",
+            Self::TrustRootUpdate => "trust root update",
         }
     }
 }
@@ -319,6 +323,8 @@ pub enum Error {
         /// Which one.
         what: &'static str,
     },
+    /// A trust-root update (TUF metadata) was refused; the inner error says why.
+    Tuf(TufError),
     /// A transparency-log entry kind/version this verifier does not accept.
     UnsupportedEntryKind,
     /// A media type (bundle or trust root version) this verifier does not accept.
@@ -367,6 +373,8 @@ impl Error {
             | Self::TlogThresholdNotMet { .. }
             | Self::UnsupportedAlgorithm { .. }
             | Self::UnsupportedEntryKind => Denied,
+            // The update material is judged like evidence; what the caller supplied is not.
+            Self::Tuf(e) => e.class(),
         }
     }
 
@@ -507,6 +515,7 @@ impl fmt::Display for Reason<'_> {
             ),
             Error::TrustRootInvalid { reason } => write!(f, "invalid trust root: {reason}"),
             Error::UnsupportedAlgorithm { what } => write!(f, "unsupported algorithm: {what}"),
+            Error::Tuf(e) => write!(f, "{e}"),
             Error::UnsupportedEntryKind => f.write_str("unsupported log entry kind or version"),
             Error::UnsupportedMediaType { .. } => f.write_str("unsupported media type"),
         }
@@ -562,6 +571,12 @@ pub fn every_variant() -> alloc::vec::Vec<Error> {
         Error::TrustRootInvalid { reason: "x" },
         Error::UnsupportedAlgorithm { what: "x" },
         Error::UnsupportedEntryKind,
+        Error::Tuf(TufError::NoVerifiedTime),
+        Error::Tuf(TufError::Rollback {
+            role: crate::tuf::TufRole::Targets,
+            trusted: 2,
+            found: 1,
+        }),
     ];
     for document in documents {
         all.push(Error::LimitExceeded {
@@ -627,6 +642,16 @@ mod tests {
                 | Error::UnsupportedMediaType { document } => {
                     matches!(document, Document::TrustRoot | Document::Policy)
                 }
+                // An update directory that is incomplete, or a device state or time the
+                // caller gave that cannot be used, decides nothing.
+                Error::Tuf(t) => matches!(
+                    t,
+                    TufError::MissingFile { .. }
+                        | TufError::ReadFailed { .. }
+                        | TufError::InvalidState { .. }
+                        | TufError::TimeBeforeVerifiedTime { .. }
+                        | TufError::NoVerifiedTime
+                ),
                 _ => false,
             };
             let expected = if undecided {

@@ -33,7 +33,11 @@ pub fn checkpoint(text: &[u8], root: &TrustRoot) -> Result<usize, Error> {
         for (dst, src) in hint.iter_mut().zip(&log.log_id) {
             *dst = *src;
         }
-        for name in [log.authority.as_str(), log.hostname.as_str()] {
+        for name in [
+            None,
+            Some(log.authority.as_str()),
+            Some(log.hostname.as_str()),
+        ] {
             if checkpoint.verify_signature(name, hint, key).is_ok() {
                 verified += 1;
             }

@@ -145,7 +145,7 @@ fn check(
 fn progress(stage: Stage) -> u8 {
     match stage {
         Stage::Image => 0,
-        Stage::TrustRoot | Stage::Bundle => 1,
+        Stage::TrustRoot | Stage::TrustRootUpdate | Stage::Bundle => 1,
         Stage::Input => 2,
         Stage::TransparencyLog => 3,
         Stage::Timestamp => 4,

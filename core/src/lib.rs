@@ -35,6 +35,11 @@
 //! verify-image` semantics, read from an OCI image layout through a caller's
 //! [`oci::BlobSource`] and verified by the same pipeline as bundles.
 //!
+//! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
+//! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
+//! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
+//! offline; see [`tuf`] for the workflow and the update directory).
+//!
 //! Every bound on hostile input is a named constant in [`limits`].
 //!
 //! ## Features
@@ -42,7 +47,7 @@
 //! - `std` (default): `std::io::Write` for [`Hasher`]. The verifier itself never needs std.
 //! - `ring` (default): the crypto provider is ring (assembly on x86_64 and ARM; what the CLI
 //!   and the C library ship).
-//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `p384`, `ed25519-dalek`), for
+//! - `rustcrypto`: the pure-Rust provider (`sha2`, `p256`, `ed25519-dalek`), for
 //!   targets ring cannot build for, such as `thumbv7em-none-eabihf`. Build with
 //!   `default-features = false, features = ["rustcrypto"]`; with both providers on, ring is
 //!   used. It has no RSA: RSA keys and RSA-signed chains fail closed
@@ -93,6 +98,7 @@ mod time;
 mod tlog;
 mod trust_root;
 mod tsa;
+pub mod tuf;
 mod verify;
 mod x509;
 
@@ -103,15 +109,20 @@ pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use image::{verify_image, VerifiedImage};
-pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, Policy};
+pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
 pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
-pub use verify::{verify, Artifact, VerifiedBundle, VerifiedLogEntry};
+pub use tuf::{
+    verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
+    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+};
+pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
 
 /// Benchmark hooks: not part of the API, no stability promise.
 #[doc(hidden)]
 pub mod __bench {
+    pub use crate::crypto::p384_bench;
     pub use crate::verify::verify_probed;
 }
 

@@ -119,3 +119,46 @@ pub const MAX_IMAGE_EVIDENCE: usize = 256;
 /// Largest cosign signature layer (a simple-signing payload or a DSSE envelope) or cosign v3
 /// bundle blob, in bytes: the bundle limit, since each becomes one bundle.
 pub const MAX_EVIDENCE_LAYER_BYTES: usize = MAX_BUNDLE_BYTES;
+
+/// Size of one TUF metadata file (root, timestamp, snapshot, targets). Sigstore's are 0.5–7 KiB;
+/// python-tuf's default bound for root is 512,000 bytes.
+pub const MAX_TUF_METADATA_BYTES: usize = 512 * 1024;
+
+/// Size of a persisted TUF state: one root plus a few numbers.
+pub const MAX_TUF_STATE_BYTES: usize = MAX_TUF_METADATA_BYTES + 4096;
+
+/// Size of a TUF target fetched by an update (Sigstore's `trusted_root.json`): the trust-root
+/// bound.
+pub const MAX_TUF_TARGET_BYTES: usize = MAX_TRUST_ROOT_BYTES;
+
+/// JSON values (of any kind, nested ones included) in one TUF metadata file, counted while it
+/// is parsed. Sigstore's root has about 150; this bounds the parse tree's memory (a few MiB)
+/// whatever the file holds.
+pub const MAX_TUF_JSON_VALUES: usize = 32 * 1024;
+
+/// Keys defined in one root or delegations object, and key IDs listed for one role. Sigstore's
+/// roots define 5–7.
+pub const MAX_TUF_KEYS: usize = 64;
+
+/// Signatures on one metadata file. Sigstore's roots carry up to 10 (old and new keys during a
+/// rotation); each is checked at most once, so this bounds the signature checks per file.
+pub const MAX_TUF_SIGNATURES: usize = 64;
+
+/// Members of one JSON object in TUF metadata, counted while it is parsed: this bounds the
+/// files one targets or snapshot metadata lists (Sigstore lists 11 targets and 6 metadata
+/// files) and the cost of keeping members in canonical order as they arrive.
+pub const MAX_TUF_OBJECT_MEMBERS: usize = 1024;
+
+/// Path patterns (or hash prefixes) of one delegated targets role.
+pub const MAX_TUF_PATH_PATTERNS: usize = 1024;
+
+/// Hashes listed for one file (sha256, sha512, …).
+pub const MAX_TUF_HASHES: usize = 8;
+
+/// Delegated roles in one targets metadata. Sigstore has one (npm).
+pub const MAX_TUF_DELEGATIONS: usize = 64;
+
+/// Root versions one update may walk. Sigstore published 15 in its first five years; a device
+/// further behind applies more than one update. Each step checks at most
+/// 2 × [`MAX_TUF_SIGNATURES`] signatures, so this bounds an update's work.
+pub const MAX_TUF_ROOT_ROTATIONS: usize = 32;

@@ -5,6 +5,7 @@ use alloc::format;
 use alloc::string::String;
 
 use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
+use regex_syntax::hir::{Hir, Look};
 
 use crate::crypto::PublicKey;
 use crate::error::{Document, Error};
@@ -114,30 +115,77 @@ fn check_pattern_len(value: &str) -> Result<(), Error> {
 /// is used directly rather than through `regex_automata::meta`, whose strategy selection and
 /// literal prefilters cost binary size and buy nothing on identity strings of a few hundred
 /// bytes.
+///
+/// The pattern is parsed on its own, exactly as given, and the anchors are added to its parsed
+/// form (`\A`, the pattern as one unit, `\z`), never by pasting text around it: pasted
+/// anchors could be closed off by the pattern itself (`x)|(.*` inside `\A(?:…)\z` is
+/// `\A(?:x)|(.*)\z`, which matches anything).
 #[derive(Clone, Debug)]
 pub struct AnchoredRegex {
     source: String,
     regex: PikeVM,
 }
 
+/// Why an identity regular expression was refused, in one line: the regex engine's reason and
+/// the byte of the pattern it is about (`unopened group at byte 33 of the pattern`), or the
+/// limit the pattern exceeds. Converts into the crate's [`Error`] for callers that only need
+/// the class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    message: String,
+    limit: Option<Error>,
+}
+
+impl core::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<PatternError> for Error {
+    fn from(e: PatternError) -> Self {
+        e.limit.unwrap_or(Self::InvalidInput {
+            reason: "invalid identity regular expression",
+        })
+    }
+}
+
 impl AnchoredRegex {
-    /// Compiles `pattern` as `\A(?:pattern)\z`.
+    /// Compiles `pattern` to match whole values only; see [`AnchoredRegex::compile`] for the
+    /// engine's explanation of a refusal.
     pub fn new(pattern: &str) -> Result<Self, Error> {
-        check_pattern_len(pattern)?;
-        let anchored = format!(r"\A(?:{pattern})\z");
-        let regex = PikeVM::builder()
-            // Unicode classes are not compiled in (binary size); identities are ASCII URLs
-            // and e-mail addresses.
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .unicode(false)
-                    .utf8(false),
-            )
-            .thompson(thompson::Config::new().nfa_size_limit(Some(limits::MAX_REGEX_SIZE_BYTES)))
-            .build(&anchored)
-            .map_err(|_| Error::InvalidInput {
-                reason: "invalid identity regular expression",
-            })?;
+        Self::compile(pattern).map_err(Error::from)
+    }
+
+    /// Compiles `pattern` to match whole values only: the pattern must be a valid regular
+    /// expression by itself (an unbalanced group is an error, not something the anchors
+    /// close), within [`limits::MAX_PATTERN_BYTES`] and [`limits::MAX_REGEX_SIZE_BYTES`].
+    pub fn compile(pattern: &str) -> Result<Self, PatternError> {
+        check_pattern_len(pattern).map_err(|e| PatternError {
+            message: format!("{e}"),
+            limit: Some(e),
+        })?;
+        let refused = |message: String| PatternError {
+            message,
+            limit: None,
+        };
+        // Unicode classes are not compiled in (binary size); identities are ASCII URLs and
+        // e-mail addresses.
+        let syntax = regex_automata::util::syntax::Config::new()
+            .unicode(false)
+            .utf8(false);
+        let parsed = regex_automata::util::syntax::parse_with(pattern, &syntax)
+            .map_err(|e| refused(syntax_error(&e)))?;
+        let whole = Hir::concat(alloc::vec![
+            Hir::look(Look::Start),
+            parsed,
+            Hir::look(Look::End),
+        ]);
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().nfa_size_limit(Some(limits::MAX_REGEX_SIZE_BYTES)))
+            .build_from_hir(&whole)
+            .map_err(|e| refused(format!("{e}")))?;
+        let regex = PikeVM::new_from_nfa(nfa).map_err(|e| refused(format!("{e}")))?;
         Ok(Self {
             source: String::from(pattern),
             regex,
@@ -150,9 +198,32 @@ impl AnchoredRegex {
     }
 }
 
+/// One line: what is wrong and where (the engine's own `Display` draws the pattern over
+/// several lines).
+fn syntax_error(e: &regex_syntax::Error) -> String {
+    match e {
+        regex_syntax::Error::Parse(e) => {
+            format!(
+                "{} at byte {} of the pattern",
+                e.kind(),
+                e.span().start.offset
+            )
+        }
+        regex_syntax::Error::Translate(e) => {
+            format!(
+                "{} at byte {} of the pattern",
+                e.kind(),
+                e.span().start.offset
+            )
+        }
+        other => format!("{other}").replace('\n', " "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     #[test]
     fn regexes_are_anchored() {
@@ -164,6 +235,61 @@ mod tests {
         assert!(!m.matches("ab"), "alternation must stay inside the anchors");
         assert!(Matcher::regex("(").is_err());
         assert!(Matcher::regex("").is_err());
+    }
+
+    /// The attack of issue 13: a pattern that closes a pasted-on wrapper's group would escape
+    /// its anchors and accept any identity. Parsed on its own it is unbalanced, and refused
+    /// with the engine's explanation.
+    #[test]
+    fn a_pattern_cannot_close_the_anchors() {
+        for escape in [
+            r"https://github\.com/victim-org/.*)|(.*",
+            r"x)|(.*",
+            r"x)|.*|(?:y",
+            r"x))|((.*",
+        ] {
+            let err = AnchoredRegex::compile(escape).unwrap_err();
+            assert!(
+                err.to_string().contains("unopened group"),
+                "{escape}: {err}"
+            );
+            assert_eq!(
+                Error::from(err),
+                Error::InvalidInput {
+                    reason: "invalid identity regular expression"
+                }
+            );
+            assert!(Matcher::regex(escape).is_err(), "{escape}");
+        }
+        let err = AnchoredRegex::compile("https://(unclosed").unwrap_err();
+        assert_eq!(err.to_string(), "unclosed group at byte 8 of the pattern");
+        let err = AnchoredRegex::compile(r"https://github\.com/victim-org/.*)|(.*").unwrap_err();
+        assert_eq!(err.to_string(), "unopened group at byte 33 of the pattern");
+    }
+
+    /// Whole-value semantics, not "the preferred match happens to reach the end": `a|ab` must
+    /// accept `ab` although leftmost-first matching prefers `a`; anchors and alternations in
+    /// the pattern keep their own meaning inside the added ones.
+    #[test]
+    fn whole_value_semantics() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("a|ab", "ab", true),
+            ("a|ab", "a", true),
+            ("a|ab", "abc", false),
+            ("(?:a|ab)(?:c|bcd)", "abcd", true),
+            ("^abc$", "abc", true),
+            ("(?m)^a$", "a\na", false),
+            ("a*?", "aaa", true),
+            ("", "", false), // empty patterns are refused
+            (r"x\z|y", "y", true),
+            (r"\Ax|y", "zy", false),
+        ];
+        for (pattern, value, expected) in cases {
+            match Matcher::regex(pattern) {
+                Ok(m) => assert_eq!(m.matches(value), *expected, "{pattern:?} on {value:?}"),
+                Err(_) => assert!(pattern.is_empty() && !expected, "{pattern:?} refused"),
+            }
+        }
     }
 
     #[test]
@@ -191,7 +317,11 @@ mod tests {
     #[test]
     fn hostile_patterns_are_bounded() {
         assert!(Matcher::exact(&"a".repeat(limits::MAX_PATTERN_BYTES + 1)).is_err());
+        let long = AnchoredRegex::compile(&"a".repeat(limits::MAX_PATTERN_BYTES + 1)).unwrap_err();
+        assert!(matches!(Error::from(long), Error::LimitExceeded { .. }));
         // Counted repetition explodes the NFA; the size limit must refuse it.
-        assert!(Matcher::regex("(a{1000}){1000}").is_err());
+        let big = AnchoredRegex::compile("(a{1000}){1000}").unwrap_err();
+        assert!(big.to_string().contains("exceeded"), "{big}");
+        assert!(matches!(Error::from(big), Error::InvalidInput { .. }));
     }
 }

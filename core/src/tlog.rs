@@ -14,7 +14,7 @@ use crate::dsse;
 use crate::encoding::{base64_decode, base64_encode, hex_decode, hex_encode, Base64Bytes};
 use crate::error::{Document, Error};
 use crate::json::{self, Bounded};
-use crate::time::UnixTime;
+use crate::time::{TimeRange, UnixTime};
 use crate::trust_root::{TransparencyLog, TrustRoot};
 
 /// What an entry body must describe: this bundle's signature, signer and content.
@@ -55,6 +55,10 @@ pub(crate) struct VerifiedEntry {
     pub(crate) log_index: u64,
     /// Set only when a signed entry timestamp vouched for it.
     pub(crate) integrated_time: Option<UnixTime>,
+    /// The log key's validity window, when no SET checked it against the integrated time
+    /// (Rekor v2 entries; Rekor v1 entries with a proof only). The caller checks it against
+    /// the verified times, once they are known.
+    pub(crate) key_window_unchecked: Option<TimeRange>,
 }
 
 /// Verifies every entry from a log the trust root knows. Entries from unknown logs are
@@ -121,6 +125,7 @@ fn verify_entry(
         log_id: entry.log_id.clone(),
         log_index: entry.log_index,
         integrated_time,
+        key_window_unchecked: integrated_time.is_none().then_some(log.valid_for),
     })
 }
 
@@ -178,20 +183,20 @@ fn verify_v1_inclusion(
         &proof.root_hash,
     )?;
     let checkpoint = Checkpoint::parse(&proof.checkpoint)?;
-    // Rekor v1 origins are "<host> - <tree id>" and the key name is the host.
-    let tree_id = checkpoint
+    // A Rekor v1 signed tree head's origin is "<name> - <tree ID>" (sigstore-go
+    // `hasRekorV1STH`: `.* - [0-9]+$`). The name is the server's own (public-good: its host;
+    // a private instance: often its pod) and is not bound to the trust root's baseUrl, nor is
+    // the signer name; the signature with this log's key binds the note to the log.
+    let ends_in_tree_id = checkpoint
         .origin
-        .strip_prefix(log.authority.as_str())
-        .and_then(|rest| rest.strip_prefix(" - "))
-        .ok_or(Error::CheckpointInvalid {
-            reason: "origin does not name the log",
-        })?;
-    if tree_id.is_empty() || !tree_id.bytes().all(|b| b.is_ascii_digit()) {
+        .rsplit_once(" - ")
+        .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    if !ends_in_tree_id {
         return Err(Error::CheckpointInvalid {
-            reason: "origin does not end in a tree ID",
+            reason: "origin does not end in \" - <tree ID>\" (Rekor v1 signed tree head)",
         });
     }
-    checkpoint.verify_signature(&log.authority, key_hint(log), key)?;
+    checkpoint.verify_signature(None, key_hint(log), key)?;
     if checkpoint.tree_size != proof.tree_size {
         return Err(Error::CheckpointInvalid {
             reason: "tree size differs from the inclusion proof",
@@ -217,7 +222,7 @@ fn verify_v2_inclusion(
             reason: "origin is not the log's host name",
         });
     }
-    checkpoint.verify_signature(&log.hostname, key_hint(log), key)?;
+    checkpoint.verify_signature(Some(&log.hostname), key_hint(log), key)?;
     // Rekor v2: size and root come from the signed checkpoint, the index is the entry's.
     // The proof's own copies are redundant and must agree.
     if proof.tree_size != checkpoint.tree_size || proof.root_hash != checkpoint.root_hash {
@@ -318,6 +323,31 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
     crate::cosign::entry::bind_stored_envelope(entry, binding)
 }
 
+/// The digest algorithm a `hashedrekord` entry records for the artifact (Rekor v1 `sha256`…,
+/// v2 `SHA2_256`…), so that a caller streaming a large artifact knows which digests to
+/// compute before verifying. `None` for other kinds and for bodies that do not parse (those
+/// fail later, when the entry is verified).
+pub(crate) fn logged_digest_algorithm(entry: &TlogEntry) -> Option<HashAlgorithm> {
+    match entry.kind {
+        EntryKind::HashedRekordV001 => {
+            let body: HashedRekordV001 = parse_body(&entry.canonicalized_body).ok()?;
+            let name = body.spec.data.hash.algorithm;
+            HashAlgorithm::from_name(&name).filter(|a| a.rekor_name() == name)
+        }
+        EntryKind::HashedRekordV002 => {
+            let body: HashedRekordV002Body = parse_body(&entry.canonicalized_body).ok()?;
+            let name = body.spec.hashed_rekord_v002.data.algorithm;
+            HashAlgorithm::from_name(&name).filter(|a| a.proto_name() == name)
+        }
+        // A legacy `rekord` entry signs bytes the caller holds (a simple-signing payload).
+        EntryKind::DsseV001
+        | EntryKind::IntotoV002
+        | EntryKind::DsseV002
+        | EntryKind::IntotoV001
+        | EntryKind::RekordV001 => None,
+    }
+}
+
 fn parse_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, Error> {
     json::parse(body, Document::EntryBody, crate::limits::MAX_BUNDLE_BYTES)
 }
@@ -343,15 +373,29 @@ pub(crate) fn signer_matches_pem(b64_pem: &str, signer: Signer<'_>) -> bool {
     }
 }
 
-/// Compares a Rekor v2 `verifier` with the bundle's signer, as DER. A certificate bundle must
-/// be logged with its certificate: a bare key in the entry would not bind the identity.
-fn signer_matches_v2(verifier: &VerifierV2, signer: Signer<'_>) -> bool {
-    match (signer, &verifier.x509_certificate, &verifier.public_key) {
-        (Signer::Certificate(leaf), Some(cert), None) => {
-            crypto::bytes_equal(&cert.raw_bytes.0, leaf)
-        }
-        (Signer::Key(key), None, Some(pk)) => crypto::bytes_equal(&pk.raw_bytes.0, key.der()),
-        _ => false,
+/// Compares a Rekor v2 `verifier` with the bundle's signer, as DER.
+///
+/// A certificate bundle must be logged with its certificate, never with the certificate's
+/// bare key, even the same key (sigstore-go `reconstructV2EntryHash` rebuilds the entry with
+/// the certificate, so such an entry never matches its proof). The log is where an identity's
+/// owner looks for signatures made in its name: an entry that records only a key hides the
+/// identity from them.
+fn bind_verifier_v2(verifier: &VerifierV2, signer: Signer<'_>) -> Result<(), Error> {
+    let matches =
+        match (signer, &verifier.x509_certificate, &verifier.public_key) {
+            (Signer::Certificate(leaf), Some(cert), None) => {
+                crypto::bytes_equal(&cert.raw_bytes.0, leaf)
+            }
+            (Signer::Certificate(_), None, Some(_)) => return Err(mismatch(
+                "verifier (a public key: a certificate bundle must be logged with its certificate)",
+            )),
+            (Signer::Key(key), None, Some(pk)) => crypto::bytes_equal(&pk.raw_bytes.0, key.der()),
+            _ => false,
+        };
+    if matches {
+        Ok(())
+    } else {
+        Err(mismatch("verifier"))
     }
 }
 
@@ -501,9 +545,7 @@ fn bind_hashedrekord_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<()
     if !crypto::bytes_equal(&spec.signature.content.0, binding.signature) {
         return Err(mismatch("signature"));
     }
-    if !signer_matches_v2(&spec.signature.verifier, binding.signer) {
-        return Err(mismatch("verifier"));
-    }
+    bind_verifier_v2(&spec.signature.verifier, binding.signer)?;
     let alg = HashAlgorithm::from_name(&spec.data.algorithm)
         .filter(|a| a.proto_name() == spec.data.algorithm)
         .ok_or(mismatch("digest algorithm"))?;
@@ -540,9 +582,7 @@ fn bind_dsse_v002(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error>
     if !crypto::bytes_equal(&sig.content.0, binding.signature) {
         return Err(mismatch("signature"));
     }
-    if !signer_matches_v2(&sig.verifier, binding.signer) {
-        return Err(mismatch("verifier"));
-    }
+    bind_verifier_v2(&sig.verifier, binding.signer)?;
     Ok(())
 }
 

@@ -6,11 +6,12 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use crate::crypto::{self, PublicKey, RememberedSignature};
+use crate::crypto::{self, KeyTable, PublicKey, RememberedSignature};
 use crate::encoding::{Base64Bytes, Rfc3339};
 use crate::error::{Document, Error, Stage};
 use crate::json::{self, Bounded};
 use crate::limits;
+use crate::policy::Policy;
 use crate::time::TimeRange;
 use crate::x509;
 
@@ -69,6 +70,10 @@ pub(crate) struct CertificateAuthority {
     /// Signatures inside `chain` checked once by [`TrustRoot::remember_chain_signatures`];
     /// empty until then.
     pub(crate) remembered: Vec<RememberedSignature>,
+    /// Precomputed P-384 tables for the key that signs at verification time (the first
+    /// certificate's), built by [`TrustRoot::remember_chain_signatures`]; empty until then
+    /// (the embedded root's keys have static tables).
+    pub(crate) key_tables: Vec<KeyTable>,
 }
 
 impl TrustRoot {
@@ -125,12 +130,37 @@ impl TrustRoot {
                 .map(CertificateAuthority::from_json)
                 .collect::<Result<_, _>>()?,
             source_sha256: crypto::sha256(json),
-        })
+        }
+        .with_pinned_chain_signatures())
+    }
+
+    /// For the embedded root's exact bytes (the embedded root, or the same file given as
+    /// `--trusted-root`): its chain links are remembered without checking them at load,
+    /// because they were checked when its pin was recorded and are checked again on every test
+    /// run (`tests::embedded_chain_links_are_proven`): a pinned SHA-256 fixes every byte of
+    /// every link. Any other root is returned unchanged (its links are checked at
+    /// verification, or once by [`TrustRoot::remember_chain_signatures`]).
+    ///
+    /// The CBOR form can carry the same fact once its pin covers the file it was compiled from
+    /// (the trust-lifecycle issue): `cbor::decode` should then call this, and only then; today
+    /// its `source_sha256` is a claim inside the file, not a digest of it, so it does not.
+    fn with_pinned_chain_signatures(mut self) -> Self {
+        if crate::encoding::hex_encode(&self.source_sha256) == EMBEDDED_PRODUCTION_SHA256 {
+            for ca in self
+                .certificate_authorities
+                .iter_mut()
+                .chain(self.timestamp_authorities.iter_mut())
+            {
+                ca.remembered = x509::vouched_chain_signatures(&ca.chain);
+            }
+        }
+        self
     }
 
     /// Parses the compact CBOR form written by [`TrustRoot::to_cbor`] (`edgeverify trust-root
     /// compile`). No JSON parsing is involved; the result verifies exactly as the JSON it was
-    /// compiled from, and [`TrustRoot::source_sha256`] is that JSON's digest.
+    /// compiled from. [`TrustRoot::source_sha256`] is the digest of these CBOR bytes, not of
+    /// that JSON: a pin covers the file that is loaded, whatever its form.
     pub fn from_cbor(cbor: &[u8]) -> Result<Self, Error> {
         cbor::decode(cbor).map_err(|e| e.at(Stage::TrustRoot))
     }
@@ -145,8 +175,21 @@ impl TrustRoot {
         }
     }
 
-    /// The compact CBOR form: only what verification uses, plus [`TrustRoot::source_sha256`].
-    /// The public-good root is about half the size of its JSON (see `BENCHMARKS.md`).
+    /// [`TrustRoot::from_bytes`] for bytes whose SHA-256 the operator pinned: anything but
+    /// exactly the pinned bytes (JSON or CBOR, as stored) is refused before it is parsed.
+    pub fn from_bytes_pinned(bytes: &[u8], pinned_sha256: &[u8; 32]) -> Result<Self, Error> {
+        if !crypto::bytes_equal(&crypto::sha256(bytes), pinned_sha256) {
+            return Err(Error::TrustRootInvalid {
+                reason: "trust root does not match its pinned SHA-256",
+            }
+            .at(Stage::TrustRoot));
+        }
+        Self::from_bytes(bytes)
+    }
+
+    /// The compact CBOR form: only what verification uses. The public-good root is about half
+    /// the size of its JSON (see `BENCHMARKS.md`). It is a different file with its own SHA-256:
+    /// a device that loads it pins that digest.
     pub fn to_cbor(&self) -> Vec<u8> {
         cbor::encode(self)
     }
@@ -154,11 +197,15 @@ impl TrustRoot {
     /// Checks, once, the signatures inside the trust root's own certificate chains (each
     /// intermediate by its root, for certificate and timestamping authorities) and remembers
     /// those that verify, so that verifications against this trust root do not check them
-    /// again: with the public-good root that is one P-384 check, about 40 % of a keyless
-    /// verification's time (`BENCHMARKS.md`). Verdicts do not change: a remembered signature
+    /// again: one P-384 check per keyless verification (the embedded root, and the same file
+    /// given as bytes, have them remembered at load already). Verdicts do not change: a remembered signature
     /// is recognised only by its exact algorithm, key, signed bytes and signature, everything
     /// else on the path (dates, constraints, key usages, the leaf's signature) is checked as
     /// before, and a link that did not verify here is checked, and fails, at verification.
+    ///
+    /// It also precomputes a P-384 table for each authority's signing key (the Fulcio
+    /// intermediate, the TSA certificate), so that checks by those keys skip most of their
+    /// doublings (`crypto::nistp384`).
     ///
     /// It costs one check per chain link up front, so it pays off for a trust root that
     /// verifies many bundles (a daemon, a C API handle), not for a single verification.
@@ -172,14 +219,53 @@ impl TrustRoot {
         {
             ca.remembered = x509::remember_chain_signatures(&ca.chain);
             count += ca.remembered.len();
+            ca.key_tables = ca
+                .chain
+                .first()
+                .and_then(|der| x509::p384_key_table(der))
+                .into_iter()
+                .collect();
         }
         count
     }
 
-    /// SHA-256 of the JSON this trust root was parsed from. Callers key caches on it and
-    /// compare it against a pinned value.
+    /// SHA-256 of exactly the bytes this trust root was loaded from: the `trusted_root.json`
+    /// or the compact CBOR file as given (for the embedded root, its pinned JSON). Callers key
+    /// caches on it and compare it against a pinned value
+    /// ([`TrustRoot::from_bytes_pinned`] does both at once).
     pub fn source_sha256(&self) -> &[u8; 32] {
         &self.source_sha256
+    }
+
+    /// Refuses a trust root that can never verify a bundle under `policy`, naming what it
+    /// lacks, so that a misconfiguration is reported once, when it is loaded, rather than as a
+    /// denial of every artifact. Every verification needs a transparency log whose key we can
+    /// verify with (its entry, and, failing a timestamp authority, its signed time); a
+    /// certificate (identity and SLSA policies) also needs a certificate authority and a
+    /// certificate-transparency log with such a key (the SCT). A self-managed key
+    /// ([`Policy::PublicKey`]) needs no certificate authority. What is checked is only what
+    /// no evidence can make up for; whether a given bundle verifies is still for
+    /// [`verify`](crate::verify) to say.
+    pub fn check_usable_for(&self, policy: &Policy) -> Result<(), Error> {
+        let invalid = |reason| Err(Error::TrustRootInvalid { reason }.at(Stage::TrustRoot));
+        if !self.tlogs.iter().any(|l| l.key.is_some()) {
+            return invalid("no transparency log with a supported key: no bundle can ever verify");
+        }
+        if matches!(policy, Policy::PublicKey(_)) {
+            return Ok(());
+        }
+        if self.certificate_authorities.is_empty() {
+            return invalid(
+                "no certificate authority: no certificate-signed bundle can ever verify",
+            );
+        }
+        if !self.ctlogs.iter().any(|l| l.key.is_some()) {
+            return invalid(
+                "no certificate-transparency log with a supported key: no certificate-signed \
+                 bundle can ever verify",
+            );
+        }
+        Ok(())
     }
 
     pub(crate) fn tlog_by_id(&self, log_id: &[u8]) -> Option<&TransparencyLog> {
@@ -286,6 +372,7 @@ impl CertificateAuthority {
             chain,
             valid_for,
             remembered: Vec::new(),
+            key_tables: Vec::new(),
         }
     }
 }
@@ -413,6 +500,84 @@ mod tests {
         assert_eq!(v1.log_id, crypto::sha256(v1.key.as_ref().unwrap().der()));
         let v2 = &root.tlogs[1];
         assert_ne!(v2.log_id, crypto::sha256(v2.key.as_ref().unwrap().der()));
+    }
+
+    /// The fact the embedded root relies on at load: checking its chain links for real
+    /// remembers exactly the links `with_pinned_chain_signatures` vouches for (two: Fulcio's
+    /// intermediate by its root, the TSA's certificate by its root).
+    #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
+    fn embedded_chain_links_are_proven() {
+        let vouched = TrustRoot::embedded_production().unwrap();
+        let mut checked = vouched.clone();
+        for ca in checked
+            .certificate_authorities
+            .iter_mut()
+            .chain(checked.timestamp_authorities.iter_mut())
+        {
+            ca.remembered.clear();
+        }
+        assert_eq!(checked.remember_chain_signatures(), 2);
+        let links = |root: &TrustRoot| {
+            root.certificate_authorities
+                .iter()
+                .chain(&root.timestamp_authorities)
+                .map(|ca| ca.remembered.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(links(&vouched), links(&checked));
+        // The same bytes given as a file are the embedded root; one byte more is not.
+        let as_file = TrustRoot::from_json(EMBEDDED_PRODUCTION_JSON).unwrap();
+        assert_eq!(links(&as_file), links(&checked));
+        let mut other = EMBEDDED_PRODUCTION_JSON.to_vec();
+        other.push(b'\n');
+        let other = TrustRoot::from_json(&other).unwrap();
+        assert!(links(&other).iter().all(|l| l.is_empty()));
+    }
+
+    /// A root whose Fulcio intermediate carries a broken signature is not the pinned root, so
+    /// nothing is vouched for, and a bundle whose leaf chains to it fails: the link is checked.
+    #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
+    fn tampered_root_link_still_fails() {
+        use base64::Engine as _;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut doc: serde_json::Value = serde_json::from_slice(EMBEDDED_PRODUCTION_JSON).unwrap();
+        let cert =
+            &mut doc["certificateAuthorities"][1]["certChain"]["certificates"][0]["rawBytes"];
+        let mut der = engine.decode(cert.as_str().unwrap()).unwrap();
+        // The last byte of a certificate is the last byte of its signature's s.
+        *der.last_mut().unwrap() ^= 1;
+        *cert = serde_json::Value::String(engine.encode(&der));
+        let tampered = TrustRoot::from_json(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let bundle = crate::Bundle::from_json(include_bytes!(
+            "../tests/data/sigstore-conformance/happy-path-v0.3/bundle.sigstore.json"
+        ))
+        .unwrap();
+        let artifact = include_bytes!("../tests/data/sigstore-conformance/a.txt");
+        let policy = Policy::Identity(
+            crate::CertificateIdentity::exact(
+                "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+                "https://token.actions.githubusercontent.com",
+            )
+            .unwrap(),
+        );
+        let genuine = TrustRoot::embedded_production().unwrap();
+        assert!(
+            crate::verify(&genuine, &bundle, crate::Artifact::Bytes(artifact), &policy).is_ok()
+        );
+        let err = crate::verify(
+            &tampered,
+            &bundle,
+            crate::Artifact::Bytes(artifact),
+            &policy,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err.cause(), Error::CertificateChainInvalid { .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.stage(), Stage::Certificate);
     }
 
     #[test]

@@ -265,8 +265,13 @@ fn verify_with_authority(
     let key = PublicKey::from_spki_der(&spki)
         .map_err(|_| invalid("the TSA certificate's public key is malformed or unsupported"))?;
     let hash = signature_hash(signer)?;
-    key.verify(hash, signed_attrs, signer.signature.as_bytes())
-        .map_err(|_| invalid("CMS signature does not verify with the TSA key"))
+    key.verify_with_tables(
+        hash,
+        signed_attrs,
+        signer.signature.as_bytes(),
+        &authority.key_tables,
+    )
+    .map_err(|_| invalid("CMS signature does not verify with the TSA key"))
 }
 
 /// The hash for the CMS signature, from its algorithm (or, for bare rsaEncryption and

@@ -381,15 +381,16 @@ pub(crate) fn verify_path(
     let ee = webpki::EndEntityCert::try_from(&leaf).map_err(|e| fail(webpki_reason(&e)))?;
     let time = rustls_pki_types::UnixTime::since_unix_epoch(Duration::from_secs(t.as_secs()));
     let anchors = [anchor];
-    let remembering = crypto::remembering_chain_algorithms(&ca.remembered);
+    let remembering = crypto::remembering_chain_algorithms(&ca.remembered, &ca.key_tables);
     let remembering_refs = remembering
         .each_ref()
         .map(|alg| alg as &dyn SignatureVerificationAlgorithm);
-    let algorithms: &[&dyn SignatureVerificationAlgorithm] = if ca.remembered.is_empty() {
-        &crypto::CHAIN_SIGNATURE_ALGORITHMS
-    } else {
-        &remembering_refs
-    };
+    let algorithms: &[&dyn SignatureVerificationAlgorithm] =
+        if ca.remembered.is_empty() && ca.key_tables.is_empty() {
+            &crypto::CHAIN_SIGNATURE_ALGORITHMS
+        } else {
+            &remembering_refs
+        };
     let path = ee
         .verify_for_usage(
             algorithms,
@@ -411,42 +412,66 @@ pub(crate) fn verify_path(
 /// skip later. A link that does not parse or verify is simply not remembered: path
 /// validation then checks it, and fails, exactly as without this.
 pub(crate) fn remember_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
-    chain
-        .windows(2)
-        .filter_map(|pair| match pair {
-            [child, issuer] => check_link(child, issuer),
-            _ => None,
-        })
-        .collect()
+    chain_links(chain, RememberedSignature::check)
 }
 
-/// `child`'s signature checked with `issuer`'s key, from the exact bytes webpki hands to the
-/// signature algorithm: the TBS TLV, the AlgorithmIdentifier contents and the BIT STRING
+/// The same links remembered without checking them now, for a chain whose bytes are pinned
+/// by hash and whose links were checked when the pin was recorded (the embedded trust root:
+/// `trust_root::tests::embedded_chain_links_are_proven` checks them on every test run).
+pub(crate) fn vouched_chain_signatures(chain: &[Vec<u8>]) -> Vec<RememberedSignature> {
+    chain_links(chain, RememberedSignature::vouched)
+}
+
+/// A precomputed P-384 table for a certificate's key, if it is a P-384 key without a static
+/// table (the embedded trust root's keys have those).
+pub(crate) fn p384_key_table(der: &[u8]) -> Option<crypto::KeyTable> {
+    let cert = Certificate::from_der(der).ok()?;
+    let spki = cert.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    PublicKey::from_spki_der(&spki).ok()?.p384_key_table()
+}
+
+/// How a chain link becomes a remembered signature ([`RememberedSignature::check`] or
+/// [`RememberedSignature::vouched`]): signature and key AlgorithmIdentifier contents, key,
+/// signed bytes, signature.
+type RememberLink = fn(&[u8], &[u8], &[u8], &[u8], &[u8]) -> Option<RememberedSignature>;
+
+/// Every link of `chain` (leaf → root order) handed to `remember` as the exact bytes webpki
+/// hands to the signature algorithm: the AlgorithmIdentifier contents of the signature and
+/// of the issuer's key, the issuer's subjectPublicKey, the TBS TLV and the BIT STRING
 /// contents.
-fn check_link(child: &[u8], issuer: &[u8]) -> Option<RememberedSignature> {
+fn chain_links(chain: &[Vec<u8>], remember: RememberLink) -> Vec<RememberedSignature> {
     use der::asn1::{AnyRef, BitStringRef};
     use der::{Reader as _, SliceReader};
 
-    let mut reader = SliceReader::new(child).ok()?;
-    let (tbs, signature_alg, signature) = reader
-        .sequence(|r| {
-            let tbs = r.tlv_bytes()?;
-            let alg = AnyRef::decode(r)?;
-            let sig = BitStringRef::decode(r)?;
-            Ok((tbs, alg, sig))
+    let link = |child: &[u8], issuer: &[u8]| -> Option<RememberedSignature> {
+        let mut reader = SliceReader::new(child).ok()?;
+        let (tbs, signature_alg, signature) = reader
+            .sequence(|r| {
+                let tbs = r.tlv_bytes()?;
+                let alg = AnyRef::decode(r)?;
+                let sig = BitStringRef::decode(r)?;
+                Ok((tbs, alg, sig))
+            })
+            .ok()?;
+        let issuer = Certificate::from_der(issuer).ok()?;
+        let spki = &issuer.tbs_certificate.subject_public_key_info;
+        let key_alg = spki.algorithm.to_der().ok()?;
+        let key_alg = AnyRef::from_der(&key_alg).ok()?;
+        remember(
+            signature_alg.value(),
+            key_alg.value(),
+            spki.subject_public_key.as_bytes()?,
+            tbs,
+            signature.as_bytes()?,
+        )
+    };
+    chain
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [child, issuer] => link(child, issuer),
+            _ => None,
         })
-        .ok()?;
-    let issuer = Certificate::from_der(issuer).ok()?;
-    let spki = &issuer.tbs_certificate.subject_public_key_info;
-    let key_alg = spki.algorithm.to_der().ok()?;
-    let key_alg = AnyRef::from_der(&key_alg).ok()?;
-    RememberedSignature::check(
-        signature_alg.value(),
-        key_alg.value(),
-        spki.subject_public_key.as_bytes()?,
-        tbs,
-        signature.as_bytes()?,
-    )
+        .collect()
 }
 
 /// EKU rule for every certificate on the path (Go's semantics): no EKU extension means

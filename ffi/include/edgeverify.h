@@ -48,8 +48,9 @@
 
 /**
  * `ev_policy_new_identity_matching`: the string is a regular expression that must match the
- * certificate's whole value (it is anchored for you; the syntax is Rust `regex` without Unicode
- * classes, matched in linear time).
+ * certificate's whole value (it is anchored for you, on its parsed form: the expression must be
+ * valid by itself, so an unbalanced `)` is refused rather than able to escape the anchors; the
+ * syntax is Rust `regex` without Unicode classes, matched in linear time).
  */
 #define EV_MATCH_REGEX 1
 
@@ -58,6 +59,26 @@
  * transparency-log entry (at most 32) plus one per RFC 3161 timestamp (at most 32).
  */
 #define EV_MAX_VERIFIED_TIMES 64
+
+/**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-256 (32 bytes).
+ */
+#define EV_HASH_SHA256 1
+
+/**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-384 (48 bytes).
+ */
+#define EV_HASH_SHA384 2
+
+/**
+ * `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-512 (64 bytes).
+ */
+#define EV_HASH_SHA512 3
+
+/**
+ * Capacity that always suffices for `ev_verification_matched_digest`: a SHA-512 digest.
+ */
+#define EV_MAX_DIGEST_LEN 64
 
 /**
  * The result of a call: `EV_RESULT_OK` (0) or a stable error code.
@@ -72,10 +93,12 @@
  * - 1000-1999: the call could not be carried out as made (NULL or invalid argument, I/O,
  *   caught panic, missing value): nothing was decided, not a denial;
  * - 2000-2999: the bundle is malformed or unsuitable: denial;
- * - 3000-3999: the trust root is unusable (configuration): not a denial;
+ * - 3000-3999: the trust root, or a trust-root update, is unusable (configuration or an
+ *   incomplete update): not a denial;
  * - 4000-4999: transparency-log evidence and verified time: denial;
  * - 5000-5999: certificate, signature and signer identity: denial;
- * - 6000-6999: provenance (SLSA) policy: denial.
+ * - 6000-6999: provenance (SLSA) policy: denial;
+ * - 7000-7999: a trust-root update (TUF) was refused: denial.
  *
  * Retired codes: none yet (a retired code is kept here as a comment and never reused).
  */
@@ -120,7 +143,8 @@ enum ev_result
    */
   EV_RESULT_UNEXPECTED_ERROR = 1006,
   /**
-   * The value contains a NUL byte and cannot be returned as a C string.
+   * The value cannot be returned in the form asked for: it contains a NUL byte (a C string),
+   * or it is a digest in an algorithm with no `EV_HASH_*` code.
    */
   EV_RESULT_NOT_REPRESENTABLE = 1007,
   /**
@@ -151,6 +175,12 @@ enum ev_result
    */
   EV_RESULT_DENIED = 2005,
   /**
+   * A container image's evidence is malformed or missing: a blob that does not match its
+   * descriptor, cosign annotations missing or malformed, a simple-signing payload of another
+   * type, no signature or attestation of the kind asked for.
+   */
+  EV_RESULT_IMAGE_EVIDENCE_INVALID = 2006,
+  /**
    * The trust root is not valid JSON of the `trusted_root.json` schema.
    */
   EV_RESULT_TRUST_ROOT_MALFORMED_JSON = 3000,
@@ -166,6 +196,12 @@ enum ev_result
    * The trust root exceeds a size or depth limit.
    */
   EV_RESULT_TRUST_ROOT_TOO_LARGE = 3003,
+  /**
+   * A trust-root update (TUF) decided nothing: the update directory is incomplete or
+   * unreadable, or the device's TUF state or the time given cannot be used. The device keeps
+   * the trust it had.
+   */
+  EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE = 3100,
   /**
    * A signed entry timestamp (inclusion promise) does not verify.
    */
@@ -246,6 +282,12 @@ enum ev_result
    * The SLSA provenance does not satisfy the policy (the detail names slsa-verifier's error).
    */
   EV_RESULT_PROVENANCE_REJECTED = 6000,
+  /**
+   * The trust-root update (TUF metadata or the target it lists) was refused: a signature
+   * threshold, version, rollback, expiry, length or hash check failed (the detail says
+   * which). The device keeps the trust it had.
+   */
+  EV_RESULT_TRUST_ROOT_UPDATE_REFUSED = 7000,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -498,9 +540,11 @@ uint32_t ev_trust_root_from_json(const uint8_t *json,
                                  const struct ev_trust_root **root_out);
 
 /**
- * Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
- * from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
- * key a cache on it.
+ * Copies the SHA-256 of exactly the bytes the trust root was loaded from into the 32 bytes at
+ * `sha256_out`: the `trusted_root.json` or the compact CBOR file as given to
+ * `ev_trust_root_from_json` (a CBOR file's own digest, never that of the JSON it was compiled
+ * from), or the embedded root's pinned JSON. A caller compares it with a pinned value (the
+ * SHA-256 of the file as stored, `sha256sum FILE`) or keys a cache on it.
  *
  * Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
  *
@@ -570,12 +614,37 @@ uint32_t ev_verify_bundle_digest(const struct ev_trust_root *root,
                                  struct ev_verification **verification_out);
 
 /**
+ * Like `ev_verify_bundle_digest`, for an artifact known by its digest in any supported
+ * algorithm: `algorithm` is `EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`, and
+ * `digest` holds exactly `digest_len` = 32, 48 or 64 bytes (read during the call).
+ *
+ * The bundle must name the artifact in that algorithm: an in-toto subject digest (npm
+ * provenance names packages by SHA-512 only), or the digest a message signature covers (the
+ * signing key's hash). Otherwise the call is a denial (`EV_RESULT_BUNDLE_UNSUITABLE`) whose
+ * detail names the algorithm needed. An unknown `algorithm`, or a `digest_len` that does not
+ * fit it, is `EV_RESULT_INVALID_PARAMETER`. Everything else is as for `ev_verify_bundle`.
+ *
+ * # Safety
+ * As for `ev_verify_bundle`; `digest` is NULL or readable for `digest_len` bytes.
+ */
+uint32_t ev_verify_bundle_artifact_digest(const struct ev_trust_root *root,
+                                          const struct ev_policy *policy,
+                                          const uint8_t *bundle,
+                                          size_t bundle_len,
+                                          uint32_t algorithm,
+                                          const uint8_t *digest,
+                                          size_t digest_len,
+                                          struct ev_verification **verification_out);
+
+/**
  * Verifies the artifact at the file path `artifact_path` with the bundle at the file path
  * `bundle_path` (for example a release binary and its `.intoto.jsonl` / `.sigstore.json`).
  *
- * The artifact is streamed from disk until end of file (never held in memory): it is hashed
- * with SHA-256, plus the bundle's message-digest algorithm if that differs. So the limits of
- * `ev_verify_bundle_digest` apply. The bundle file is read whole, at most 4 MiB (larger:
+ * The artifact is streamed from disk once, until end of file (never held in memory), and
+ * hashed with every algorithm the bundle names it by: SHA-256, plus a message signature's
+ * digest and log-entry algorithm and its key's hash, or every in-toto subject algorithm. So
+ * the limits of `ev_verify_bundle_artifact_digest` apply (RSA and Ed25519 message signatures
+ * need `ev_verify_bundle`). The bundle file is read whole, at most 4 MiB (larger:
  * `EV_RESULT_LIMIT_EXCEEDED`). Paths are NUL-terminated; on Unix any bytes, elsewhere UTF-8.
  * A file that cannot be opened or read gives `EV_RESULT_IO` (not a denial).
  *
@@ -680,6 +749,27 @@ uint32_t ev_verification_log_index(const struct ev_verification *verification, u
  */
 uint32_t ev_verification_artifact_sha256(const struct ev_verification *verification,
                                          uint8_t *sha256_out);
+
+/**
+ * Copies the artifact digest the evidence was matched on into `digest` (which holds `len`
+ * bytes; `EV_MAX_DIGEST_LEN` always suffices), stores its length in `*out_n` and its
+ * algorithm (`EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`) in `*algorithm_out`.
+ * That is the digest a message signature covers, or the in-toto subject digest equal to the
+ * artifact's (the strongest algorithm the two share): for an npm package, its SHA-512.
+ *
+ * Returns `EV_RESULT_OK`; `EV_RESULT_INSUFFICIENT_SIZE` (nothing written);
+ * `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+ *
+ * # Safety
+ * `verification` is NULL or a live verification; `algorithm_out` is NULL or points to a
+ * writable `uint32_t`; `digest` is NULL or writable for `len` bytes; `out_n` is NULL or points
+ * to a writable `size_t`.
+ */
+uint32_t ev_verification_matched_digest(const struct ev_verification *verification,
+                                        uint32_t *algorithm_out,
+                                        uint8_t *digest,
+                                        size_t len,
+                                        size_t *out_n);
 
 /**
  * For DSSE bundles: points `*statement_out` at the verified in-toto statement (JSON, the

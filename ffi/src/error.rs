@@ -12,6 +12,7 @@
 //! | 4000–4999 | transparency-log evidence and verified time | yes |
 //! | 5000–5999 | certificate, signature and signer identity | yes |
 //! | 6000–6999 | provenance (SLSA) policy | yes |
+//! | 7000–7999 | a trust-root update (TUF) was refused | yes |
 //!
 //! A *denial* means the evidence or the policy said no: the artifact must not be trusted. Any
 //! other non-zero code means nothing was decided (also: do not trust the artifact, but the cause
@@ -39,10 +40,12 @@ use edgeverify_core::{Document, Error, ErrorClass};
 /// - 1000-1999: the call could not be carried out as made (NULL or invalid argument, I/O,
 ///   caught panic, missing value): nothing was decided, not a denial;
 /// - 2000-2999: the bundle is malformed or unsuitable: denial;
-/// - 3000-3999: the trust root is unusable (configuration): not a denial;
+/// - 3000-3999: the trust root, or a trust-root update, is unusable (configuration or an
+///   incomplete update): not a denial;
 /// - 4000-4999: transparency-log evidence and verified time: denial;
 /// - 5000-5999: certificate, signature and signer identity: denial;
-/// - 6000-6999: provenance (SLSA) policy: denial.
+/// - 6000-6999: provenance (SLSA) policy: denial;
+/// - 7000-7999: a trust-root update (TUF) was refused: denial.
 ///
 /// Retired codes: none yet (a retired code is kept here as a comment and never reused).
 #[repr(u32)]
@@ -69,7 +72,8 @@ pub enum ev_result {
     /// The verifier failed without deciding, for a reason this version of the C library has no
     /// specific code for. The artifact was not verified.
     UnexpectedError = 1006,
-    /// The value contains a NUL byte and cannot be returned as a C string.
+    /// The value cannot be returned in the form asked for: it contains a NUL byte (a C string),
+    /// or it is a digest in an algorithm with no `EV_HASH_*` code.
     NotRepresentable = 1007,
 
     // 2000–2999: the bundle. Denials.
@@ -88,6 +92,10 @@ pub enum ev_result {
     /// The evidence or the policy said no, for a reason this version of the C library has no
     /// specific code for (the detail says which).
     Denied = 2005,
+    /// A container image's evidence is malformed or missing: a blob that does not match its
+    /// descriptor, cosign annotations missing or malformed, a simple-signing payload of another
+    /// type, no signature or attestation of the kind asked for.
+    ImageEvidenceInvalid = 2006,
 
     // 3000–3999: the trust root. Configuration errors, never a denial.
     /// The trust root is not valid JSON of the `trusted_root.json` schema.
@@ -98,6 +106,10 @@ pub enum ev_result {
     TrustRootUnsupportedMediaType = 3002,
     /// The trust root exceeds a size or depth limit.
     TrustRootTooLarge = 3003,
+    /// A trust-root update (TUF) decided nothing: the update directory is incomplete or
+    /// unreadable, or the device's TUF state or the time given cannot be used. The device keeps
+    /// the trust it had.
+    TrustRootUpdateUnusable = 3100,
 
     // 4000–4999: transparency-log evidence and verified time. Denials.
     /// A signed entry timestamp (inclusion promise) does not verify.
@@ -146,12 +158,18 @@ pub enum ev_result {
     // 6000–6999: the provenance policy. Denials.
     /// The SLSA provenance does not satisfy the policy (the detail names slsa-verifier's error).
     ProvenanceRejected = 6000,
+
+    // 7000–7999: trust-root updates. Denials.
+    /// The trust-root update (TUF metadata or the target it lists) was refused: a signature
+    /// threshold, version, rollback, expiry, length or hash check failed (the detail says
+    /// which). The device keeps the trust it had.
+    TrustRootUpdateRefused = 7000,
 }
 
 impl ev_result {
     /// Every code, for conversions from C integers and for tests. The `all_codes_are_listed`
     /// test checks it against the enumerators in the generated header.
-    pub(crate) const ALL: [Self; 38] = [
+    pub(crate) const ALL: [Self; 41] = [
         Self::Ok,
         Self::NullParameter,
         Self::InvalidParameter,
@@ -167,10 +185,12 @@ impl ev_result {
         Self::LimitExceeded,
         Self::BundleUnsuitable,
         Self::Denied,
+        Self::ImageEvidenceInvalid,
         Self::TrustRootMalformedJson,
         Self::TrustRootInvalid,
         Self::TrustRootUnsupportedMediaType,
         Self::TrustRootTooLarge,
+        Self::TrustRootUpdateUnusable,
         Self::SetInvalid,
         Self::InclusionProofInvalid,
         Self::CheckpointInvalid,
@@ -190,6 +210,7 @@ impl ev_result {
         Self::IdentityMismatch,
         Self::IssuerMismatch,
         Self::ProvenanceRejected,
+        Self::TrustRootUpdateRefused,
     ];
 
     /// The code for a C integer; `None` for values that name no code.
@@ -199,7 +220,7 @@ impl ev_result {
 
     /// Whether the code says that the evidence or the policy rejected the artifact.
     pub(crate) fn is_denial(self) -> bool {
-        matches!(self as u32, 2000..=2999 | 4000..=6999)
+        matches!(self as u32, 2000..=2999 | 4000..=7999)
     }
 
     /// A fixed one-line description (no detail from the failing input).
@@ -213,7 +234,7 @@ impl ev_result {
             Self::Io => "a file could not be opened or read",
             Self::NotPresent => "the verification has no such value",
             Self::UnexpectedError => "verification failed with an unclassified error",
-            Self::NotRepresentable => "the value contains a NUL byte",
+            Self::NotRepresentable => "the value cannot be represented in this form",
             Self::BundleMalformedJson => "bundle: malformed JSON",
             Self::BundleInvalid => "bundle: invalid structure",
             Self::BundleUnsupportedMediaType => "bundle: unsupported media type",
@@ -222,10 +243,14 @@ impl ev_result {
                 "bundle: cannot be checked against this policy or artifact digest"
             }
             Self::Denied => "denied: the evidence or the policy said no",
+            Self::ImageEvidenceInvalid => "image evidence: missing or malformed",
             Self::TrustRootMalformedJson => "trust root: malformed JSON",
             Self::TrustRootInvalid => "trust root: invalid",
             Self::TrustRootUnsupportedMediaType => "trust root: unsupported media type",
             Self::TrustRootTooLarge => "trust root: a size or depth limit is exceeded",
+            Self::TrustRootUpdateUnusable => {
+                "trust-root update: the update or the device state cannot be used"
+            }
             Self::SetInvalid => "transparency log: signed entry timestamp does not verify",
             Self::InclusionProofInvalid => "transparency log: inclusion proof does not verify",
             Self::CheckpointInvalid => "transparency log: checkpoint does not verify",
@@ -245,6 +270,7 @@ impl ev_result {
             Self::IdentityMismatch => "identity: the signer is not the expected identity",
             Self::IssuerMismatch => "identity: the OIDC issuer is not the expected one",
             Self::ProvenanceRejected => "provenance: SLSA policy not satisfied",
+            Self::TrustRootUpdateRefused => "trust-root update: refused",
         }
     }
 }
@@ -279,6 +305,7 @@ fn denial_code(err: &Error) -> ev_result {
             Document::Bundle => ev_result::BundleMalformedJson,
             Document::EntryBody => ev_result::LogEntryMismatch,
             Document::Statement => ev_result::DsseInvalid,
+            Document::Image => ev_result::ImageEvidenceInvalid,
             _ => ev_result::Denied,
         },
         Error::NoVerifiedTime => ev_result::NoVerifiedTime,
@@ -292,6 +319,8 @@ fn denial_code(err: &Error) -> ev_result {
         Error::UnsupportedAlgorithm { .. } => ev_result::UnsupportedAlgorithm,
         Error::UnsupportedEntryKind => ev_result::UnsupportedLogEntryKind,
         Error::UnsupportedMediaType { .. } => ev_result::BundleUnsupportedMediaType,
+        Error::Tuf(_) => ev_result::TrustRootUpdateRefused,
+        Error::ImageEvidenceInvalid { .. } => ev_result::ImageEvidenceInvalid,
         _ => ev_result::Denied,
     }
 }
@@ -300,6 +329,7 @@ fn denial_code(err: &Error) -> ev_result {
 fn undecided_code(err: &Error) -> ev_result {
     match err {
         Error::TrustRootInvalid { .. } => ev_result::TrustRootInvalid,
+        Error::Tuf(_) => ev_result::TrustRootUpdateUnusable,
         Error::MalformedJson {
             document: Document::TrustRoot,
             ..

@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 
 use edgeverify_core::slsa::{SlsaError, SlsaPolicy};
-use edgeverify_core::{CertificateIdentity, Matcher, Policy, PublicKey};
+use edgeverify_core::{AnchoredRegex, CertificateIdentity, Error, Matcher, Policy, PublicKey};
 
 use crate::error::{ev_result, Failure};
 use crate::ffi::{
@@ -75,22 +75,28 @@ pub unsafe extern "C" fn ev_policy_new_identity(
 pub const EV_MATCH_EXACT: u32 = 0;
 
 /// `ev_policy_new_identity_matching`: the string is a regular expression that must match the
-/// certificate's whole value (it is anchored for you; the syntax is Rust `regex` without Unicode
-/// classes, matched in linear time).
+/// certificate's whole value (it is anchored for you, on its parsed form: the expression must be
+/// valid by itself, so an unbalanced `)` is refused rather than able to escape the anchors; the
+/// syntax is Rust `regex` without Unicode classes, matched in linear time).
 pub const EV_MATCH_REGEX: u32 = 1;
 
 fn matcher(value: &str, how: u32, name: &str) -> Result<Matcher, Failure> {
-    let matcher = match how {
-        EV_MATCH_EXACT => Matcher::exact(value),
-        EV_MATCH_REGEX => Matcher::regex(value),
-        _ => {
-            return Err(Failure::new(
-                ev_result::InvalidParameter,
-                std::format!("{name}_match is {how}: neither EV_MATCH_EXACT nor EV_MATCH_REGEX"),
-            ))
-        }
-    };
-    matcher.map_err(|e| Failure::core(&e))
+    match how {
+        EV_MATCH_EXACT => Matcher::exact(value).map_err(|e| Failure::core(&e)),
+        // Parsed on its own and anchored on its parsed form; a refusal carries the regex
+        // engine's explanation in the detail.
+        EV_MATCH_REGEX => AnchoredRegex::compile(value)
+            .map(Matcher::Regex)
+            .map_err(|e| {
+                let mut failure = Failure::core(&Error::from(e.clone()));
+                failure.detail = std::format!("{name}: {e}");
+                failure
+            }),
+        _ => Err(Failure::new(
+            ev_result::InvalidParameter,
+            std::format!("{name}_match is {how}: neither EV_MATCH_EXACT nor EV_MATCH_REGEX"),
+        )),
+    }
 }
 
 /// A policy for keyless (Fulcio certificate) signatures where the identity, the issuer, or both

@@ -80,9 +80,11 @@ pub unsafe extern "C" fn ev_trust_root_from_json(
     })
 }
 
-/// Copies the SHA-256 of the JSON the trust root was parsed from (for the CBOR form: compiled
-/// from) into the 32 bytes at `sha256_out`, so a caller can compare it with a pinned value or
-/// key a cache on it.
+/// Copies the SHA-256 of exactly the bytes the trust root was loaded from into the 32 bytes at
+/// `sha256_out`: the `trusted_root.json` or the compact CBOR file as given to
+/// `ev_trust_root_from_json` (a CBOR file's own digest, never that of the JSON it was compiled
+/// from), or the embedded root's pinned JSON. A caller compares it with a pinned value (the
+/// SHA-256 of the file as stored, `sha256sum FILE`) or keys a cache on it.
 ///
 /// Returns `EV_RESULT_OK`, or `EV_RESULT_NULL_PARAMETER` (nothing written). Thread-safe.
 ///
@@ -123,8 +125,9 @@ pub unsafe extern "C" fn ev_trust_root_free(root: *const ev_trust_root) {
 mod tests {
     use super::*;
 
-    /// The compact CBOR form loads through the same entry point and reports the SHA-256 of the
-    /// JSON it was compiled from; a damaged CBOR file is a trust-root error.
+    /// The compact CBOR form loads through the same entry point and reports the SHA-256 of its
+    /// own bytes (not of the JSON it was compiled from); a damaged CBOR file is a trust-root
+    /// error.
     #[test]
     fn from_json_accepts_the_compact_cbor_form() {
         let cbor = TrustRoot::embedded_production().unwrap().to_cbor();
@@ -138,6 +141,12 @@ mod tests {
             let mut sha = [0u8; 32];
             assert_eq!(ev_trust_root_sha256(root, sha.as_mut_ptr()), 0);
             assert_eq!(
+                sha.as_slice(),
+                edgeverify_core::HashAlgorithm::Sha256
+                    .digest(&cbor)
+                    .as_bytes()
+            );
+            assert_ne!(
                 edgeverify_core::hex_encode(&sha),
                 edgeverify_core::EMBEDDED_PRODUCTION_SHA256
             );

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::vec::Vec;
 
 use edgeverify_core::{
-    limits, verify, Artifact, Bundle, Digest, HashAlgorithm, Hasher, VerifiedBundle,
+    artifact_hash_algorithms, limits, verify, Artifact, Bundle, Digest, HashAlgorithm, Hasher,
+    VerifiedBundle,
 };
 
 use crate::error::{ev_result, Failure};
@@ -24,6 +25,40 @@ use crate::trust_root::ev_trust_root;
 pub const EV_MAX_VERIFIED_TIMES: usize = 64;
 
 const _: () = assert!(EV_MAX_VERIFIED_TIMES == limits::MAX_TLOG_ENTRIES + limits::MAX_TIMESTAMPS);
+
+/// `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-256 (32 bytes).
+pub const EV_HASH_SHA256: u32 = 1;
+/// `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-384 (48 bytes).
+pub const EV_HASH_SHA384: u32 = 2;
+/// `ev_verify_bundle_artifact_digest`, `ev_verification_matched_digest`: SHA-512 (64 bytes).
+pub const EV_HASH_SHA512: u32 = 3;
+
+/// Capacity that always suffices for `ev_verification_matched_digest`: a SHA-512 digest.
+pub const EV_MAX_DIGEST_LEN: usize = 64;
+
+fn hash_algorithm(code: u32) -> Option<HashAlgorithm> {
+    match code {
+        EV_HASH_SHA256 => Some(HashAlgorithm::Sha256),
+        EV_HASH_SHA384 => Some(HashAlgorithm::Sha384),
+        EV_HASH_SHA512 => Some(HashAlgorithm::Sha512),
+        _ => None,
+    }
+}
+
+fn hash_code(algorithm: HashAlgorithm) -> Result<u32, Failure> {
+    match algorithm {
+        HashAlgorithm::Sha256 => Ok(EV_HASH_SHA256),
+        HashAlgorithm::Sha384 => Ok(EV_HASH_SHA384),
+        HashAlgorithm::Sha512 => Ok(EV_HASH_SHA512),
+        // The core's list may grow before this API names the new algorithm.
+        _ => Err(Failure::new(
+            ev_result::NotRepresentable,
+            "the matched digest's algorithm has no EV_HASH_* code",
+        )),
+    }
+}
+
+const _: () = assert!(EV_MAX_DIGEST_LEN == HashAlgorithm::Sha512.output_len());
 
 /// Read buffer for streaming an artifact from disk.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
@@ -69,6 +104,12 @@ impl<'a> Call<'a> {
     }
 
     fn run(self, bundle: &Bundle, artifact: Artifact<'_>) -> Result<(), Failure> {
+        // A root that can never verify under this policy is a configuration error, not a
+        // denial of this bundle.
+        self.root
+            .inner
+            .check_usable_for(&self.policy.inner)
+            .map_err(|e| Failure::core(&e))?;
         let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
             .map_err(|e| Failure::core(&e))?;
         self.out.write(box_into_raw(ev_verification { inner }));
@@ -140,17 +181,67 @@ pub unsafe extern "C" fn ev_verify_bundle_digest(
     sha256_digest: *const u8,
     verification_out: *mut *mut ev_verification,
 ) -> u32 {
+    // SAFETY: this function's contract is that one's, with 32 bytes of SHA-256 at `digest`.
+    unsafe {
+        ev_verify_bundle_artifact_digest(
+            root,
+            policy,
+            bundle,
+            bundle_len,
+            EV_HASH_SHA256,
+            sha256_digest,
+            HashAlgorithm::Sha256.output_len(),
+            verification_out,
+        )
+    }
+}
+
+/// Like `ev_verify_bundle_digest`, for an artifact known by its digest in any supported
+/// algorithm: `algorithm` is `EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`, and
+/// `digest` holds exactly `digest_len` = 32, 48 or 64 bytes (read during the call).
+///
+/// The bundle must name the artifact in that algorithm: an in-toto subject digest (npm
+/// provenance names packages by SHA-512 only), or the digest a message signature covers (the
+/// signing key's hash). Otherwise the call is a denial (`EV_RESULT_BUNDLE_UNSUITABLE`) whose
+/// detail names the algorithm needed. An unknown `algorithm`, or a `digest_len` that does not
+/// fit it, is `EV_RESULT_INVALID_PARAMETER`. Everything else is as for `ev_verify_bundle`.
+///
+/// # Safety
+/// As for `ev_verify_bundle`; `digest` is NULL or readable for `digest_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verify_bundle_artifact_digest(
+    root: *const ev_trust_root,
+    policy: *const ev_policy,
+    bundle: *const u8,
+    bundle_len: usize,
+    algorithm: u32,
+    digest: *const u8,
+    digest_len: usize,
+    verification_out: *mut *mut ev_verification,
+) -> u32 {
     result_boundary(|| {
         // SAFETY: caller's contract on the handles and the output.
         let call = unsafe { Call::new(root, policy, verification_out) }?;
         // SAFETY: caller's contract on `bundle`.
         let bundle = unsafe { try_bytes(bundle, bundle_len, "bundle") }?;
-        // SAFETY: caller's contract: 32 readable bytes.
-        let digest = unsafe { try_bytes(sha256_digest, 32, "sha256_digest") }?;
-        let digest = Digest::new(HashAlgorithm::Sha256, digest).ok_or_else(|| {
+        let alg = hash_algorithm(algorithm).ok_or_else(|| {
             Failure::new(
                 ev_result::InvalidParameter,
-                "sha256_digest must be 32 bytes",
+                std::format!(
+                    "algorithm is {algorithm}: not EV_HASH_SHA256, EV_HASH_SHA384 or EV_HASH_SHA512"
+                ),
+            )
+        })?;
+        // SAFETY: caller's contract on `digest`.
+        let value = unsafe { try_bytes(digest, digest_len, "digest") }?;
+        let digest = Digest::new(alg, value).ok_or_else(|| {
+            Failure::new(
+                ev_result::InvalidParameter,
+                std::format!(
+                    "a {} digest is {} bytes, digest_len is {digest_len}",
+                    alg.rekor_name(),
+                    alg.output_len()
+                ),
             )
         })?;
         let bundle = parse_bundle(bundle)?;
@@ -161,9 +252,11 @@ pub unsafe extern "C" fn ev_verify_bundle_digest(
 /// Verifies the artifact at the file path `artifact_path` with the bundle at the file path
 /// `bundle_path` (for example a release binary and its `.intoto.jsonl` / `.sigstore.json`).
 ///
-/// The artifact is streamed from disk until end of file (never held in memory): it is hashed
-/// with SHA-256, plus the bundle's message-digest algorithm if that differs. So the limits of
-/// `ev_verify_bundle_digest` apply. The bundle file is read whole, at most 4 MiB (larger:
+/// The artifact is streamed from disk once, until end of file (never held in memory), and
+/// hashed with every algorithm the bundle names it by: SHA-256, plus a message signature's
+/// digest and log-entry algorithm and its key's hash, or every in-toto subject algorithm. So
+/// the limits of `ev_verify_bundle_artifact_digest` apply (RSA and Ed25519 message signatures
+/// need `ev_verify_bundle`). The bundle file is read whole, at most 4 MiB (larger:
 /// `EV_RESULT_LIMIT_EXCEEDED`). Paths are NUL-terminated; on Unix any bytes, elsewhere UTF-8.
 /// A file that cannot be opened or read gives `EV_RESULT_IO` (not a denial).
 ///
@@ -191,12 +284,7 @@ pub unsafe extern "C" fn ev_verify_file(
         let bundle_path = path(unsafe { try_cstr(bundle_path, "bundle_path") }?)?;
 
         let bundle = parse_bundle(&read_bundle_file(&bundle_path)?)?;
-        let mut algorithms = std::vec![HashAlgorithm::Sha256];
-        if let Some(alg) = bundle.message_digest_algorithm() {
-            if alg != HashAlgorithm::Sha256 {
-                algorithms.push(alg);
-            }
-        }
+        let algorithms = artifact_hash_algorithms(&bundle, &call.policy.inner);
         let digests = hash_file(&artifact_path, &algorithms)?;
         call.run(&bundle, Artifact::Digests(&digests))
     })
@@ -438,6 +526,43 @@ pub unsafe extern "C" fn ev_verification_artifact_sha256(
         let bytes =
             <[u8; 32]>::try_from(digest.as_bytes()).map_err(|_| not_present("artifact SHA-256"))?;
         out.write(bytes);
+        Ok(())
+    })
+}
+
+/// Copies the artifact digest the evidence was matched on into `digest` (which holds `len`
+/// bytes; `EV_MAX_DIGEST_LEN` always suffices), stores its length in `*out_n` and its
+/// algorithm (`EV_HASH_SHA256`, `EV_HASH_SHA384` or `EV_HASH_SHA512`) in `*algorithm_out`.
+/// That is the digest a message signature covers, or the in-toto subject digest equal to the
+/// artifact's (the strongest algorithm the two share): for an npm package, its SHA-512.
+///
+/// Returns `EV_RESULT_OK`; `EV_RESULT_INSUFFICIENT_SIZE` (nothing written);
+/// `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `algorithm_out` is NULL or points to a
+/// writable `uint32_t`; `digest` is NULL or writable for `len` bytes; `out_n` is NULL or points
+/// to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_matched_digest(
+    verification: *const ev_verification,
+    algorithm_out: *mut u32,
+    digest: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `algorithm_out`.
+        let algorithm = unsafe { Out::new(algorithm_out, "algorithm_out") }?;
+        // SAFETY: caller's contract on `digest`, `len` and `out_n`.
+        let out = unsafe { OutBuf::new(digest, len, out_n) }?;
+        let matched = v.matched_digest();
+        let code = hash_code(matched.algorithm())?;
+        // The bytes first: if they do not fit, nothing at all is written.
+        out.write(matched.as_bytes(), None)?;
+        algorithm.write(code);
         Ok(())
     })
 }

@@ -8,7 +8,7 @@
 //! `CC` selects the compiler (default `cc`).
 
 #![cfg(unix)]
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,6 +158,15 @@ fn run(name: &str, args: &[&std::ffi::OsStr]) {
 #[test]
 fn c_api_contract() {
     let scratch = scratch_dir("api_test-scratch");
+    // The compact form of the embedded root and the SHA-256 of that file: a CBOR root must
+    // report its own digest through ev_trust_root_sha256.
+    let cbor = edgeverify_core::TrustRoot::embedded_production()
+        .expect("the embedded root loads")
+        .to_cbor();
+    std::fs::write(scratch.join("production.cbor"), &cbor).expect("write the CBOR root");
+    let digest = edgeverify_core::HashAlgorithm::Sha256.digest(&cbor);
+    std::fs::write(scratch.join("production.cbor.sha256"), digest.as_bytes())
+        .expect("write its digest");
     run(
         "api_test",
         &[
@@ -197,4 +206,125 @@ fn c_many_threads_share_one_trust_root() {
             iterations.as_ref(),
         ],
     );
+}
+
+#[path = "../../core/tests/interop_cases/mod.rs"]
+mod interop_cases;
+
+/// One check of `interop_test.c`: a case directory, an input, the verdict it must get.
+struct InteropCheck {
+    dir: PathBuf,
+    input: String,
+    given: Option<edgeverify_core::Digest>,
+    verified: bool,
+    matched: Option<edgeverify_core::Digest>,
+}
+
+/// Every interoperability case (`core/tests/data/{interop,testinstance}`) by path and by each
+/// digest form, with sigstore-go's verdict turned into edgeverify's by `DIFFERENCES.tsv`, and
+/// the digest the core matches when it verifies.
+fn interop_checks() -> Vec<InteropCheck> {
+    use edgeverify_core::{
+        verify, Artifact, Bundle, CertificateIdentity, Digest, HashAlgorithm, Policy, PublicKey,
+        TrustRoot,
+    };
+    let data = manifest_dir().join("../core/tests/data");
+    let differences = interop_cases::differences(&data);
+    let mut checks = Vec::new();
+    for case in interop_cases::cases(&data, &["interop", "testinstance"]) {
+        let dir = &case.dir;
+        let artifact = std::fs::read(dir.join("artifact")).ok();
+        let digest_of = |alg: HashAlgorithm| match &artifact {
+            Some(bytes) => alg.digest(bytes),
+            None => {
+                let line = case
+                    .listed_digest(alg.rekor_name())
+                    .expect("a digest in that algorithm");
+                let hex = line.split_once(':').expect("alg:hex").1;
+                Digest::new(alg, &edgeverify_core::hex_decode(hex).expect("hex")).expect("digest")
+            }
+        };
+        // The digest the core matches, for the cases that verify.
+        let core_run = |given: Option<Digest>| {
+            let root = match std::fs::read(dir.join("trusted_root.json")) {
+                Ok(json) => TrustRoot::from_json(&json).ok()?,
+                Err(_) => TrustRoot::embedded_production().ok()?,
+            };
+            let bundle =
+                Bundle::from_json(&std::fs::read(dir.join("bundle.sigstore.json")).ok()?).ok()?;
+            let policy = match case.read("key.pub") {
+                Some(pem) => Policy::PublicKey(PublicKey::from_pem(&pem).ok()?),
+                None => Policy::Identity(
+                    CertificateIdentity::exact(&case.read("identity")?, &case.read("issuer")?)
+                        .ok()?,
+                ),
+            };
+            let verified = match (given, &artifact) {
+                (Some(d), _) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy),
+                (None, Some(bytes)) => verify(&root, &bundle, Artifact::Bytes(bytes), &policy),
+                (None, None) => return None,
+            };
+            verified.ok().map(|v| *v.matched_digest())
+        };
+        for (input, go) in case.inputs() {
+            let given = (input != "file")
+                .then(|| digest_of(HashAlgorithm::from_name(&input).expect("digest algorithm")));
+            let verified = interop_cases::expected(&differences, &case.name, &input, go);
+            checks.push(InteropCheck {
+                dir: dir.clone(),
+                input,
+                given,
+                verified,
+                matched: if verified { core_run(given) } else { None },
+            });
+        }
+    }
+    checks
+}
+
+#[test]
+fn c_interop_cases() {
+    let code = |d: &edgeverify_core::Digest| match d.algorithm().rekor_name() {
+        "sha256" => 1,
+        "sha384" => 2,
+        _ => 3,
+    };
+    let mut manifest = String::new();
+    let mut lines = 0usize;
+    let mut per_case = std::collections::BTreeSet::new();
+    for check in interop_checks() {
+        // Valgrind is ~50 times slower and looks for memory errors, not verdicts: one input per
+        // case there; every input in the sanitizer run.
+        if mode() == Mode::Valgrind && !per_case.insert(check.dir.clone()) {
+            continue;
+        }
+        let given = check
+            .given
+            .map_or("-".into(), |d| edgeverify_core::hex_encode(d.as_bytes()));
+        let matched = check.matched.map_or("-".into(), |d| {
+            std::format!("{}:{}", code(&d), edgeverify_core::hex_encode(d.as_bytes()))
+        });
+        if check.verified && check.matched.is_none() {
+            panic!(
+                "{}: the core does not verify {}",
+                check.dir.display(),
+                check.input
+            );
+        }
+        manifest.push_str(&std::format!(
+            "{}\t{}\t{given}\t{}\t{matched}\n",
+            check.dir.display(),
+            check.input,
+            if check.verified {
+                "verified"
+            } else {
+                "rejected"
+            },
+        ));
+        lines += 1;
+    }
+    let path = scratch_dir("interop_test-scratch").join("manifest.tsv");
+    std::fs::write(&path, manifest).expect("write manifest");
+    let count = lines.to_string();
+    run("interop_test", &[path.as_os_str(), count.as_ref()]);
 }

@@ -140,21 +140,21 @@ pub fn case(selector: u8) -> &'static Case {
     &all[usize::from(selector) % all.len()]
 }
 
+/// The `trusted_root.json` files of [`roots`], in the same order: the embedded production root
+/// and the vectors' own.
+pub const ROOT_FILES: [&[u8]; 6] = [
+    include_bytes!("../../core/trust/production.trusted_root.json"),
+    vector!("rekor2-happy-path/trusted_root.json"),
+    vector!("rekor2-dsse-happy-path/trusted_root.json"),
+    vector!("intoto-with-custom-trust-root/trusted_root.json"),
+    vector!("rekor2-timestamp-with-embedded-cert/trusted_root.json"),
+    vector!("bundle-with-sct-with-extensions/trusted_root.json"),
+];
+
 /// Trust roots with different logs, CAs and TSAs: production plus the vectors' own.
 pub fn roots() -> &'static [TrustRoot] {
     static ROOTS: OnceLock<Vec<TrustRoot>> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        vec![
-            production(),
-            root(vector!("rekor2-happy-path/trusted_root.json")),
-            root(vector!("rekor2-dsse-happy-path/trusted_root.json")),
-            root(vector!("intoto-with-custom-trust-root/trusted_root.json")),
-            root(vector!(
-                "rekor2-timestamp-with-embedded-cert/trusted_root.json"
-            )),
-            root(vector!("bundle-with-sct-with-extensions/trusted_root.json")),
-        ]
-    })
+    ROOTS.get_or_init(|| ROOT_FILES.iter().map(|json| root(json)).collect())
 }
 
 /// The trust root for a selector byte.
@@ -236,12 +236,6 @@ pub fn first_subject_sha256(statement: &[u8]) -> Option<[u8; 32]> {
         .get("digest")?
         .get("sha256")?
         .as_str()?;
-    if hex.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
+    // Exactly two hex digits per byte (core's parser; `u8::from_str_radix` takes a sign).
+    edgeverify_core::hex_decode(hex)?.try_into().ok()
 }

@@ -4,7 +4,7 @@
 //! the graph links `std`, the build fails (`duplicate lang item panic_impl` on a hosted target,
 //! `can't find crate for std` on bare metal). The exported function runs the public API end to
 //! end, so all of it is compiled and monomorphised: trust root (JSON and compact CBOR), bundle,
-//! identity policy, `verify`.
+//! identity policy, `verify`, and a TUF trust-root update (`verify_update`).
 #![no_std]
 
 extern crate alloc;
@@ -15,7 +15,8 @@ use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use edgeverify_core::{
-    verify, Artifact, Bundle, CertificateIdentity, HashAlgorithm, Policy, TrustRoot,
+    verify, verify_update, Artifact, Bundle, CertificateIdentity, HashAlgorithm, Policy,
+    ReadFailed, TimePolicy, TrustRoot, TufState, UnixTime,
 };
 
 /// A bump allocator over a static arena, as firmware without an OS would have: frees are
@@ -109,6 +110,43 @@ pub unsafe extern "C" fn ev_nostd_verify(
     };
     match verify(&root, &bundle, Artifact::Digests(&[digest]), &policy) {
         Ok(_) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// Verifies a TUF update whose files the caller supplies through `read` (a name and its length,
+/// an output buffer and its capacity; returns the file's length, -1 when it does
+/// not exist, -2 on error) against the embedded Sigstore TUF state at `now` (Unix seconds).
+/// Returns 0 when the update verified, 1 when it was refused, 2 on unusable input.
+///
+/// # Safety
+/// `read` must be callable with those arguments and write at most `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ev_nostd_tuf_update(
+    read: unsafe extern "C" fn(*const u8, usize, *mut u8, usize) -> isize,
+    now: u64,
+) -> u32 {
+    let Ok(state) = TufState::embedded_sigstore_production() else {
+        return 2;
+    };
+    let mut source = |name: &str, max_len: usize| -> Result<Option<alloc::vec::Vec<u8>>, ReadFailed> {
+        let mut buffer = alloc::vec![0u8; max_len + 1];
+        // SAFETY: the caller guarantees `read` writes at most `capacity` bytes to `buffer`.
+        let n = unsafe { read(name.as_ptr(), name.len(), buffer.as_mut_ptr(), buffer.len()) };
+        match n {
+            -1 => Ok(None),
+            n if n < 0 => Err(ReadFailed),
+            n => {
+                buffer.truncate(n as usize);
+                Ok(Some(buffer))
+            }
+        }
+    };
+    match verify_update(&state, &mut source, TimePolicy::TrustedNow(UnixTime::from_secs(now))) {
+        Ok(update) => {
+            let _ = TufState::from_json(&update.state().to_json());
+            0
+        }
         Err(_) => 1,
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use edgeverify_core::slsa::SlsaPolicy;
-use edgeverify_core::{CertificateIdentity, Error, Matcher, Policy, PublicKey};
+use edgeverify_core::{AnchoredRegex, CertificateIdentity, Error, Matcher, Policy, PublicKey};
 
 use crate::files::read_bounded;
 
@@ -114,7 +114,7 @@ impl SignerFlags {
             &self.certificate_identity_regexp,
         ) {
             (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-            (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+            (None, Some(re)) => regex(re, "--certificate-identity-regexp")?,
             (None, None) => return Err("missing --certificate-identity".into()),
         };
         let issuer = match (
@@ -122,7 +122,7 @@ impl SignerFlags {
             &self.certificate_oidc_issuer_regexp,
         ) {
             (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-            (None, Some(re)) => Matcher::regex(re).map_err(usage)?,
+            (None, Some(re)) => regex(re, "--certificate-oidc-issuer-regexp")?,
             (None, None) => {
                 return Err(
                     "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
@@ -131,4 +131,11 @@ impl SignerFlags {
         };
         Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
     }
+}
+
+/// A regex flag's matcher; a refused pattern is a usage error showing the engine's reason.
+fn regex(pattern: &str, flag: &str) -> Result<Matcher, String> {
+    AnchoredRegex::compile(pattern)
+        .map(Matcher::Regex)
+        .map_err(|e| format!("{flag}: {e}"))
 }

@@ -35,6 +35,12 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                         .join(", "),
                     cfg.root_origin
                 );
+                if cfg.rules.is_empty() {
+                    println!(
+                        "  no rules: this policy denies everything (`serve` refuses it without \
+                         --allow-empty-policy)"
+                    );
+                }
                 for r in &cfg.rules {
                     let globs: Vec<&str> = r.globs.iter().map(Glob::as_str).collect();
                     let kind = match r.policy {
@@ -46,6 +52,10 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                         Mode::Audit => "audit (failures are logged and allowed)",
                     };
                     println!("  rule {:?}: {kind}; {mode}; paths {globs:?}", r.name);
+                }
+                // First match wins: a later rule an earlier one covers never decides.
+                for w in config::shadowed_globs(&cfg) {
+                    eprintln!("edgeverify: warning: {}: {w}", file.display());
                 }
                 Outcome::Verified
             }

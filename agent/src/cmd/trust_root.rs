@@ -1,5 +1,6 @@
 //! `edgeverify trust-root compile IN.json OUT.cbor`: the compact CBOR form of a trust root, for
-//! devices that should not parse JSON. `--trusted-root` accepts either form.
+//! devices that should not parse JSON. `--trusted-root` accepts either form. The CBOR file is
+//! a file of its own: a device that loads it pins its SHA-256, which `compile` prints.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use edgeverify_core::{hex_encode, limits, TrustRoot};
 
 use super::Outcome;
 use crate::files::read_bounded;
+use crate::gate::artifact::sha256;
 
 #[derive(Parser)]
 /// Arguments of `edgeverify trust-root`.
@@ -19,13 +21,13 @@ pub struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compile a trusted_root.json into the compact CBOR form (only what verification uses,
-    /// plus the JSON's SHA-256).
+    /// Compile a trusted_root.json into the compact CBOR form (only what verification uses)
+    /// and print the SHA-256 to pin it by.
     Compile {
         /// The trusted_root.json to compile.
         #[arg(value_name = "IN.json")]
         input: PathBuf,
-        /// Where to write the CBOR form (replaced atomically).
+        /// Where to write the CBOR form (replaced atomically; never the input itself).
         #[arg(value_name = "OUT.cbor")]
         output: PathBuf,
     },
@@ -48,6 +50,7 @@ pub fn run(args: &Args) -> Outcome {
 }
 
 fn compile(input: &Path, output: &Path) -> Result<String, String> {
+    refuse_same_file(input, output)?;
     let json = read_bounded(input, limits::MAX_TRUST_ROOT_BYTES)?;
     let root = TrustRoot::from_json(&json).map_err(|e| format!("{}: {e}", input.display()))?;
     let cbor = root.to_cbor();
@@ -59,13 +62,34 @@ fn compile(input: &Path, output: &Path) -> Result<String, String> {
     write_atomically(output, &cbor)
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     Ok(format!(
-        "wrote {} ({} bytes; from {}, {} bytes, sha256 {})",
+        "wrote {} ({} bytes, sha256 {}: pin this digest in the policy's [trust_root] sha256 \
+         where the device loads this file; from {}, {} bytes, sha256 {})",
         output.display(),
         cbor.len(),
+        hex_encode(&sha256(&cbor)),
         input.display(),
         json.len(),
         hex_encode(root.source_sha256())
     ))
+}
+
+/// Refuses an output that is the input under another name (the same path, `./IN`, a symlink
+/// or a hard link to it): the input would be replaced by its own compiled form.
+fn refuse_same_file(input: &Path, output: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(out) = std::fs::metadata(output) else {
+        return Ok(()); // nothing there (or a dangling link): nothing to overwrite
+    };
+    let inp =
+        std::fs::metadata(input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    if (inp.dev(), inp.ino()) == (out.dev(), out.ino()) {
+        return Err(format!(
+            "{} is the input {} itself: refusing to overwrite it (give another output path)",
+            output.display(),
+            input.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Write to a temporary file next to `path`, flush it to disk, then rename over `path`: a power

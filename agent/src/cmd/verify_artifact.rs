@@ -134,15 +134,16 @@ pub fn run(args: &Args) -> Outcome {
 type Prepared = (edgeverify_core::TrustRoot, Bundle, Policy);
 
 fn prepare(args: &Args) -> Result<Prepared, Failure> {
-    let policy = slsa_policy(args).map_err(|e| Failure::Unusable(e.to_string()))?;
-    let root = trust_root::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let policy = Policy::Slsa(slsa_policy(args).map_err(|e| Failure::Unusable(e.to_string()))?);
+    let root =
+        trust_root::load(args.trusted_root.as_deref(), &policy).map_err(Failure::Unusable)?;
     let json =
         read_bounded(&args.provenance_path, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
     if is_legacy_envelope(&json) {
         return Err(Failure::Legacy);
     }
     let bundle = Bundle::from_json(&json).map_err(Failure::Rejected)?;
-    Ok((root, bundle, Policy::Slsa(policy)))
+    Ok((root, bundle, policy))
 }
 
 fn slsa_policy(args: &Args) -> Result<SlsaPolicy, Error> {

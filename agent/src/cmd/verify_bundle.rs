@@ -4,15 +4,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
-    hex_decode, hex_encode, limits, verify, Artifact, Bundle, Digest, Error, HashAlgorithm,
-    KeyType, Policy, Stage, VerifiedBundle,
+    artifact_hash_algorithms, hex_decode, hex_encode, limits, verify, Artifact, Bundle, Digest,
+    Error, HashAlgorithm, KeyType, Policy, Stage, VerifiedBundle,
 };
 
 use super::flags::SignerFlags;
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::read_bounded;
-use crate::gate::artifact;
+use crate::gate::artifact::{self, ReadArtifact};
 
 #[derive(Parser)]
 #[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
@@ -30,7 +30,8 @@ pub struct Args {
     /// Print the verdict as one JSON object on stdout.
     #[arg(long)]
     json: bool,
-    /// The artifact path, or `sha256:<64 hex>`.
+    /// The artifact path, or its digest: `sha256:<64 hex>`, `sha384:<96 hex>` or
+    /// `sha512:<128 hex>`.
     #[arg(value_name = "FILE_OR_DIGEST")]
     artifact: String,
 }
@@ -71,13 +72,15 @@ impl From<Error> for Failure {
 }
 
 fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
+    let artifact = ArtifactArg::parse(&args.artifact).map_err(Failure::Unusable)?;
     let policy = policy(args)?;
-    let root = trust_root::load(args.trusted_root.as_deref()).map_err(Failure::Unusable)?;
+    let root =
+        trust_root::load(args.trusted_root.as_deref(), &policy).map_err(Failure::Unusable)?;
     let bundle_json =
         read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
     let bundle = Bundle::from_json(&bundle_json)?;
-    let verified = match ArtifactArg::parse(&args.artifact) {
-        ArtifactArg::Sha256(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
+    let verified = match artifact {
+        ArtifactArg::Digest(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
         ArtifactArg::Path(path) if needs_artifact_bytes(&bundle, &policy) => {
             // RSA and Ed25519 message signatures cannot be checked from a digest (ring hashes
             // the message itself), so such artifacts are read whole, within a bound.
@@ -90,11 +93,19 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
             verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
         }
         ArtifactArg::Path(path) => {
-            let mut algs = vec![HashAlgorithm::Sha256];
-            algs.extend(bundle.message_digest_algorithm());
-            let digests = artifact::hash_file(&path, &algs)
-                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?;
-            verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+            // One pass over the file, with every algorithm the evidence names it by; a small
+            // file is read whole instead (see `read_small_or_hash`).
+            let algs = artifact_hash_algorithms(&bundle, &policy);
+            match artifact::read_small_or_hash(&path, &algs)
+                .map_err(|e| Failure::Unusable(format!("cannot read {}: {e}", path.display())))?
+            {
+                ReadArtifact::Bytes(bytes) => {
+                    verify(&root, &bundle, Artifact::Bytes(&bytes), &policy)?
+                }
+                ReadArtifact::Digests(digests) => {
+                    verify(&root, &bundle, Artifact::Digests(&digests), &policy)?
+                }
+            }
         }
     };
     Ok(verified)
@@ -104,25 +115,49 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
 /// Everything else is streamed in fixed-size chunks, whatever its size.
 const MAX_IN_MEMORY_ARTIFACT_BYTES: usize = 64 * 1024 * 1024;
 
-/// `FILE_OR_DIGEST` of the conformance protocol: a digest only if it is `sha256:` followed by
-/// exactly 64 hex characters and no file by that name exists.
+/// `FILE_OR_DIGEST` of the conformance protocol, extended to SHA-384 and SHA-512: a file when
+/// one by that name exists; otherwise `<algorithm>:<hex>` is a digest, and one that is not
+/// well formed is refused (a usage error) rather than taken for a file that cannot be read.
 enum ArtifactArg {
     Path(PathBuf),
-    Sha256(Digest),
+    Digest(Digest),
 }
 
 impl ArtifactArg {
-    fn parse(arg: &str) -> Self {
-        if let Some(hex) = arg.strip_prefix("sha256:") {
-            if hex.len() == 64 && !Path::new(arg).exists() {
-                if let Some(d) =
-                    hex_decode(hex).and_then(|b| Digest::new(HashAlgorithm::Sha256, &b))
-                {
-                    return Self::Sha256(d);
-                }
-            }
+    fn parse(arg: &str) -> Result<Self, String> {
+        let Some((name, hex)) = arg.split_once(':') else {
+            return Ok(Self::Path(arg.into()));
+        };
+        // A path such as `./a:b` or `dir/x:y` is never a digest, nor is an existing file.
+        let looks_like_algorithm = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !looks_like_algorithm || Path::new(arg).exists() {
+            return Ok(Self::Path(arg.into()));
         }
-        Self::Path(arg.into())
+        let algorithm = match name {
+            "sha256" => HashAlgorithm::Sha256,
+            "sha384" => HashAlgorithm::Sha384,
+            "sha512" => HashAlgorithm::Sha512,
+            _ => {
+                return Err(format!(
+                    "{arg:?} is not a file, nor a digest: unknown algorithm {name:?} (give \
+                     sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>)"
+                ))
+            }
+        };
+        let want = 2 * algorithm.output_len();
+        if hex.len() != want {
+            return Err(format!(
+                "malformed digest {arg:?}: {name} needs {want} hex digits, got {}",
+                hex.len()
+            ));
+        }
+        hex_decode(hex)
+            .and_then(|bytes| Digest::new(algorithm, &bytes))
+            .map(Self::Digest)
+            .ok_or_else(|| format!("malformed digest {arg:?}: not hexadecimal"))
     }
 }
 
@@ -146,6 +181,7 @@ fn report_success(args: &Args, v: &VerifiedBundle) {
             "integrated_time": v.integrated_time().map(|t| t.as_secs()),
             "verified_times": v.verified_times().iter().map(|t| t.as_secs()).collect::<Vec<_>>(),
             "artifact_sha256": v.artifact_sha256().map(|d| hex_encode(d.as_bytes())),
+            "matched_digest": digest_text(v.matched_digest()),
         });
         println!("{json}");
     } else {
@@ -164,6 +200,15 @@ fn report_success(args: &Args, v: &VerifiedBundle) {
             .unwrap_or_default();
         println!("Verified OK: signed by {signer}{when}{index}");
     }
+}
+
+/// `sha512:<hex>`, the form the command takes.
+fn digest_text(d: &Digest) -> String {
+    format!(
+        "{}:{}",
+        d.algorithm().rekor_name(),
+        hex_encode(d.as_bytes())
+    )
 }
 
 fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bool) {
@@ -186,22 +231,85 @@ fn report_failure(args: &Args, message: &str, stage: Option<Stage>, unusable: bo
 mod tests {
     use super::*;
 
-    fn is_digest(arg: &str) -> bool {
-        matches!(ArtifactArg::parse(arg), ArtifactArg::Sha256(_))
+    const SHA256: &str = "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+
+    fn digest(arg: &str) -> Digest {
+        match ArtifactArg::parse(arg) {
+            Ok(ArtifactArg::Digest(d)) => d,
+            Ok(ArtifactArg::Path(p)) => panic!("taken as a path: {}", p.display()),
+            Err(e) => panic!("refused: {e}"),
+        }
+    }
+
+    fn refusal(arg: &str) -> String {
+        match ArtifactArg::parse(arg) {
+            Err(e) => e,
+            Ok(ArtifactArg::Digest(d)) => panic!("{arg} taken as the digest {d:?}"),
+            Ok(ArtifactArg::Path(p)) => panic!("{arg} taken as the path {}", p.display()),
+        }
+    }
+
+    fn is_path(arg: &str) -> bool {
+        matches!(ArtifactArg::parse(arg), Ok(ArtifactArg::Path(_)))
     }
 
     #[test]
-    fn only_sha256_and_64_hex_digits_make_a_digest() {
-        let hex = "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
-        match ArtifactArg::parse(&format!("sha256:{hex}")) {
-            ArtifactArg::Sha256(d) => assert_eq!(hex_encode(d.as_bytes()), hex),
-            ArtifactArg::Path(p) => panic!("taken as a path: {}", p.display()),
+    fn each_algorithm_takes_exactly_its_length_in_hex() {
+        for (alg, len) in [
+            (HashAlgorithm::Sha256, 64),
+            (HashAlgorithm::Sha384, 96),
+            (HashAlgorithm::Sha512, 128),
+        ] {
+            let hex = "0123456789abcdef".repeat(8)[..len].to_string();
+            let d = digest(&format!("{}:{hex}", alg.rekor_name()));
+            assert_eq!(d.algorithm(), alg);
+            assert_eq!(hex_encode(d.as_bytes()), hex);
+            assert_eq!(
+                hex_encode(
+                    digest(&format!("{}:{}", alg.rekor_name(), hex.to_uppercase())).as_bytes()
+                ),
+                hex
+            );
+            for wrong in [len - 2, len - 1, len + 1, len + 2] {
+                let text = "a".repeat(wrong);
+                let e = refusal(&format!("{}:{text}", alg.rekor_name()));
+                assert!(
+                    e.contains(&format!("needs {len} hex digits, got {wrong}")),
+                    "{e}"
+                );
+            }
         }
-        assert!(is_digest(&format!("sha256:{}", hex.to_uppercase())));
-        assert!(!is_digest(&format!("sha256:{}", &hex[..62])));
-        assert!(!is_digest(&format!("sha512:{hex}")));
+    }
+
+    #[test]
+    fn malformed_digests_are_refused_saying_why() {
+        assert!(refusal("sha256:abc").contains("needs 64 hex digits, got 3"));
         // `u8::from_str_radix` accepts a sign ("+a" is 10); a digest is hex digits only.
-        assert!(!is_digest(&format!("sha256:{}", "+a".repeat(32))));
-        assert!(!is_digest(&format!("sha256:{}g", &hex[..63])));
+        assert!(refusal(&format!("sha256:{}", "+a".repeat(32))).contains("not hexadecimal"));
+        assert!(refusal(&format!("sha256:{}g", &SHA256[..63])).contains("not hexadecimal"));
+        for unknown in [
+            "md5:d41d8cd98f00b204e9800998ecf8427e",
+            "sha1:00",
+            "SHA256:00",
+            "x:",
+        ] {
+            assert!(refusal(unknown).contains("unknown algorithm"), "{unknown}");
+        }
+    }
+
+    #[test]
+    fn paths_stay_paths() {
+        assert!(is_path("artifact.tar.gz"));
+        assert!(is_path("./sha256:abc"));
+        assert!(is_path("dir/sha512:abc"));
+        assert!(is_path(":leading-colon"));
+        // An existing file wins over the digest reading: tests/cli.rs runs that in a
+        // directory holding such a file.
+    }
+
+    #[test]
+    fn matched_digests_print_as_they_are_given() {
+        let d = digest(&format!("sha256:{SHA256}"));
+        assert_eq!(digest_text(&d), format!("sha256:{SHA256}"));
     }
 }

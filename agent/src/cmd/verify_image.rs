@@ -105,7 +105,7 @@ fn prepare(args: &Args) -> Result<Prepared, String> {
             format!("--type {t:?} is neither a cosign predicate type name nor a URI")
         })?;
     }
-    let root = trust_root::load(args.trusted_root.as_deref())?;
+    let root = trust_root::load(args.trusted_root.as_deref(), &policy)?;
     let (digest, name) = parse_image(&args.image)?;
     Ok((root, digest, name, policy))
 }
@@ -124,7 +124,7 @@ fn parse_image(arg: &str) -> Result<(Digest, String), String> {
 
 /// cosign's predicate type names (`cosign verify-attestation --type`), or a URI as given;
 /// `None` when it is neither. `any` is kept as is (every type).
-fn predicate_type_uri(name: &str) -> Option<&str> {
+pub(crate) fn predicate_type_uri(name: &str) -> Option<&str> {
     Some(match name {
         "any" => "any",
         "custom" => "https://cosign.sigstore.dev/attestation/v1",

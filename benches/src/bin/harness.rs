@@ -55,5 +55,6 @@ fn main() -> ExitCode {
         .collect();
     times.sort_by(f64::total_cmp);
     println!("median_us={:.1}", times[times.len() / 2]);
+    println!("min_us={:.1}", times[0]);
     ExitCode::SUCCESS
 }

@@ -119,18 +119,6 @@ static ECDSA_P256_SHA384: ChainAlgorithm = ChainAlgorithm {
     key_type: KeyType::EcdsaP256,
     hash: HashAlgorithm::Sha384,
 };
-static ECDSA_P384_SHA256: ChainAlgorithm = ChainAlgorithm {
-    public_key_alg_id: alg_id::ECDSA_P384,
-    signature_alg_id: alg_id::ECDSA_SHA256,
-    key_type: KeyType::EcdsaP384,
-    hash: HashAlgorithm::Sha256,
-};
-static ECDSA_P384_SHA384: ChainAlgorithm = ChainAlgorithm {
-    public_key_alg_id: alg_id::ECDSA_P384,
-    signature_alg_id: alg_id::ECDSA_SHA384,
-    key_type: KeyType::EcdsaP384,
-    hash: HashAlgorithm::Sha384,
-};
 static ED25519: ChainAlgorithm = ChainAlgorithm {
     public_key_alg_id: alg_id::ED25519,
     signature_alg_id: alg_id::ED25519,
@@ -146,7 +134,7 @@ pub(crate) static CHAIN_SIGNATURE_ALGORITHMS: [&dyn SignatureVerificationAlgorit
     CHAIN_ALGORITHM_COUNT] = [
     &ECDSA_P256_SHA256,
     &ECDSA_P256_SHA384,
-    &ECDSA_P384_SHA256,
-    &ECDSA_P384_SHA384,
+    &super::ECDSA_P384_SHA256,
+    &super::ECDSA_P384_SHA384,
     &ED25519,
 ];

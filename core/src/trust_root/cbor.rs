@@ -1,13 +1,12 @@
 //! The compact CBOR form of a trust root, for devices that should not parse JSON.
 //!
 //! `edgeverify trust-root compile` writes it from a `trusted_root.json`; [`TrustRoot::from_cbor`]
-//! reads it back without touching the JSON parser. It holds only what verification uses, plus
-//! the SHA-256 of the JSON it was compiled from (so [`TrustRoot::source_sha256`], caches and
-//! pins are the same whichever form was loaded):
+//! reads it back without touching the JSON parser. It holds only what verification uses. It is
+//! a file in its own right: [`TrustRoot::source_sha256`] of a root loaded from it is the SHA-256
+//! of these bytes, and that is what a device pins.
 //!
 //! ```text
-//! trust-root = [ "edgeverify-trust-root", 1,        ; magic, format version
-//!                source-sha256: bstr .size 32,
+//! trust-root = [ "edgeverify-trust-root", 2,        ; magic, format version
 //!                tlogs: [* log], ctlogs: [* log],
 //!                certificate-authorities: [* ca], timestamp-authorities: [* ca] ]
 //! log        = [ authority: tstr,                    ; host[:port] of baseUrl
@@ -17,6 +16,10 @@
 //!                valid-from-ms: uint, valid-until-ms: uint / null ]
 //! ca         = [ chain: [+ bstr], valid-from-ms: uint, valid-until-ms: uint / null ]
 //! ```
+//!
+//! Format 1 also carried the SHA-256 of the JSON it was compiled from, and that claim, not the
+//! file, was what a pin was compared with (so a doctored file could claim a genuine root's
+//! digest). Format 1 files are refused with a message saying to recompile them.
 //!
 //! Decoding is strict: definite lengths only, exact element counts, no trailing bytes, and the
 //! same limits as the JSON form ([`limits`](crate::limits)).
@@ -28,20 +31,23 @@ use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
 use super::{key_error, CertificateAuthority, TransparencyLog, TrustRoot};
-use crate::crypto::PublicKey;
+use crate::crypto::{self, PublicKey};
 use crate::error::{Document, Error};
 use crate::limits;
 use crate::time::{TimeRange, UnixTime};
 
 const MAGIC: &str = "edgeverify-trust-root";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
+/// The format whose recorded JSON digest used to stand in for the file's own (see above).
+const FORMAT_VERSION_CLAIMED_DIGEST: u32 = 1;
 
 const KEY_NONE: u8 = 0;
 const KEY_SPKI: u8 = 1;
 const KEY_PKCS1_RSA: u8 = 2;
 
 /// Whether `bytes` look like the CBOR form (rather than JSON): a CBOR array of 6 whose first
-/// element is the magic string. JSON documents start with `{` or whitespace.
+/// element is the magic string (every format version). JSON documents start with `{` or
+/// whitespace.
 pub(super) fn looks_like_cbor(bytes: &[u8]) -> bool {
     let mut d = Decoder::new(bytes);
     matches!(d.array(), Ok(Some(6))) && matches!(d.str(), Ok(MAGIC))
@@ -59,7 +65,6 @@ fn write(
     root: &TrustRoot,
 ) -> Result<(), minicbor::encode::Error<core::convert::Infallible>> {
     e.array(6)?.str(MAGIC)?.u32(FORMAT_VERSION)?;
-    e.bytes(&root.source_sha256)?;
     for logs in [&root.tlogs, &root.ctlogs] {
         e.array(len(logs.len()))?;
         for log in logs.iter() {
@@ -148,11 +153,16 @@ pub(super) fn decode(bytes: &[u8]) -> Result<TrustRoot, Error> {
     if d.str().map_err(malformed)? != MAGIC {
         return Err(invalid("not a compact edgeverify trust root"));
     }
-    if d.u32().map_err(malformed)? != FORMAT_VERSION {
-        return Err(invalid("unsupported compact trust root format version"));
+    match d.u32().map_err(malformed)? {
+        FORMAT_VERSION => {}
+        FORMAT_VERSION_CLAIMED_DIGEST => {
+            return Err(invalid(
+                "compact trust root format 1 is no longer accepted: compile it again with \
+                 `edgeverify trust-root compile` and pin the new file's SHA-256",
+            ))
+        }
+        _ => return Err(invalid("unsupported compact trust root format version")),
     }
-    let source_sha256 = <[u8; 32]>::try_from(d.bytes().map_err(malformed)?)
-        .map_err(|_| invalid("compact trust root: source SHA-256 is not 32 bytes"))?;
     let tlogs = read_logs(&mut d)?;
     let ctlogs = read_logs(&mut d)?;
     let certificate_authorities = read_cas(&mut d)?;
@@ -165,7 +175,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<TrustRoot, Error> {
         ctlogs,
         certificate_authorities,
         timestamp_authorities,
-        source_sha256,
+        source_sha256: crypto::sha256(bytes),
     })
 }
 
@@ -246,7 +256,9 @@ mod tests {
         assert!(cbor.len() < super::super::EMBEDDED_PRODUCTION_JSON.len() * 3 / 4);
         let back = TrustRoot::from_cbor(&cbor).unwrap();
         assert_eq!(back.to_cbor(), cbor);
-        assert_eq!(back.source_sha256(), root.source_sha256());
+        // The digest is the CBOR file's own, never the JSON's it was compiled from.
+        assert_eq!(back.source_sha256(), &crypto::sha256(&cbor));
+        assert_ne!(back.source_sha256(), root.source_sha256());
         assert_eq!(back.tlogs.len(), root.tlogs.len());
         for (a, b) in back.tlogs.iter().zip(&root.tlogs) {
             assert_eq!(
@@ -277,8 +289,8 @@ mod tests {
         assert!(TrustRoot::from_cbor(&trailing).is_err());
         // The version follows the magic (1 + 1 + 21 bytes in).
         let mut version = cbor.clone();
-        assert_eq!(version[23], 1);
-        version[23] = 2;
+        assert_eq!(version[23], 2);
+        version[23] = 3;
         assert_eq!(
             *TrustRoot::from_cbor(&version).unwrap_err().cause(),
             Error::TrustRootInvalid {
@@ -291,11 +303,33 @@ mod tests {
         assert!(TrustRoot::from_cbor(&[0x9f, 0xff]).is_err());
     }
 
+    /// Format 1 recorded the SHA-256 of the JSON it was compiled from right after the version,
+    /// and that claim stood in for the file's digest. Such a file, even one whose claim is the
+    /// genuine production digest, is refused with a message saying what to do.
+    #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
+    fn refuses_format_1_and_its_claimed_digest() {
+        let v2 = production().to_cbor();
+        let mut v1 = v2.get(..23).unwrap().to_vec();
+        v1.push(1);
+        let mut claim = Encoder::new(Vec::new());
+        claim
+            .bytes(&crate::encoding::hex_decode(super::super::EMBEDDED_PRODUCTION_SHA256).unwrap())
+            .unwrap();
+        v1.extend_from_slice(&claim.into_writer());
+        v1.extend_from_slice(v2.get(24..).unwrap());
+        let err = TrustRoot::from_cbor(&v1).unwrap_err();
+        assert!(
+            matches!(err.cause(), Error::TrustRootInvalid { reason } if reason.contains("format 1")),
+            "{err:?}"
+        );
+        assert!(TrustRoot::from_bytes(&v1).is_err());
+    }
+
     #[test]
     fn enforces_entry_limits() {
         let mut e = Encoder::new(Vec::new());
-        e.array(6).unwrap().str(MAGIC).unwrap().u32(1).unwrap();
-        e.bytes(&[0; 32]).unwrap();
+        e.array(6).unwrap().str(MAGIC).unwrap().u32(2).unwrap();
         e.array(u64::MAX).unwrap();
         let bytes = e.into_writer();
         assert!(matches!(

@@ -4,7 +4,7 @@
 //!
 //! One function per stage: [`prepare`] reads what the stages check, then
 //! `stages::transparency_log` (§5), `stages::timestamps` (§6), `stages::verified_times` (§4),
-//! `stages::certificate` (§7.1), `stages::certificate_transparency` (§8),
+//! `stages::log_key_validity` (§5 again, once times are known), `stages::certificate` (§7.1), `stages::certificate_transparency` (§8),
 //! `signature::verify_signature` (§9) and `stages::identity` (§7.4) or `stages::provenance`
 //! (SLSA). How much evidence is required is [`config::Thresholds`].
 
@@ -21,6 +21,7 @@ mod signature;
 mod stages;
 
 use config::Thresholds;
+pub use prepare::artifact_hash_algorithms;
 use prepare::{prepare, SignerKey};
 pub use result::{VerifiedBundle, VerifiedLogEntry};
 
@@ -30,7 +31,7 @@ pub enum Artifact<'a> {
     /// The artifact's bytes.
     Bytes(&'a [u8]),
     /// Digests of the artifact computed by the caller (for example while streaming a large
-    /// file; SHA-256, plus the bundle's [`Bundle::message_digest_algorithm`] if it differs).
+    /// file: [`artifact_hash_algorithms`] says which), or given by the user (`sha512:…`).
     /// A message signature can then be checked only with an ECDSA key, and evidence that
     /// commits to an algorithm not supplied cannot be matched
     /// ([`Error::ArtifactDigestMissing`], a denial).
@@ -78,12 +79,22 @@ pub fn verify_probed(
         .map_err(at(Stage::TransparencyLog))?;
     probe(Stage::TransparencyLog);
 
-    // §6: RFC 3161 timestamps over the signature, from trusted timestamping authorities.
+    // §6: RFC 3161 timestamps over the signature, from trusted timestamping authorities; those
+    // that fail are set aside.
     let timestamps = stages::timestamps(bundle, root).map_err(at(Stage::Timestamp))?;
     // §4: the verified times are SET-backed integrated times and those timestamps; Rekor v2
-    // gives none. "No verified time" fails here.
+    // gives none. Too few fails here, in the words of a timestamp that was set aside if any
+    // (it says more than "no verified time").
     let verified_times =
-        stages::verified_times(&entries, &timestamps, &thresholds).map_err(at(Stage::Time))?;
+        stages::verified_times(&entries, &timestamps.times, &thresholds).map_err(|e| {
+            match timestamps.first_set_aside {
+                Some(set_aside) => set_aside.at(Stage::Timestamp),
+                None => e.at(Stage::Time),
+            }
+        })?;
+    // §5 again, now that times are known: logs whose key no SET checked vouch only within the
+    // key's validity window.
+    stages::log_key_validity(&entries, &verified_times).map_err(at(Stage::TransparencyLog))?;
     probe(Stage::Time);
 
     // §7.1: the certificate chains to a trusted CA at *every* verified time (never "now"); §8:
@@ -102,7 +113,8 @@ pub fn verify_probed(
 
     // §9: the signature over the artifact, or over the DSSE envelope plus the statement's
     // subject.
-    signature::verify_signature(bundle, artifact, &prepared).map_err(at(Stage::Signature))?;
+    let matched_digest =
+        signature::verify_signature(bundle, artifact, &prepared).map_err(at(Stage::Signature))?;
     probe(Stage::Signature);
 
     // §7.4: the signer is the one the policy names; or the SLSA provenance satisfies it. A key
@@ -125,6 +137,7 @@ pub fn verify_probed(
         entries,
         verified_times,
         &prepared.digests,
+        matched_digest,
         bundle,
         provenance,
     ))

@@ -10,6 +10,7 @@ use crate::crypto::{Digest, HashAlgorithm, KeyType, PublicKey};
 use crate::dsse::{Statement, IN_TOTO_PAYLOAD_TYPE};
 use crate::error::{Error, SignerKind, Stage};
 use crate::policy::Policy;
+use crate::tlog::logged_digest_algorithm;
 use crate::x509::Leaf;
 
 /// What the stages check.
@@ -99,10 +100,9 @@ fn read_statement(bundle: &Bundle) -> Result<Option<Statement>, Error> {
     }
 }
 
-/// The artifact digests the later stages need, computed once: SHA-256, the bundle's message
-/// digest algorithm and the signing key's hash (message signatures), every subject algorithm
-/// (DSSE). Digests the caller supplied are taken as given; which of them the evidence needs is
-/// judged by the stages that use them.
+/// The artifact digests the later stages need, computed once ([`evidence_algorithms`]).
+/// Digests the caller supplied are taken as given; which of them the evidence needs is judged
+/// by the stages that use them.
 fn artifact_digests(
     bundle: &Bundle,
     artifact: Artifact<'_>,
@@ -125,29 +125,10 @@ fn artifact_digests(
             }
             given.to_vec()
         }
-        Artifact::Bytes(bytes) => {
-            let mut algs = alloc::vec![HashAlgorithm::Sha256];
-            match &bundle.content {
-                Content::MessageSignature { digest, .. } => {
-                    algs.extend(digest.map(|d| d.algorithm()));
-                    if key.key_type() != KeyType::Ed25519 {
-                        algs.push(key.default_hash());
-                    }
-                }
-                Content::Dsse(_) => {
-                    for s in statement.map(|s| s.subjects.as_slice()).unwrap_or_default() {
-                        algs.extend(s.digests.iter().map(Digest::algorithm));
-                    }
-                }
-            }
-            let mut out: Vec<Digest> = Vec::new();
-            for alg in algs {
-                if !out.iter().any(|d| d.algorithm() == alg) {
-                    out.push(alg.digest(bytes));
-                }
-            }
-            out
-        }
+        Artifact::Bytes(bytes) => evidence_algorithms(bundle, Some(key), statement)
+            .into_iter()
+            .map(|alg| alg.digest(bytes))
+            .collect(),
     };
     // slsa-verifier matches subjects by SHA-256 only; the caller's policy needs it.
     if matches!(policy, Policy::Slsa(_))
@@ -160,6 +141,65 @@ fn artifact_digests(
         });
     }
     Ok(digests)
+}
+
+/// Every algorithm in which the evidence may name the artifact, SHA-256 first, each once:
+/// SHA-256 always (the reported digest, SLSA); for a message signature the bundle's
+/// `messageDigest` algorithm, the algorithm each `hashedrekord` log entry records and the
+/// signing key's hash; for DSSE every algorithm a statement subject uses (sigstore-go
+/// `getHashFunctions`). `key` is the signer's key when it is known.
+pub(super) fn evidence_algorithms(
+    bundle: &Bundle,
+    key: Option<&PublicKey>,
+    statement: Option<&Statement>,
+) -> Vec<HashAlgorithm> {
+    let mut algs = alloc::vec![HashAlgorithm::Sha256];
+    match &bundle.content {
+        Content::MessageSignature { digest, .. } => {
+            algs.extend(digest.map(|d| d.algorithm()));
+            algs.extend(
+                bundle
+                    .tlog_entries
+                    .iter()
+                    .filter_map(logged_digest_algorithm),
+            );
+            algs.extend(
+                key.filter(|k| k.key_type() != KeyType::Ed25519)
+                    .map(PublicKey::default_hash),
+            );
+        }
+        Content::Dsse(_) => {
+            for s in statement.map(|s| s.subjects.as_slice()).unwrap_or_default() {
+                algs.extend(s.digests.iter().map(Digest::algorithm));
+            }
+        }
+    }
+    let mut unique: Vec<HashAlgorithm> = Vec::with_capacity(algs.len());
+    for alg in algs {
+        if !unique.contains(&alg) {
+            unique.push(alg);
+        }
+    }
+    unique
+}
+
+/// The hash algorithms [`super::verify`] needs for `bundle` under `policy` when the artifact is
+/// given by its digests, SHA-256 first: what a caller streaming a large file computes in its
+/// one pass. Never fails: a bundle whose signer or statement does not parse gets SHA-256 (and
+/// whatever else it names), and its verification then fails on its own error.
+pub fn artifact_hash_algorithms(bundle: &Bundle, policy: &Policy) -> Vec<HashAlgorithm> {
+    let leaf = match (&bundle.signer, policy) {
+        (SignerMaterial::Certificate(der), Policy::Identity(_) | Policy::Slsa(_)) => {
+            Leaf::parse(der).ok()
+        }
+        _ => None,
+    };
+    let key = match policy {
+        Policy::PublicKey(key) => Some(key),
+        Policy::Identity(_) | Policy::Slsa(_) => leaf.as_ref().map(|l| &l.public_key),
+    };
+    let statement = read_statement(bundle).ok().flatten();
+    evidence_algorithms(bundle, key, statement.as_ref())
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub struct VerifiedBundle {
     log_entries: Vec<VerifiedLogEntry>,
     verified_times: Vec<UnixTime>,
     artifact_sha256: Option<Digest>,
+    matched_digest: Digest,
     payload: Option<(String, Vec<u8>)>,
     provenance: Option<VerifiedProvenance>,
 }
@@ -42,6 +43,7 @@ impl VerifiedBundle {
         entries: Vec<tlog::VerifiedEntry>,
         verified_times: Vec<UnixTime>,
         digests: &[Digest],
+        matched_digest: Digest,
         bundle: &Bundle,
         provenance: Option<VerifiedProvenance>,
     ) -> Self {
@@ -62,6 +64,7 @@ impl VerifiedBundle {
                 .iter()
                 .find(|d| d.algorithm() == HashAlgorithm::Sha256)
                 .copied(),
+            matched_digest,
             payload: match &bundle.content {
                 Content::Dsse(env) => Some((env.payload_type.clone(), env.payload.clone())),
                 Content::MessageSignature { .. } => None,
@@ -106,6 +109,13 @@ impl VerifiedBundle {
     /// SHA-256 of the artifact, when it was known or computed.
     pub fn artifact_sha256(&self) -> Option<&Digest> {
         self.artifact_sha256.as_ref()
+    }
+
+    /// The artifact digest the evidence was matched on: the digest a message signature covers
+    /// (and its log entry records), or the in-toto subject digest equal to the artifact's
+    /// (the strongest algorithm that subject and artifact share).
+    pub fn matched_digest(&self) -> &Digest {
+        &self.matched_digest
     }
 
     /// For DSSE bundles: the payload type and the verified payload (the in-toto statement).

@@ -11,12 +11,14 @@ use crate::dsse::{self, Statement};
 use crate::error::Error;
 
 /// A message signature over the artifact (or a prehashed one over its digest), or the DSSE
-/// signature over the PAE followed by the in-toto subject match (spec §9.1, §9.2).
+/// signature over the PAE followed by the in-toto subject match (spec §9.1, §9.2). Returns the
+/// artifact digest the evidence was matched on: the digest the message signature covers, or
+/// the statement subject's digest that equals the artifact's.
 pub(super) fn verify_signature(
     bundle: &Bundle,
     artifact: Artifact<'_>,
     prepared: &Prepared<'_>,
-) -> Result<(), Error> {
+) -> Result<Digest, Error> {
     let key = prepared.signer.public_key();
     let digests = &prepared.digests;
     match &bundle.content {
@@ -32,28 +34,29 @@ pub(super) fn verify_signature(
             let statement = prepared.statement.as_ref().ok_or(Error::DsseInvalid {
                 reason: "missing statement",
             })?;
-            if subject_matches(statement, digests) {
-                Ok(())
-            } else {
-                Err(Error::ArtifactDigestMismatch {
-                    against: "in-toto statement subjects",
-                })
-            }
+            matching_subject_digest(statement, digests)
+                .ok_or_else(|| unmatched_subjects(statement, digests))
         }
     }
 }
 
 /// ECDSA keys sign with their default hash; for P-384, signatures over SHA-256 from older
 /// clients are accepted too (sigstore-go's compatibility fallback for bundles ≤ v0.3).
-fn verify_with_compat(key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), Error> {
-    let primary = key.verify(key.default_hash(), message, signature);
-    let result = match primary {
-        Err(SignatureError::Invalid) if key.key_type() == KeyType::EcdsaP384 => {
-            key.verify(HashAlgorithm::Sha256, message, signature)
-        }
-        other => other,
-    };
-    result.map_err(signature_error)
+/// Returns the hash the signature was made with.
+fn verify_with_compat(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<HashAlgorithm, Error> {
+    let preferred = key.default_hash();
+    match key.verify(preferred, message, signature) {
+        Ok(()) => Ok(preferred),
+        Err(SignatureError::Invalid) if key.key_type() == KeyType::EcdsaP384 => key
+            .verify(HashAlgorithm::Sha256, message, signature)
+            .map(|()| HashAlgorithm::Sha256)
+            .map_err(signature_error),
+        Err(e) => Err(signature_error(e)),
+    }
 }
 
 fn signature_error(e: SignatureError) -> Error {
@@ -70,7 +73,7 @@ fn verify_message_signature(
     artifact: Artifact<'_>,
     digests: &[Digest],
     signature: &[u8],
-) -> Result<(), Error> {
+) -> Result<Digest, Error> {
     if key.key_type() == KeyType::Ed25519 {
         // hashedrekord signs Ed25519 message signatures as Ed25519ph, which ring lacks.
         return Err(Error::UnsupportedAlgorithm {
@@ -78,7 +81,15 @@ fn verify_message_signature(
         });
     }
     match artifact {
-        Artifact::Bytes(bytes) => verify_with_compat(key, bytes, signature),
+        Artifact::Bytes(bytes) => {
+            let alg = verify_with_compat(key, bytes, signature)?;
+            // Prepared with every algorithm the key may have used; computed here otherwise.
+            Ok(digests
+                .iter()
+                .find(|d| d.algorithm() == alg)
+                .copied()
+                .unwrap_or_else(|| alg.digest(bytes)))
+        }
         Artifact::Digests(_) => {
             let preferred = key.default_hash();
             let candidates = digests
@@ -99,7 +110,7 @@ fn verify_message_signature(
             let mut last = SignatureError::Invalid;
             for d in candidates {
                 match key.verify_prehashed(d, signature) {
-                    Ok(()) => return Ok(()),
+                    Ok(()) => return Ok(*d),
                     Err(e) => last = e,
                 }
             }
@@ -108,20 +119,50 @@ fn verify_message_signature(
     }
 }
 
+/// Why no subject matched: the statement names the artifact in no algorithm that was given
+/// (the evidence needs another digest: the statement's strongest), or it names another
+/// artifact.
+fn unmatched_subjects(statement: &Statement, artifact: &[Digest]) -> Error {
+    let named = |alg: HashAlgorithm| {
+        statement
+            .subjects
+            .iter()
+            .any(|s| s.digests.iter().any(|d| d.algorithm() == alg))
+    };
+    let comparable = artifact.iter().any(|a| named(a.algorithm()));
+    let needed = [
+        HashAlgorithm::Sha512,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha256,
+    ]
+    .into_iter()
+    .find(|&alg| named(alg));
+    match needed {
+        Some(algorithm) if !comparable => Error::ArtifactDigestMissing {
+            algorithm,
+            needed_by: "in-toto statement subjects",
+        },
+        _ => Error::ArtifactDigestMismatch {
+            against: "in-toto statement subjects",
+        },
+    }
+}
+
 /// sigstore-go's rule: for each subject take its strongest digest we can compare; some
-/// subject must match the artifact.
-fn subject_matches(statement: &Statement, artifact: &[Digest]) -> bool {
+/// subject must match the artifact. Returns that subject digest.
+fn matching_subject_digest(statement: &Statement, artifact: &[Digest]) -> Option<Digest> {
     let strength = |a: HashAlgorithm| match a {
         HashAlgorithm::Sha256 => 1,
         HashAlgorithm::Sha384 => 2,
         HashAlgorithm::Sha512 => 3,
     };
-    statement.subjects.iter().any(|s| {
+    statement.subjects.iter().find_map(|s| {
         s.digests
             .iter()
             .filter(|d| artifact.iter().any(|a| a.algorithm() == d.algorithm()))
             .max_by_key(|d| strength(d.algorithm()))
-            .is_some_and(|d| artifact.iter().any(|a| a == d))
+            .filter(|d| artifact.contains(d))
+            .copied()
     })
 }
 
@@ -137,7 +178,7 @@ mod tests {
 
     fn check(bundle: &Bundle, artifact: Artifact<'_>, policy: &Policy) -> Result<(), Error> {
         let prepared = prepare(bundle, artifact, policy)?;
-        verify_signature(bundle, artifact, &prepared)
+        verify_signature(bundle, artifact, &prepared).map(|_| ())
     }
 
     #[test]
@@ -201,6 +242,38 @@ mod tests {
         assert_eq!(
             check(&forged, Artifact::Bytes(A_TXT), &policy),
             Err(Error::SignatureInvalid)
+        );
+    }
+
+    #[test]
+    fn a_digest_the_statement_does_not_use_says_which_one_it_needs() {
+        let bundle = conformance_bundle("happy-path-intoto-in-dsse-v3");
+        let policy = identity_policy();
+        // The statement names a.txt by SHA-256 only.
+        assert_eq!(
+            check(
+                &bundle,
+                Artifact::Digests(&[HashAlgorithm::Sha512.digest(A_TXT)]),
+                &policy
+            ),
+            Err(Error::ArtifactDigestMissing {
+                algorithm: HashAlgorithm::Sha256,
+                needed_by: "in-toto statement subjects"
+            })
+        );
+        // Given the algorithm it uses, another artifact is a plain mismatch.
+        assert_eq!(
+            check(
+                &bundle,
+                Artifact::Digests(&[
+                    HashAlgorithm::Sha512.digest(A_TXT),
+                    HashAlgorithm::Sha256.digest(b"other")
+                ]),
+                &policy
+            ),
+            Err(Error::ArtifactDigestMismatch {
+                against: "in-toto statement subjects"
+            })
         );
     }
 

@@ -67,14 +67,25 @@ pub(super) fn transparency_log(
     Ok(entries)
 }
 
-/// §6 RFC 3161 timestamps (sigstore-go `VerifySignedTimestamp`): each timestamp's message
-/// imprint covers the signature and its CMS signature chains to a timestamping authority of the
-/// trust root; "if verification or timestamp parsing fails, the Verifier MUST abort". Returns
-/// the verified times, at most one per authority.
-pub(super) fn timestamps(bundle: &Bundle, root: &TrustRoot) -> Result<Vec<UnixTime>, Error> {
+/// What the RFC 3161 timestamps established.
+#[derive(Debug)]
+pub(super) struct Timestamps {
+    /// The verified times, at most one per authority, in bundle order.
+    pub(super) times: Vec<UnixTime>,
+    /// Why the first timestamp that did not verify failed, if one did.
+    pub(super) first_set_aside: Option<Error>,
+}
+
+/// §6 RFC 3161 timestamps (sigstore-go `VerifySignedTimestampWithThreshold`): each timestamp's
+/// message imprint covers the signature and its CMS signature chains to a timestamping
+/// authority of the trust root. A timestamp that fails is set aside, as sigstore-go does; the
+/// threshold of verified times decides (`verified_times`), and the certificate is checked at
+/// every time that verified. Byte-identical duplicates are refused up front (as
+/// sigstore-python does; sigstore-go counts them once): two copies of one token are a broken or
+/// padded bundle, never evidence. The count is bounded while the bundle is read
+/// ([`crate::limits::MAX_TIMESTAMPS`]).
+pub(super) fn timestamps(bundle: &Bundle, root: &TrustRoot) -> Result<Timestamps, Error> {
     let signature = bundle.timestamped_bytes();
-    let mut times = Vec::new();
-    let mut seen_authorities = Vec::new();
     for (i, ts) in bundle.timestamps.iter().enumerate() {
         if bundle
             .timestamps
@@ -86,13 +97,27 @@ pub(super) fn timestamps(bundle: &Bundle, root: &TrustRoot) -> Result<Vec<UnixTi
                 reason: "duplicate RFC 3161 timestamps",
             });
         }
-        let verified = tsa::verify_timestamp(ts, signature, root)?;
-        if !seen_authorities.contains(&verified.authority) {
-            seen_authorities.push(verified.authority);
-            times.push(verified.time);
+    }
+    let mut out = Timestamps {
+        times: Vec::new(),
+        first_set_aside: None,
+    };
+    let mut seen_authorities = Vec::new();
+    for ts in &bundle.timestamps {
+        match tsa::verify_timestamp(ts, signature, root) {
+            Ok(verified) => {
+                // One time per authority: a single authority cannot meet a threshold alone.
+                if !seen_authorities.contains(&verified.authority) {
+                    seen_authorities.push(verified.authority);
+                    out.times.push(verified.time);
+                }
+            }
+            Err(e) => {
+                out.first_set_aside.get_or_insert(e);
+            }
         }
     }
-    Ok(times)
+    Ok(out)
 }
 
 /// §4 Establishing time: the integrated time of an entry counts only when its SET verified (one
@@ -119,6 +144,26 @@ pub(super) fn verified_times(
     }
     times.sort_unstable();
     Ok(times)
+}
+
+/// A log key vouches for entries only within its trust-root `validFor` window. A SET is
+/// checked against the integrated time it signs (`tlog::verify_set`, like sigstore-go
+/// `VerifySET`); an entry without one (Rekor v2; a Rekor v1 entry with a proof only) is checked
+/// here, at every verified time. Stricter than sigstore-go, which never reads the window of a
+/// Rekor v2 key: a trust root ends a key's window when the key is retired or compromised, and
+/// a checkpoint signed with it must not count after that.
+pub(super) fn log_key_validity(
+    entries: &[tlog::VerifiedEntry],
+    verified_times: &[UnixTime],
+) -> Result<(), Error> {
+    for window in entries.iter().filter_map(|e| e.key_window_unchecked) {
+        if verified_times.iter().any(|&t| !window.contains(t)) {
+            return Err(Error::CheckpointInvalid {
+                reason: "the log key was not valid (trust root validFor) at a verified time",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// §7.1 Certificate (sigstore-go `VerifyLeafCertificate`): "The Verifier MUST perform
@@ -406,7 +451,7 @@ pub(crate) mod tests {
             transparency_log(&bundle, &root, &prepared, &Thresholds::PUBLIC_GOOD).unwrap();
         // Rekor v2 vouches for no time; the RFC 3161 timestamp does.
         assert_eq!(entries[0].integrated_time, None);
-        let stamped = timestamps(&bundle, &root).unwrap();
+        let stamped = timestamps(&bundle, &root).unwrap().times;
         assert_eq!(stamped.len(), 1);
         let times = verified_times(&entries, &stamped, &Thresholds::PUBLIC_GOOD).unwrap();
         assert_eq!(times, stamped);
@@ -422,11 +467,78 @@ pub(crate) mod tests {
             verified_times(&entries, &stamped, &two),
             Err(Error::NoVerifiedTime)
         );
-        // The production root has no trust in this instance's timestamping authority.
+        // The production root has no trust in this instance's timestamping authority: the
+        // timestamp is set aside, with its reason.
+        let untrusted = timestamps(&bundle, &production()).unwrap();
+        assert!(untrusted.times.is_empty());
         assert!(matches!(
-            timestamps(&bundle, &production()),
-            Err(Error::TimestampInvalid { .. })
+            untrusted.first_set_aside,
+            Some(Error::TimestampInvalid { .. })
         ));
+    }
+
+    #[test]
+    fn a_log_key_no_set_checked_must_be_valid_at_every_verified_time() {
+        use crate::time::TimeRange;
+        let entry = |window: Option<TimeRange>| tlog::VerifiedEntry {
+            log_id: alloc::vec![1],
+            log_index: 0,
+            integrated_time: window.is_none().then(|| UnixTime::from_secs(150)),
+            key_window_unchecked: window,
+        };
+        let window = TimeRange {
+            start: UnixTime::from_secs(100),
+            end: Some(UnixTime::from_secs(200)),
+        };
+        let at = |secs: &[u64]| {
+            secs.iter()
+                .map(|&s| UnixTime::from_secs(s))
+                .collect::<Vec<_>>()
+        };
+        // Both ends are inside (as for every trust-root window).
+        log_key_validity(&[entry(Some(window))], &at(&[100, 200])).unwrap();
+        for outside in [&[99][..], &[201], &[150, 201]] {
+            assert!(matches!(
+                log_key_validity(&[entry(Some(window))], &at(outside)),
+                Err(Error::CheckpointInvalid { .. })
+            ));
+        }
+        // A SET already checked its key at the integrated time: nothing left to check.
+        log_key_validity(&[entry(None)], &at(&[1, 10_000])).unwrap();
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs ring (C and assembly, which Miri cannot run)")]
+    fn failing_timestamps_are_set_aside_but_duplicates_refused() {
+        let bundle = conformance_bundle("rekor2-happy-path");
+        let root = rekor2_root();
+        let good = bundle.timestamps[0].clone();
+        let mut broken = good.clone();
+        let last = broken.len() - 1;
+        broken[last] ^= 1;
+        let with = |stamps: Vec<Vec<u8>>| {
+            let mut b = bundle.clone();
+            b.timestamps = stamps;
+            timestamps(&b, &root)
+        };
+        // Broken first or second: the good one still gives its time, once.
+        for stamps in [
+            alloc::vec![broken.clone(), good.clone()],
+            alloc::vec![good.clone(), broken.clone()],
+        ] {
+            let t = with(stamps).unwrap();
+            assert_eq!(t.times.len(), 1);
+            assert!(matches!(
+                t.first_set_aside,
+                Some(Error::TimestampInvalid { .. })
+            ));
+        }
+        assert_eq!(
+            with(alloc::vec![good.clone(), good]).err(),
+            Some(Error::BundleInvalid {
+                reason: "duplicate RFC 3161 timestamps"
+            })
+        );
     }
 
     fn verified_leaf(bundle: &Bundle) -> (Leaf, Vec<UnixTime>) {

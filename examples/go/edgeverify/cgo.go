@@ -36,7 +36,8 @@ func NewVerifier() (*Verifier, error) {
 }
 
 // NewVerifierWithTrustRoot returns a Verifier for a pinned trusted_root.json (for example a
-// private Sigstore deployment). The JSON is parsed and copied; the slice is not retained.
+// private Sigstore deployment) or its compact CBOR form (`edgeverify trust-root compile`). The
+// bytes are parsed and copied; the slice is not retained.
 func NewVerifierWithTrustRoot(trustedRootJSON []byte) (*Verifier, error) {
 	var root *C.struct_ev_trust_root
 	ptr, n := bytesArg(trustedRootJSON)
@@ -63,8 +64,10 @@ func (v *Verifier) Close() error {
 	return nil
 }
 
-// TrustRootSHA256 returns the SHA-256 of the trusted_root.json in use, to compare with a pinned
-// value or to key caches.
+// TrustRootSHA256 returns the SHA-256 of exactly the trust-root bytes in use: the
+// trusted_root.json or compact CBOR file given to NewVerifierWithTrustRoot (a CBOR file's own
+// digest, not the JSON's it was compiled from), or the embedded root's pinned JSON. Compare it
+// with a pinned value (the SHA-256 of the file as stored) or key caches on it.
 func (v *Verifier) TrustRootSHA256() ([32]byte, error) {
 	var sum [32]byte
 	err := v.with(func(root *C.struct_ev_trust_root) error {
@@ -77,7 +80,8 @@ func (v *Verifier) TrustRootSHA256() ([32]byte, error) {
 
 // VerifyFile verifies the artifact at path with the Sigstore bundle at bundlePath (for
 // example a release binary and its .intoto.jsonl provenance). The artifact is streamed from
-// disk, never read whole into memory; the bundle may be at most 4 MiB.
+// disk once, never read whole into memory, and hashed with every algorithm the bundle names
+// it by; the bundle may be at most 4 MiB.
 func (v *Verifier) VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
 	cPath, err := cString(path, "artifact path")
 	if err != nil {
@@ -113,6 +117,19 @@ func (v *Verifier) VerifyBundleDigest(bundle []byte, sha256 [32]byte, p Policy) 
 		out **C.struct_ev_verification) C.uint32_t {
 		return C.ev_verify_bundle_digest(root, policy, bPtr, bLen,
 			(*C.uint8_t)(unsafe.Pointer(&sha256[0])), out)
+	})
+}
+
+// VerifyBundleArtifactDigest verifies a bundle for an artifact known by its digest in any
+// supported algorithm (ParseDigest reads "sha512:<hex>"). The bundle must name the artifact in
+// that algorithm: npm provenance names packages by SHA-512 only, a P-384 key signs SHA-384.
+func (v *Verifier) VerifyBundleArtifactDigest(bundle []byte, d Digest, p Policy) (*Verification, error) {
+	bPtr, bLen := bytesArg(bundle)
+	dPtr, dLen := bytesArg(d.Value)
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_bundle_artifact_digest(root, policy, bPtr, bLen,
+			C.uint32_t(d.Algorithm), dPtr, dLen, out)
 	})
 }
 
@@ -243,6 +260,16 @@ func extract(v *C.struct_ev_verification) (*Verification, error) {
 	})); err != nil {
 		return nil, err
 	}
+	var digest [C.EV_MAX_DIGEST_LEN]byte
+	var alg C.uint32_t
+	var digestLen C.size_t
+	if err := call(func() C.uint32_t {
+		return C.ev_verification_matched_digest(v, &alg, (*C.uint8_t)(unsafe.Pointer(&digest[0])),
+			C.size_t(len(digest)), &digestLen)
+	}); err != nil {
+		return nil, err
+	}
+	out.MatchedDigest = Digest{Algorithm: HashAlgorithm(alg), Value: append([]byte(nil), digest[:digestLen]...)}
 	if out.Statement, err = bytesAccessor(func(p **C.uint8_t, n *C.size_t) C.uint32_t {
 		return C.ev_verification_statement(v, p, n)
 	}); err != nil {
@@ -370,6 +397,9 @@ func VerifyFile(path, bundlePath string, p Policy) (*Verification, error) {
 // Each Code constant equals the header's EV_RESULT_* value: a difference would make an index
 // below out of range (or overflow), which does not compile.
 var (
+	_ = [1]struct{}{}[SHA256-C.EV_HASH_SHA256]
+	_ = [1]struct{}{}[SHA384-C.EV_HASH_SHA384]
+	_ = [1]struct{}{}[SHA512-C.EV_HASH_SHA512]
 	_ = [1]struct{}{}[CodeOK-C.EV_RESULT_OK]
 	_ = [1]struct{}{}[CodeNullParameter-C.EV_RESULT_NULL_PARAMETER]
 	_ = [1]struct{}{}[CodeInvalidParameter-C.EV_RESULT_INVALID_PARAMETER]
@@ -385,10 +415,12 @@ var (
 	_ = [1]struct{}{}[CodeLimitExceeded-C.EV_RESULT_LIMIT_EXCEEDED]
 	_ = [1]struct{}{}[CodeBundleUnsuitable-C.EV_RESULT_BUNDLE_UNSUITABLE]
 	_ = [1]struct{}{}[CodeDenied-C.EV_RESULT_DENIED]
+	_ = [1]struct{}{}[CodeImageEvidenceInvalid-C.EV_RESULT_IMAGE_EVIDENCE_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootMalformedJSON-C.EV_RESULT_TRUST_ROOT_MALFORMED_JSON]
 	_ = [1]struct{}{}[CodeTrustRootInvalid-C.EV_RESULT_TRUST_ROOT_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootUnsupportedMediaType-C.EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE]
 	_ = [1]struct{}{}[CodeTrustRootTooLarge-C.EV_RESULT_TRUST_ROOT_TOO_LARGE]
+	_ = [1]struct{}{}[CodeTrustRootUpdateUnusable-C.EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE]
 	_ = [1]struct{}{}[CodeSETInvalid-C.EV_RESULT_SET_INVALID]
 	_ = [1]struct{}{}[CodeInclusionProofInvalid-C.EV_RESULT_INCLUSION_PROOF_INVALID]
 	_ = [1]struct{}{}[CodeCheckpointInvalid-C.EV_RESULT_CHECKPOINT_INVALID]
@@ -408,4 +440,5 @@ var (
 	_ = [1]struct{}{}[CodeIdentityMismatch-C.EV_RESULT_IDENTITY_MISMATCH]
 	_ = [1]struct{}{}[CodeIssuerMismatch-C.EV_RESULT_ISSUER_MISMATCH]
 	_ = [1]struct{}{}[CodeProvenanceRejected-C.EV_RESULT_PROVENANCE_REJECTED]
+	_ = [1]struct{}{}[CodeTrustRootUpdateRefused-C.EV_RESULT_TRUST_ROOT_UPDATE_REFUSED]
 )

@@ -4,6 +4,7 @@ package edgeverify
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
@@ -29,6 +30,8 @@ const (
 	githubIssuer      = "https://token.actions.githubusercontent.com"
 	conformanceSigner = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 	exampleSHA256     = "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
+	// The embedded trusted_root.json's SHA-256 (core's EMBEDDED_PRODUCTION_SHA256).
+	productionRootSHA256 = "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66"
 )
 
 var generatorPolicy = IdentityPolicy(generatorIdentity, githubIssuer)
@@ -169,6 +172,45 @@ func TestIdentityMatchingPolicy(t *testing.T) {
 	}
 	_, err = VerifyFile(exampleBinary, exampleProvenance, IdentityMatchingPolicy(Regexp(`(unclosed`), Exact(githubIssuer)))
 	asError(t, err, CodeInvalidParameter, false)
+	// A pattern that would close a pasted-on anchor group, and so match any identity (this
+	// example's signer included), is not a regular expression by itself: refused, not run.
+	_, err = VerifyFile(exampleBinary, exampleProvenance,
+		IdentityMatchingPolicy(Regexp(`https://github\.com/victim-org/.*)|(.*`), Exact(githubIssuer)))
+	e := asError(t, err, CodeInvalidParameter, false)
+	if !strings.Contains(e.Detail, "unopened group") {
+		t.Errorf("the detail should give the regex engine's reason: %q", e.Detail)
+	}
+}
+
+// TrustRootSHA256 is the digest of the bytes loaded: a compact (CBOR) root reports its own,
+// not that of the JSON it was compiled from, and a changed file reports another.
+func TestTrustRootSHA256IsOfTheBytesLoaded(t *testing.T) {
+	cbor, err := os.ReadFile(filepath.Join(conformance, "..", "compact-trust-root", "production.cbor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, data := range [][]byte{cbor, append([]byte(nil), cbor...)} {
+		if i == 1 {
+			data[len(data)/2] ^= 1 // inside a certificate: the file still loads
+		}
+		v, err := NewVerifierWithTrustRoot(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := v.TrustRootSHA256()
+		if err != nil || sum != sha256.Sum256(data) {
+			t.Errorf("file %d: TrustRootSHA256 %x, %v; want the file's %x", i, sum, err, sha256.Sum256(data))
+		}
+		if hex.EncodeToString(sum[:]) == productionRootSHA256 {
+			t.Errorf("file %d reports the JSON's digest", i)
+		}
+		if i == 0 {
+			if _, err := v.VerifyFile(exampleBinary, exampleProvenance, generatorPolicy); err != nil {
+				t.Errorf("the compact root verifies like the JSON: %v", err)
+			}
+		}
+		_ = v.Close()
+	}
 }
 
 func TestFailuresAreNotDenials(t *testing.T) {
@@ -411,7 +453,7 @@ func TestCodes(t *testing.T) {
 		}
 		return v.TrustRootSHA256()
 	}()
-	if err != nil || hex.EncodeToString(sum[:]) != "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66" {
+	if err != nil || hex.EncodeToString(sum[:]) != productionRootSHA256 {
 		t.Errorf("embedded trust root sha256 %x, %v", sum, err)
 	}
 }

@@ -38,7 +38,7 @@ func (e *Error) Is(target error) bool { return target == ErrDenied && e.IsDenial
 // Code is a libedgeverify result code (enum ev_result in edgeverify.h). Codes are stable:
 // never renumbered or reused. Ranges: 1000-1999 call errors, 2000-2999 bundle, 3000-3999
 // trust root, 4000-4999 transparency log and time, 5000-5999 certificate, signature and
-// identity, 6000-6999 provenance; 2xxx and 4xxx-6xxx are denials.
+// identity, 6000-6999 provenance, 7000-7999 trust-root update; 2xxx and 4xxx-7xxx are denials.
 type Code uint32
 
 // IsDenial reports whether the code means the evidence or the policy said no.
@@ -65,10 +65,12 @@ const (
 	CodeLimitExceeded                 Code = 2003
 	CodeBundleUnsuitable              Code = 2004
 	CodeDenied                        Code = 2005
+	CodeImageEvidenceInvalid          Code = 2006
 	CodeTrustRootMalformedJSON        Code = 3000
 	CodeTrustRootInvalid              Code = 3001
 	CodeTrustRootUnsupportedMediaType Code = 3002
 	CodeTrustRootTooLarge             Code = 3003
+	CodeTrustRootUpdateUnusable       Code = 3100
 	CodeSETInvalid                    Code = 4000
 	CodeInclusionProofInvalid         Code = 4001
 	CodeCheckpointInvalid             Code = 4002
@@ -88,4 +90,5 @@ const (
 	CodeIdentityMismatch              Code = 5200
 	CodeIssuerMismatch                Code = 5201
 	CodeProvenanceRejected            Code = 6000
+	CodeTrustRootUpdateRefused        Code = 7000
 )

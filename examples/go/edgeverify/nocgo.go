@@ -33,6 +33,11 @@ func (*Verifier) VerifyBundle([]byte, []byte, Policy) (*Verification, error) {
 	return nil, ErrUnavailable
 }
 
+// VerifyBundleArtifactDigest returns ErrUnavailable without cgo.
+func (*Verifier) VerifyBundleArtifactDigest([]byte, Digest, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
 // VerifyBundleDigest returns ErrUnavailable without cgo.
 func (*Verifier) VerifyBundleDigest([]byte, [32]byte, Policy) (*Verification, error) {
 	return nil, ErrUnavailable
@@ -43,7 +48,7 @@ func VerifyFile(string, string, Policy) (*Verification, error) { return nil, Err
 
 // codeIsDenial follows the documented ranges (the library is not there to ask).
 func codeIsDenial(c Code) bool {
-	return (c >= 2000 && c <= 2999) || (c >= 4000 && c <= 6999)
+	return (c >= 2000 && c <= 2999) || (c >= 4000 && c <= 7999)
 }
 
 func codeMessage(c Code) string { return "result code " + strconv.FormatUint(uint64(c), 10) }

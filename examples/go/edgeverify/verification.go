@@ -21,6 +21,10 @@ type Verification struct {
 	LogIndex uint64
 	// ArtifactSHA256 is the SHA-256 of the verified artifact.
 	ArtifactSHA256 [32]byte
+	// MatchedDigest is the artifact digest the evidence was matched on: the digest a message
+	// signature covers, or the in-toto subject digest equal to the artifact's (the strongest
+	// algorithm the two share; SHA-512 for an npm package).
+	MatchedDigest Digest
 	// Statement is the verified in-toto statement (JSON) for DSSE bundles, nil otherwise.
 	Statement []byte
 	// Provenance is the provenance the SLSA policy accepted (JSON), nil for other policies.

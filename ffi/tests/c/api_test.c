@@ -101,10 +101,11 @@ static void test_version_and_messages(void) {
                                   EV_RESULT_TRUST_ROOT_INVALID,
                                   EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE,
                                   EV_RESULT_TRUST_ROOT_TOO_LARGE,
+                                  EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE,
                                   1,
                                   999,
                                   2999,
-                                  7000,
+                                  8000,
                                   UINT32_MAX};
   for (size_t i = 0; i < sizeof not_denials / sizeof *not_denials; i++)
     CHECK(!ev_result_is_denial(not_denials[i]));
@@ -132,7 +133,8 @@ static void test_version_and_messages(void) {
                               EV_RESULT_PUBLIC_KEY_INVALID,
                               EV_RESULT_IDENTITY_MISMATCH,
                               EV_RESULT_ISSUER_MISMATCH,
-                              EV_RESULT_PROVENANCE_REJECTED};
+                              EV_RESULT_PROVENANCE_REJECTED,
+                              EV_RESULT_TRUST_ROOT_UPDATE_REFUSED};
   for (size_t i = 0; i < sizeof denials / sizeof *denials; i++) {
     CHECK(ev_result_is_denial(denials[i]));
     ev_result_message(denials[i], buf, sizeof buf, &n);
@@ -522,8 +524,73 @@ static void test_identity_regex(const struct ev_trust_root *root) {
     ev_verification_free(v);
     ev_policy_free(policy);
   }
+
+  /* A pattern is a regular expression by itself: one that would close a pasted-on anchor
+   * group (and so match any identity) is refused, with the regex engine's reason; it never
+   * reaches a verification. */
+  static const char *const escaping[] = {
+      "https://github\\.com/victim-org/.*)|(.*",
+      ".*)|(.*",
+  };
+  for (size_t i = 0; i < sizeof escaping / sizeof escaping[0]; i++) {
+    struct ev_policy *policy = SENTINEL;
+    uint32_t rc = ev_policy_new_identity_matching(escaping[i], EV_MATCH_REGEX, DEFAULT_ISSUER,
+                                                  EV_MATCH_EXACT, &policy);
+    CHECK(rc == EV_RESULT_INVALID_PARAMETER && !ev_result_is_denial(rc));
+    CHECK(policy == SENTINEL);
+    char d[1024];
+    CHECK(strstr(detail(d, sizeof d), "identity: unopened group") != NULL);
+  }
   free(bundle);
   free(artifact);
+}
+
+/* What ev_trust_root_sha256 reports is the digest of the bytes loaded: for the compact CBOR
+ * form, the CBOR file's own (written with its digest by the test harness), never the JSON's it
+ * was compiled from; a changed file reports another. A root that can never verify (here, one
+ * with nothing in it) loads, and every verification with it is a trust-root error, not a
+ * denial. */
+static void test_trust_root_forms(void) {
+  char path[4096];
+  size_t cbor_len, sha_len;
+  JOIN(path, "%s/production.cbor", scratch_dir);
+  unsigned char *cbor = must_read(path, &cbor_len);
+  JOIN(path, "%s/production.cbor.sha256", scratch_dir);
+  unsigned char *expected = must_read(path, &sha_len);
+  CHECK(sha_len == 32);
+  const struct ev_trust_root *root = NULL;
+  CHECK_RC(ev_trust_root_from_json(cbor, cbor_len, &root), EV_RESULT_OK);
+  uint8_t sha[32];
+  CHECK_RC(ev_trust_root_sha256(root, sha), EV_RESULT_OK);
+  CHECK(memcmp(sha, expected, 32) == 0);
+  CHECK(memcmp(sha, PRODUCTION_ROOT_SHA256, 32) != 0);
+  ev_trust_root_free(root);
+  /* The middle byte is inside a certificate, which is not parsed at load: the changed file
+   * still loads. */
+  cbor[cbor_len / 2] ^= 1;
+  CHECK_RC(ev_trust_root_from_json(cbor, cbor_len, &root), EV_RESULT_OK);
+  CHECK_RC(ev_trust_root_sha256(root, sha), EV_RESULT_OK);
+  CHECK(memcmp(sha, expected, 32) != 0 && memcmp(sha, PRODUCTION_ROOT_SHA256, 32) != 0);
+  ev_trust_root_free(root);
+  free(cbor);
+  free(expected);
+
+  static const char empty[] = "{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"}";
+  CHECK_RC(ev_trust_root_from_json((const uint8_t *)empty, strlen(empty), &root), EV_RESULT_OK);
+  struct ev_policy *policy = NULL;
+  CHECK_RC(ev_policy_new_identity(DEFAULT_IDENTITY, DEFAULT_ISSUER, &policy), EV_RESULT_OK);
+  size_t bundle_len, artifact_len;
+  unsigned char *bundle, *artifact;
+  read_happy_path(&bundle, &bundle_len, &artifact, &artifact_len);
+  struct ev_verification *v = SENTINEL;
+  uint32_t rc = ev_verify_bundle(root, policy, bundle, bundle_len, artifact, artifact_len, &v);
+  CHECK(rc == EV_RESULT_TRUST_ROOT_INVALID && !ev_result_is_denial(rc) && v == SENTINEL);
+  char d[1024];
+  CHECK(strstr(detail(d, sizeof d), "no transparency log") != NULL);
+  free(bundle);
+  free(artifact);
+  ev_policy_free(policy);
+  ev_trust_root_free(root);
 }
 
 /* The README's artifact: a SLSA generic-generator build and its DSSE provenance bundle. */
@@ -647,6 +714,7 @@ int main(int argc, char **argv) {
   test_content_decides(root);
   test_files(root);
   test_identity_regex(root);
+  test_trust_root_forms();
   test_example_artifact(root);
   ev_trust_root_free(root);
   printf("api_test: all checks passed\n");

@@ -319,7 +319,7 @@ pub fn all() -> Vec<Scenario> {
                 .rekor_v2()
                 .v2_verifier(V2VerifierKind::SignerPublicKey)
                 .expect(Expectation::rejected(
-                    "By our reading sigstore-go rejects this, contrary to issue 12's item 4: the v2 entry hash is rebuilt from the bundle with the certificate as `x509Certificate` verifier, so a leaf logged with `publicKey` does not match the inclusion proof (before v1.2, Certificate.CompareKey required the entry's key to be a certificate). sigstore-python likewise rebuilds with x509Certificate. Check against a sigstore-go run before matching it.",
+                    "By our reading sigstore-go rejects this, contrary to issue 12's item 4: the v2 entry hash is rebuilt from the bundle with the certificate as `x509Certificate` verifier, so a leaf logged with `publicKey` does not match the inclusion proof (before v1.2, Certificate.CompareKey required the entry's key to be a certificate). sigstore-python likewise rebuilds with x509Certificate. edgeverify rejects it too (TESTING.md).",
                     &["pkg/verify/tlog.go: reconstructV2EntryHash", "pkg/bundle/verification_content.go: (*Certificate).CompareKey (pre-v1.2 path)"],
                 ).item(4)),
         ),
@@ -396,7 +396,7 @@ pub fn all() -> Vec<Scenario> {
                 let mut spec = Spec::hashedrekord();
                 spec.unknown_log_entry = true;
                 spec.expect(sha256_only(ok(
-                    "By our reading sigstore-go verifies this, contrary to issue 12's item 5: entries whose log ID the trust root does not know are skipped (`continue`) and the threshold counts the trusted one. sigstore-python rejects (it requires exactly one entry).",
+                    "By our reading sigstore-go verifies this, contrary to issue 12's item 5: entries whose log ID the trust root does not know are skipped (`continue`) and the threshold counts the trusted one. sigstore-python rejects (it requires exactly one entry); edgeverify follows sigstore-go and ignores the entry entirely (TESTING.md).",
                 ).decided_by(&[TLOG])).item(5))
             },
         ),
@@ -407,7 +407,7 @@ pub fn all() -> Vec<Scenario> {
                 let mut spec = Spec::hashedrekord().rekor_v2();
                 spec.trust_root.rekor_v2 = KeyValidity::EndedBeforeSigning;
                 spec.expect(sha256_only(ok(
-                    "By our reading sigstore-go does not check a Rekor v2 log key's validFor: only tlog.VerifySET reads the window, and v2 entries have no SET. Issue 12's item 6 asks edgeverify to check it anyway (a deliberate difference to record).",
+                    "By our reading sigstore-go does not check a Rekor v2 log key's validFor: only tlog.VerifySET reads the window, and v2 entries have no SET. edgeverify checks it, as issue 12's item 6 asks: a deliberate difference (TESTING.md).",
                 ).decided_by(&[TLOG, "pkg/tlog/entry.go: VerifySET"])).item(6))
             },
         ),

@@ -1,7 +1,8 @@
 //! The test instance against today's edgeverify (edgeverify-core, in process): its happy
 //! paths verify, every tampered copy of them fails, and on every catalog scenario edgeverify
-//! gives sigstore-go's verdict except for a pinned list of known differences (issue 12), so
-//! that closing one of them, or opening a new one, fails this test until the list is updated.
+//! gives sigstore-go's verdict except for the deliberate differences of issue 12 (listed in
+//! `core/tests/data/interop/DIFFERENCES.tsv`), so that closing one of them, or opening a new
+//! one, fails this test until the list is updated.
 
 #![allow(
     clippy::unwrap_used,
@@ -41,81 +42,27 @@ const HAPPY: &[&str] = &[
     "managed-key-rekor2",
 ];
 
-/// Where today's edgeverify-core and sigstore-go disagree, as `(scenario, input, why)`;
-/// input is `file` (the artifact's bytes) or `sha256`/`sha384`/`sha512` (a digest). Each line
-/// is a known gap of issue 12 or a decision to record in TESTING.md.
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
-    (
-        "private-origin-v1",
-        "file",
-        "item 2: edgeverify binds a Rekor v1 checkpoint origin to the baseUrl host",
-    ),
-    (
-        "private-origin-v1",
-        "sha256",
-        "item 2: edgeverify binds a Rekor v1 checkpoint origin to the baseUrl host",
-    ),
-    (
-        "private-origin-v1-dsse",
-        "file",
-        "item 2: edgeverify binds a Rekor v1 checkpoint origin to the baseUrl host",
-    ),
-    (
-        "private-origin-v1-dsse",
-        "sha256",
-        "item 2: edgeverify binds a Rekor v1 checkpoint origin to the baseUrl host",
-    ),
-    (
-        "two-timestamps-second-bad-signature",
-        "file",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "two-timestamps-second-bad-signature",
-        "sha256",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "two-timestamps-first-wrong-imprint",
-        "file",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "two-timestamps-first-wrong-imprint",
-        "sha256",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "two-timestamps-one-untrusted-tsa",
-        "file",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "two-timestamps-one-untrusted-tsa",
-        "sha256",
-        "item 3: edgeverify fails on the first timestamp that does not verify",
-    ),
-    (
-        "rekor2-dsse-v002",
-        "file",
-        "item 7: edgeverify still accepts Rekor v2 dsse 0.0.2 entries; sigstore-go >= 1.2 does not",
-    ),
-    (
-        "rekor2-dsse-v002",
-        "sha256",
-        "item 7: edgeverify still accepts Rekor v2 dsse 0.0.2 entries; sigstore-go >= 1.2 does not",
-    ),
-    (
-        "hashedrekord-no-digest-hint",
-        "file",
-        "item 7: edgeverify accepts a message signature without messageDigest",
-    ),
-    (
-        "hashedrekord-no-digest-hint",
-        "sha256",
-        "item 7: edgeverify accepts a message signature without messageDigest",
-    ),
-];
+/// Where edgeverify deliberately differs from sigstore-go, as `(scenario, input)`; input is
+/// `file` (the artifact's bytes) or `sha256`/`sha384`/`sha512` (a digest). The list is the
+/// `testinstance/` part of `core/tests/data/interop/DIFFERENCES.tsv`, which every front end's
+/// interop test reads and TESTING.md explains: one list, so that closing a difference, or
+/// opening a new one, fails here until it is updated.
+fn known_differences() -> Vec<(String, String)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../core/tests/data/interop/DIFFERENCES.tsv"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let case = cols.next()?.strip_prefix("testinstance/")?;
+            Some((case.to_string(), cols.next()?.to_string()))
+        })
+        .collect()
+}
 
 fn core_alg(alg: HashAlg) -> HashAlgorithm {
     match alg {
@@ -206,14 +153,17 @@ fn tampered_happy_paths_fail() {
     for name in HAPPY {
         let out = generate(name);
         for tamper in Tamper::ALL {
-            // With a second time source (the SET), sigstore-go sets a failing timestamp aside
-            // and verifies; that is item 3's semantics, not a tamper edgeverify must catch.
-            if tamper == Tamper::TimestampSignature && *name == "v0.3-hashedrekord-rekor1-and-tsa" {
-                continue;
-            }
             let Some(bad) = tamper.apply(&out).unwrap() else {
                 continue;
             };
+            // With a second time source (the SET), a failing timestamp is set aside (issue 12
+            // item 3, sigstore-go's semantics): verified on the SET's time alone.
+            if tamper == Tamper::TimestampSignature && *name == "v0.3-hashedrekord-rekor1-and-tsa" {
+                let verified = edgeverify(&bad, None).unwrap();
+                assert_eq!(verified.verified_times().len(), 1, "{name}");
+                assert!(verified.integrated_time().is_some(), "{name}");
+                continue;
+            }
             *applied.entry(format!("{tamper:?}")).or_insert(0) += 1;
             assert!(
                 edgeverify(&bad, None).is_err(),
@@ -259,23 +209,34 @@ fn catalog_verdicts_match_sigstore_go_except_known_differences() {
             }
         }
     }
-    let known: Vec<(&str, &str)> = KNOWN_DIFFERENCES.iter().map(|(s, i, _)| (*s, *i)).collect();
+    let differences: Vec<(String, String)> = differences
+        .into_iter()
+        .map(|(s, i)| (s.to_string(), i.to_string()))
+        .collect();
+    let known = known_differences();
+    assert!(
+        known.len() >= 8,
+        "DIFFERENCES.tsv lists {} scenarios",
+        known.len()
+    );
     let unexpected: Vec<_> = differences.iter().filter(|d| !known.contains(d)).collect();
     let closed: Vec<_> = known.iter().filter(|k| !differences.contains(k)).collect();
     assert!(
         unexpected.is_empty() && closed.is_empty(),
         "edgeverify vs sigstore-go changed.\n  new differences: {unexpected:?}\n  \
-         differences that no longer exist (remove them from KNOWN_DIFFERENCES): {closed:?}"
+         differences that no longer exist (remove them from DIFFERENCES.tsv): {closed:?}"
     );
     assert!(compared > 60, "only {compared} comparisons");
 }
 
 #[test]
-fn issue_12_item_1_is_a_front_end_gap_not_a_core_one() {
-    // With the bytes or a sha512 digest, core already matches a sha512-only subject; only a
-    // caller that hashes with SHA-256 alone (today's CLI and C API) misses it.
+fn a_sha512_only_subject_matches_by_the_bytes_or_its_sha512() {
+    // Issue 12 item 1: the statement names the artifact by SHA-512 only. Given the bytes,
+    // edgeverify hashes them with the subjects' algorithms; given a digest, only SHA-512 can
+    // match. (The front ends hash a file with every algorithm the bundle needs.)
     let out = generate("dsse-sha512-only-subject");
-    edgeverify(&out, None).unwrap();
+    let verified = edgeverify(&out, None).unwrap();
+    assert_eq!(verified.matched_digest().algorithm(), HashAlgorithm::Sha512);
     edgeverify(&out, Some(HashAlg::Sha512)).unwrap();
     assert!(edgeverify(&out, Some(HashAlg::Sha256)).is_err());
 }

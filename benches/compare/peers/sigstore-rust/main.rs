@@ -45,5 +45,6 @@ fn main() -> ExitCode {
         .collect();
     t.sort_by(f64::total_cmp);
     println!("median_us={:.1}", t[t.len() / 2]);
+    println!("min_us={:.1}", t[0]);
     ExitCode::SUCCESS
 }

@@ -145,15 +145,26 @@ def main():
     cp = e["inclusionProof"]["checkpoint"]["envelope"]
     e["inclusionProof"]["checkpoint"]["envelope"] = cp.replace("rekor.sigstore.dev - ", "rekor.sigstage.dev - ", 1)
     write("checkpoint-wrong-origin", "CheckpointInvalid", b,
-          note="Checkpoint origin names another log.")
+          note="Checkpoint origin changed to name another log: the log's signature no longer covers the text.")
 
     b = copy.deepcopy(v1)
     e = entry(b)
     cp = e["inclusionProof"]["checkpoint"]["envelope"]
     head, sigs = cp.rsplit("\n\n", 1)
-    e["inclusionProof"]["checkpoint"]["envelope"] = head + "\n\n" + sigs.replace("\u2014 rekor.sigstore.dev", "\u2014 witness.example", 1)
+    # A Rekor v1 signer is found by its key hint (the name is not checked, as in Rekor's
+    # SignedNote.Verify), so the line is renamed and its hint replaced: another signer's line.
+    name, sig = sigs.split("\n", 1)[0].rsplit(" ", 1)
+    foreign = "\u2014 witness.example " + b64(bytes(4) + unb64(sig)[4:])
+    e["inclusionProof"]["checkpoint"]["envelope"] = head + "\n\n" + sigs.replace(name + " " + sig, foreign, 1)
     write("checkpoint-no-log-signature", "CheckpointInvalid", b,
-          note="The log's signature line renamed: only an unknown signer remains.")
+          note="The log's signature line replaced by another signer's (other name, other key hint): no line from the log's key remains.")
+
+    b = copy.deepcopy(v1)
+    e = entry(b)
+    cp = e["inclusionProof"]["checkpoint"]["envelope"]
+    e["inclusionProof"]["checkpoint"]["envelope"] = cp + "\u2014 witness.example " + b64(bytes(4) + bytes(72)) + "\n"
+    write("rekor1-checkpoint-extra-witness", "pass", b,
+          note="A Rekor v1 checkpoint with an extra line from another key: ignored, still verifies (rekor's SignedNote.Verify would refuse it; TESTING.md).")
 
     # --- Rekor v2 checkpoints ---
     b = copy.deepcopy(v2)
