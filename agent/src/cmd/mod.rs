@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+pub mod containerd_verifier;
 pub mod exec;
 pub mod flags;
 pub mod policy;

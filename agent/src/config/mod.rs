@@ -36,6 +36,7 @@ use crate::files;
 use crate::gate::artifact::sha256;
 
 pub(crate) mod glob;
+pub(crate) mod images;
 pub mod toml_subset;
 pub(crate) mod trust_root;
 
@@ -99,6 +100,8 @@ pub struct Config {
     pub(crate) root: TrustRoot,
     /// Human-readable origin of the trust root.
     pub(crate) root_origin: String,
+    /// `[images]` and the `[[image_rule]]`s (`containerd-verifier`).
+    pub(crate) images: images::Images,
 }
 
 /// One `[[rule]]`.
@@ -260,17 +263,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         return Err(at((
             e.line,
             format!(
-                "unknown top-level key {:?} (a policy has a [trust_root] table and [[rule]] tables)",
+                "unknown top-level key {:?} (a policy has a [trust_root] table, [[rule]] tables, \
+                 an [images] table and [[image_rule]] tables)",
                 e.key
             ),
         )));
     }
     let mut trust_root = None;
     let mut rule_tables = Vec::new();
+    let mut image_rule_tables = Vec::new();
+    let mut images = images::Images::default();
     for (name, array, table) in &doc.tables {
         match (name.as_str(), array) {
             ("rule", true) => rule_tables.push(table),
             ("trust_root", false) => trust_root = Some(table),
+            ("image_rule", true) => image_rule_tables.push(table),
+            ("images", false) => images::settings(table, &mut images).map_err(at)?,
+            ("image_rule", false) => {
+                return Err(at((
+                    table.line,
+                    "image rules are [[image_rule]], not [image_rule]".into(),
+                )))
+            }
             ("rule", false) => {
                 return Err(at((table.line, "rules are [[rule]], not [rule]".into())))
             }
@@ -283,7 +297,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             (other, _) => {
                 return Err(at((
                     table.line,
-                    format!("unknown table {other:?} (expected [trust_root] or [[rule]])"),
+                    format!(
+                        "unknown table {other:?} (expected [trust_root], [[rule]], [images] or \
+                         [[image_rule]])"
+                    ),
                 )))
             }
         }
@@ -300,6 +317,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let rule = rule(table, &rules).map_err(at)?;
         rules.push(rule);
     }
+    if image_rule_tables.len() > images::MAX_IMAGE_RULES {
+        return Err(ConfigError {
+            file: path.to_path_buf(),
+            line: None,
+            reason: format!("more than {} image rules", images::MAX_IMAGE_RULES),
+        });
+    }
+    for table in image_rule_tables {
+        let rule = images::rule(table, &images.rules).map_err(at)?;
+        images.rules.push(rule);
+    }
     let loaded = trust_root::from_table(trust_root).map_err(at)?;
     // A trust root that can never verify a rule's kind of evidence is a configuration error
     // now, not a denial of every program later.
@@ -314,11 +342,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ))
         })?;
     }
+    for rule in &images.rules {
+        loaded.root.check_usable_for(&rule.policy).map_err(|e| {
+            at((
+                loaded.line,
+                format!(
+                    "trust root {} cannot verify image rule {:?}: {e}",
+                    loaded.origin, rule.name
+                ),
+            ))
+        })?;
+    }
     Ok(Config {
         sha256: sha256(text.as_bytes()),
         rules,
         root: loaded.root,
         root_origin: loaded.origin,
+        images,
     })
 }
 

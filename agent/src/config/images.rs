@@ -1,0 +1,236 @@
+//! Container images in the policy file: `[images]` (the evidence store, what an image no rule
+//! names gets, an audit log) and `[[image_rule]]` (image name globs → an identity or SLSA
+//! policy, enforce or audit). Used by `edgeverify containerd-verifier`.
+//!
+//! ```toml
+//! [images]
+//! store = "/var/lib/edgeverify/images"  # <store>/sha256-<hex>/ is an OCI image layout
+//! unmatched = "deny"                    # or "allow": images no [[image_rule]] names
+//! audit_log = "/var/log/edgeverify/images.jsonl"   # optional: one JSON line per decision
+//!
+//! [[image_rule]]                        # first match wins
+//! name = "kubeedge"
+//! images = ["docker.io/kubeedge/*"]     # globs on the image name, tag kept, digest dropped
+//! source_uri = "github.com/kubeedge/kubeedge"   # SLSA (slsa-verifier verify-image) …
+//! # … or certificate_identity[_regexp] + certificate_oidc_issuer[_regexp] (cosign verify),
+//! # with `type` for attestations (cosign verify-attestation --type)
+//! mode = "enforce"                      # or "audit": log the failure and allow
+//! ```
+
+use std::path::PathBuf;
+
+use edgeverify_core::Policy;
+
+use super::glob::Glob;
+use super::toml_subset::Table;
+use super::{identity_policy, slsa_policy, Fields, Mode, IDENTITY_KEYS, SLSA_OPTIONAL_KEYS};
+use crate::cmd::verify_image::predicate_type_uri;
+
+/// Most `[[image_rule]]` tables in one policy.
+pub(crate) const MAX_IMAGE_RULES: usize = 1024;
+/// Most name globs in one image rule.
+pub(crate) const MAX_IMAGES_PER_RULE: usize = 256;
+
+const IMAGES_KEYS: &[&str] = &["store", "unmatched", "audit_log"];
+const IMAGE_RULE_KEYS: &[&str] = &[
+    "name",
+    "images",
+    "mode",
+    "type",
+    "source_uri",
+    "source_tag",
+    "source_branch",
+    "source_versioned_tag",
+    "builder_id",
+    "certificate_identity",
+    "certificate_identity_regexp",
+    "certificate_oidc_issuer",
+    "certificate_oidc_issuer_regexp",
+];
+
+/// The `[images]` table and the `[[image_rule]]`s.
+#[derive(Default)]
+pub(crate) struct Images {
+    /// The evidence store: `<store>/sha256-<hex>/` is the OCI image layout for that digest.
+    pub(crate) store: Option<PathBuf>,
+    /// Whether an image no rule names is allowed (default: denied).
+    pub(crate) allow_unmatched: bool,
+    /// Where one JSON line per decision is appended, if anywhere.
+    pub(crate) audit_log: Option<PathBuf>,
+    /// The rules, in file order.
+    pub(crate) rules: Vec<ImageRule>,
+}
+
+/// One `[[image_rule]]`.
+pub(crate) struct ImageRule {
+    pub(crate) name: String,
+    /// Globs on the image name, compiled with a leading `/` (see [`image_name_path`]).
+    pub(crate) globs: Vec<Glob>,
+    pub(crate) policy: Policy,
+    /// `type`: verify attestations of this predicate type (`any`: every type) instead of
+    /// signatures. Ignored by SLSA rules (they read the provenance attestation).
+    pub(crate) predicate_type: Option<String>,
+    pub(crate) mode: Mode,
+}
+
+impl Images {
+    /// The first rule one of whose globs matches `name` (a reference as containerd gives it).
+    pub(crate) fn rule_for(&self, name: &str) -> Option<&ImageRule> {
+        let path = image_name_path(name);
+        self.rules
+            .iter()
+            .find(|r| r.globs.iter().any(|g| g.matches(&path)))
+    }
+}
+
+/// The string image globs are matched against: `/` + the reference without its `@digest`
+/// (the digest is checked by verification, the name only selects the rule), so that path glob
+/// rules apply: `*` stays within one `/`-separated component, `**` spans components.
+pub(crate) fn image_name_path(name: &str) -> String {
+    let without_digest = name.split_once('@').map_or(name, |(n, _)| n);
+    format!("/{without_digest}")
+}
+
+/// Parses `[images]`.
+pub(super) fn settings(table: &Table, images: &mut Images) -> Result<(), (usize, String)> {
+    let f = Fields::new(table, IMAGES_KEYS, "[images]")?;
+    let absolute = |key: &str| -> Result<Option<PathBuf>, (usize, String)> {
+        match f.string(key)? {
+            None => Ok(None),
+            Some(p) if p.value.starts_with('/') => Ok(Some(PathBuf::from(p.value))),
+            Some(p) => Err((p.line, format!("{key} must be an absolute path"))),
+        }
+    };
+    images.store = absolute("store")?;
+    images.audit_log = absolute("audit_log")?;
+    images.allow_unmatched = match f.string("unmatched")? {
+        None => false,
+        Some(u) if u.value == "deny" => false,
+        Some(u) if u.value == "allow" => true,
+        Some(u) => {
+            return Err((
+                u.line,
+                format!("unmatched must be \"deny\" or \"allow\", not {:?}", u.value),
+            ))
+        }
+    };
+    Ok(())
+}
+
+/// Parses one `[[image_rule]]`.
+pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (usize, String)> {
+    let f = Fields::new(table, IMAGE_RULE_KEYS, "[[image_rule]]")?;
+    let Some(name) = f.string("name")? else {
+        return Err((table.line, "[[image_rule]] needs a name".into()));
+    };
+    let name_line = name.line;
+    let name = name.value;
+    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
+        return Err((
+            name_line,
+            "image rule name must be 1 to 128 printable characters".into(),
+        ));
+    }
+    if earlier.iter().any(|r| r.name == name) {
+        return Err((name_line, format!("duplicate image rule name {name:?}")));
+    }
+    let in_rule =
+        |(line, reason): (usize, String)| (line, format!("image rule {name:?}: {reason}"));
+
+    let Some((patterns, line)) = f.list("images") else {
+        return Err(in_rule((
+            name_line,
+            "images is required (a list of image name globs)".into(),
+        )));
+    };
+    if patterns.is_empty() || patterns.len() > MAX_IMAGES_PER_RULE {
+        return Err(in_rule((
+            line,
+            format!("images must list 1 to {MAX_IMAGES_PER_RULE} globs"),
+        )));
+    }
+    let mut globs = Vec::with_capacity(patterns.len());
+    for p in &patterns {
+        if p.value.starts_with('/') || p.value.contains('@') {
+            return Err(in_rule((
+                p.line,
+                format!(
+                    "bad image glob {:?}: a name such as docker.io/org/* (no leading /, no \
+                     @digest)",
+                    p.value
+                ),
+            )));
+        }
+        let glob = Glob::new(&format!("/{}", p.value))
+            .map_err(|e| in_rule((p.line, format!("bad image glob {:?}: {e}", p.value))))?;
+        globs.push(glob);
+    }
+
+    let mode = match f.string("mode").map_err(in_rule)? {
+        None => Mode::Enforce,
+        Some(m) if m.value == "enforce" => Mode::Enforce,
+        Some(m) if m.value == "audit" => Mode::Audit,
+        Some(m) => {
+            return Err(in_rule((
+                m.line,
+                format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
+            )))
+        }
+    };
+
+    let predicate_type = match f.string("type").map_err(in_rule)? {
+        None => None,
+        Some(t) => match predicate_type_uri(&t.value) {
+            Some(uri) => Some(uri.to_string()),
+            None => {
+                return Err(in_rule((
+                    t.line,
+                    format!(
+                        "type {:?} is neither a cosign predicate type name nor a URI",
+                        t.value
+                    ),
+                )))
+            }
+        },
+    };
+
+    let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
+        if let Some(e) = IDENTITY_KEYS.iter().chain(&["type"]).find_map(|k| f.get(k)) {
+            return Err(in_rule((
+                e.line,
+                "an image rule is either an SLSA rule (source_uri) or a signature rule \
+                 (certificate_identity…, type), not both"
+                    .into(),
+            )));
+        }
+        match slsa_policy(&f, &uri).map_err(in_rule)? {
+            Policy::Slsa(p) => Policy::Slsa(p.for_images()),
+            other => other,
+        }
+    } else {
+        if let Some(e) = SLSA_OPTIONAL_KEYS.iter().find_map(|k| f.get(k)) {
+            return Err(in_rule((
+                e.line,
+                "source_tag, source_branch, source_versioned_tag and builder_id need source_uri"
+                    .into(),
+            )));
+        }
+        if IDENTITY_KEYS.iter().all(|k| f.get(k).is_none()) {
+            return Err(in_rule((
+                name_line,
+                "image rule has neither an SLSA requirement (source_uri) nor a signature \
+                 requirement (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])"
+                    .into(),
+            )));
+        }
+        identity_policy(&f, name_line).map_err(in_rule)?
+    };
+
+    Ok(ImageRule {
+        name,
+        globs,
+        policy,
+        predicate_type,
+        mode,
+    })
+}
