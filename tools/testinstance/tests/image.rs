@@ -193,7 +193,11 @@ fn rfc3161_timestamps_cover_the_signature_or_the_envelope() {
             );
         });
         let v = wrong.verify(evidence, &wrong.identity()).unwrap();
-        assert_eq!(v.verified().verified_times().len(), 1, "the SET's time only");
+        assert_eq!(
+            v.verified().verified_times().len(),
+            1,
+            "the SET's time only"
+        );
     }
 }
 
