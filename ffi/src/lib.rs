@@ -44,12 +44,14 @@
 
 mod error;
 mod ffi;
+mod image;
 mod panic;
 mod policy;
 mod trust_root;
 mod verification;
 
 pub use error::{ev_last_error_detail, ev_result, ev_result_is_denial, ev_result_message};
+pub use image::ev_verify_image_layout;
 pub use policy::{
     ev_policy, ev_policy_free, ev_policy_new_identity, ev_policy_new_identity_matching,
     ev_policy_new_public_key, ev_policy_new_slsa, ev_policy_new_slsa_with_options, EV_MATCH_EXACT,
@@ -125,8 +127,8 @@ mod tests {
             assert_eq!(before, Some("*/"), "undocumented in the header: {t}");
             checked += 1;
         }
-        // 28 functions, 3 handle types, the result enum and its 41 codes, 10 constants.
-        assert_eq!(checked, 28 + 3 + 1 + 41 + 10);
+        // 29 functions, 3 handle types, the result enum and its 41 codes, 10 constants.
+        assert_eq!(checked, 29 + 3 + 1 + 41 + 10);
     }
 
     #[test]

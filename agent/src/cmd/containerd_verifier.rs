@@ -26,9 +26,7 @@ use std::thread;
 use std::time::Duration;
 
 use edgeverify_core::oci::{digest_string, parse_digest};
-use edgeverify_core::{
-    hex_encode, verify_image, Digest, ErrorClass, HashAlgorithm, ImageEvidence, VerifiedImage,
-};
+use edgeverify_core::{hex_encode, verify_image, Digest, ErrorClass, HashAlgorithm, VerifiedImage};
 use serde_json::Value;
 
 use super::Outcome;
@@ -355,12 +353,7 @@ fn verify_in_store(
         );
     }
     let mut layout = OciDir::new(&dir);
-    let evidence = match &rule.predicate_type {
-        None => ImageEvidence::Signatures,
-        Some(t) => ImageEvidence::Attestations {
-            predicate_type: Some(t.as_str()).filter(|t| *t != "any"),
-        },
-    };
+    let evidence = rule.evidence();
     match verify_image(&cfg.root, &mut layout, &req.digest, evidence, &rule.policy) {
         Ok(v) => {
             let mut d = Decision::new(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use edgeverify_core::Policy;
+use edgeverify_core::{ImageEvidence, Policy};
 
 use super::Outcome;
 use crate::config::glob::Glob;
@@ -97,10 +97,12 @@ fn print_images(images: &config::images::Images) {
             .iter()
             .map(|g| g.as_str().strip_prefix('/').unwrap_or(g.as_str()))
             .collect();
-        let kind = match (&r.policy, &r.predicate_type) {
+        let kind = match (&r.policy, r.evidence()) {
             (Policy::Slsa(_), _) => "SLSA provenance".to_string(),
-            (_, Some(t)) => format!("attestations ({t})"),
-            (_, None) => "signatures".to_string(),
+            (_, ImageEvidence::Attestations { predicate_type }) => {
+                format!("attestations ({})", predicate_type.unwrap_or("any type"))
+            }
+            (_, _) => "signatures".to_string(),
         };
         let mode = match r.mode {
             Mode::Enforce => "enforce",

@@ -65,13 +65,9 @@ pub fn run(args: &Args) -> Outcome {
             return Outcome::Unusable;
         }
     };
-    let predicate_type = args.predicate_type.as_deref().map(predicate_type_uri);
-    let evidence = match predicate_type {
-        None => ImageEvidence::Signatures,
-        Some(t) => ImageEvidence::Attestations {
-            predicate_type: t.filter(|t| *t != "any"),
-        },
-    };
+    // Checked in `prepare`; a refused name never gets here.
+    let evidence = ImageEvidence::from_type(args.predicate_type.as_deref())
+        .unwrap_or(ImageEvidence::Signatures);
     match verify_image(&root, &mut layout, &image, evidence, &policy) {
         Ok(verified) => {
             report_success(args, &name, &verified);
@@ -101,7 +97,7 @@ type Prepared = (edgeverify_core::TrustRoot, Digest, String, Policy);
 fn prepare(args: &Args) -> Result<Prepared, String> {
     let policy = policy(args)?;
     if let Some(t) = &args.predicate_type {
-        predicate_type_uri(t).ok_or_else(|| {
+        ImageEvidence::from_type(Some(t)).ok_or_else(|| {
             format!("--type {t:?} is neither a cosign predicate type name nor a URI")
         })?;
     }
@@ -120,24 +116,6 @@ fn parse_image(arg: &str) -> Result<(Digest, String), String> {
             format!("{arg:?} does not name an image by digest: give IMAGE@sha256:<64 hex> or sha256:<64 hex>")
         })?;
     Ok((digest, arg.to_string()))
-}
-
-/// cosign's predicate type names (`cosign verify-attestation --type`), or a URI as given;
-/// `None` when it is neither. `any` is kept as is (every type).
-pub(crate) fn predicate_type_uri(name: &str) -> Option<&str> {
-    Some(match name {
-        "any" => "any",
-        "custom" => "https://cosign.sigstore.dev/attestation/v1",
-        "slsaprovenance" | "slsaprovenance02" => "https://slsa.dev/provenance/v0.2",
-        "slsaprovenance1" => "https://slsa.dev/provenance/v1",
-        "spdx" | "spdxjson" => "https://spdx.dev/Document",
-        "cyclonedx" => "https://cyclonedx.org/bom",
-        "link" => "https://in-toto.io/Link/v1",
-        "vuln" => "https://cosign.sigstore.dev/attestation/vuln/v1",
-        "openvex" => "https://openvex.dev/ns",
-        uri if uri.contains("://") => uri,
-        _ => return None,
-    })
 }
 
 /// SLSA flags (with `--source-uri`) or signer flags (with `--type`), never both.

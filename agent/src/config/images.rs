@@ -19,12 +19,11 @@
 
 use std::path::PathBuf;
 
-use edgeverify_core::Policy;
+use edgeverify_core::{ImageEvidence, Policy};
 
 use super::glob::Glob;
 use super::toml_subset::Table;
 use super::{identity_policy, slsa_policy, Fields, Mode, IDENTITY_KEYS, SLSA_OPTIONAL_KEYS};
-use crate::cmd::verify_image::predicate_type_uri;
 
 /// Most `[[image_rule]]` tables in one policy.
 pub(crate) const MAX_IMAGE_RULES: usize = 1024;
@@ -67,8 +66,8 @@ pub(crate) struct ImageRule {
     /// Globs on the image name, compiled with a leading `/` (see [`image_name_path`]).
     pub(crate) globs: Vec<Glob>,
     pub(crate) policy: Policy,
-    /// `type`: verify attestations of this predicate type (`any`: every type) instead of
-    /// signatures. Ignored by SLSA rules (they read the provenance attestation).
+    /// `type` as written (checked by [`ImageEvidence::from_type`]): attestations of that
+    /// predicate type instead of signatures. SLSA rules read the provenance attestation.
     pub(crate) predicate_type: Option<String>,
     pub(crate) mode: Mode,
 }
@@ -180,8 +179,8 @@ pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (u
 
     let predicate_type = match f.string("type").map_err(in_rule)? {
         None => None,
-        Some(t) => match predicate_type_uri(&t.value) {
-            Some(uri) => Some(uri.to_string()),
+        Some(t) => match ImageEvidence::from_type(Some(&t.value)) {
+            Some(_) => Some(t.value),
             None => {
                 return Err(in_rule((
                     t.line,
@@ -233,4 +232,13 @@ pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (u
         predicate_type,
         mode,
     })
+}
+
+impl ImageRule {
+    /// The evidence this rule verifies (cosign `verify`, or `verify-attestation --type`).
+    pub(crate) fn evidence(&self) -> ImageEvidence<'_> {
+        // Checked when the rule was parsed.
+        ImageEvidence::from_type(self.predicate_type.as_deref())
+            .unwrap_or(ImageEvidence::Signatures)
+    }
 }

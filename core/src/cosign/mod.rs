@@ -86,6 +86,32 @@ pub enum ImageEvidence<'a> {
     },
 }
 
+impl<'a> ImageEvidence<'a> {
+    /// cosign's `--type`: `None` is signatures (`cosign verify`); `any` is every attestation;
+    /// cosign's predicate type names (`slsaprovenance`, `slsaprovenance02`, `slsaprovenance1`,
+    /// `spdx`, `spdxjson`, `cyclonedx`, `link`, `vuln`, `openvex`, `custom`) and URIs (anything
+    /// with `://`) are attestations of that type. `None` for any other name.
+    pub fn from_type(name: Option<&'a str>) -> Option<Self> {
+        let Some(name) = name else {
+            return Some(Self::Signatures);
+        };
+        let predicate_type = match name {
+            "any" => None,
+            "custom" => Some("https://cosign.sigstore.dev/attestation/v1"),
+            "slsaprovenance" | "slsaprovenance02" => Some("https://slsa.dev/provenance/v0.2"),
+            "slsaprovenance1" => Some("https://slsa.dev/provenance/v1"),
+            "spdx" | "spdxjson" => Some("https://spdx.dev/Document"),
+            "cyclonedx" => Some("https://cyclonedx.org/bom"),
+            "link" => Some("https://in-toto.io/Link/v1"),
+            "vuln" => Some("https://cosign.sigstore.dev/attestation/vuln/v1"),
+            "openvex" => Some("https://openvex.dev/ns"),
+            uri if uri.contains("://") => Some(uri),
+            _ => return None,
+        };
+        Some(Self::Attestations { predicate_type })
+    }
+}
+
 /// A piece of evidence located in the layout, not read yet.
 pub(crate) struct Located {
     pub(crate) kind: EvidenceKind,
