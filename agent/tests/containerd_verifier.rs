@@ -92,6 +92,29 @@ fn store_with(dir: &Path, versions: &[&str]) -> PathBuf {
     store
 }
 
+/// A store with v2.1.0's layout, an enforcing SLSA rule for it, and a bin_dir with the wrapper.
+fn enforcing_fixture(tag: &str) -> (TempDir, PathBuf, PathBuf) {
+    let dir = TempDir::new(tag);
+    let store = store_with(dir.path(), &["v2.1.0"]);
+    let policy = common::write_policy(
+        dir.path(),
+        &slsa_policy(&store, common::SOURCE, "enforce", ""),
+    );
+    let bin_dir = bin_dir_with_wrapper(dir.path(), &policy);
+    (dir, store, bin_dir)
+}
+
+/// `edgeverify policy check` on `text`: the exit code and stderr.
+fn policy_check(dir: &Path, text: &str) -> (Option<i32>, String) {
+    let policy = common::write_policy(dir, text);
+    let out = common::edgeverify_command()
+        .args(["policy", "check"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    (out.status.code(), common::stderr(&out))
+}
+
 /// A bin_dir holding one verifier: a wrapper script, as documented in examples/containerd.
 fn bin_dir_with_wrapper(dir: &Path, policy: &Path) -> PathBuf {
     let bin_dir = dir.join("bin");
@@ -290,13 +313,7 @@ fn identity_rules_check_the_attestation_signer() {
 
 #[test]
 fn unmatched_images_and_missing_evidence_are_denied() {
-    let dir = TempDir::new("ctrd-unmatched");
-    let store = store_with(dir.path(), &["v2.1.0"]);
-    let policy = common::write_policy(
-        dir.path(),
-        &slsa_policy(&store, common::SOURCE, "enforce", ""),
-    );
-    let bin_dir = bin_dir_with_wrapper(dir.path(), &policy);
+    let (dir, store, bin_dir) = enforcing_fixture("ctrd-unmatched");
     // No rule names docker.io/library/nginx: denied.
     let j = verify_image(
         &bin_dir,
@@ -397,13 +414,7 @@ fn audit_mode_allows_and_records_what_it_would_deny() {
 
 #[test]
 fn the_descriptor_on_stdin_must_be_the_image_named() {
-    let dir = TempDir::new("ctrd-stdin");
-    let store = store_with(dir.path(), &["v2.1.0"]);
-    let policy = common::write_policy(
-        dir.path(),
-        &slsa_policy(&store, common::SOURCE, "enforce", ""),
-    );
-    let bin_dir = bin_dir_with_wrapper(dir.path(), &policy);
+    let (_dir, _store, bin_dir) = enforcing_fixture("ctrd-stdin");
     // Another image's descriptor: refused (exit 2).
     let j = verify_image(&bin_dir, NAME, &digest("v2.1.0"), &descriptor("v2.0.0"));
     assert!(!j.ok);
@@ -427,13 +438,8 @@ fn the_descriptor_on_stdin_must_be_the_image_named() {
 
 #[test]
 fn protocol_arguments_are_checked() {
-    let dir = TempDir::new("ctrd-args");
-    let store = store_with(dir.path(), &["v2.1.0"]);
-    let policy = common::write_policy(
-        dir.path(),
-        &slsa_policy(&store, common::SOURCE, "enforce", ""),
-    );
-    let bin = bin_dir_with_wrapper(dir.path(), &policy).join("edgeverify");
+    let (_dir, _store, bin_dir) = enforcing_fixture("ctrd-args");
+    let bin = bin_dir.join("edgeverify");
     let d = digest("v2.1.0");
     let desc = descriptor("v2.1.0");
     // Go flag forms: --name, -name=value.
@@ -529,13 +535,7 @@ fn protocol_arguments_are_checked() {
 
 #[test]
 fn stdout_stays_within_containerds_limit() {
-    let dir = TempDir::new("ctrd-limit");
-    let store = store_with(dir.path(), &["v2.1.0"]);
-    let policy = common::write_policy(
-        dir.path(),
-        &slsa_policy(&store, common::SOURCE, "enforce", ""),
-    );
-    let bin_dir = bin_dir_with_wrapper(dir.path(), &policy);
+    let (_dir, _store, bin_dir) = enforcing_fixture("ctrd-limit");
     // A 40 KiB name no rule matches: the reason is cut, never containerd's truncation.
     let long = format!("docker.io/{}:v1", "a".repeat(40 * 1024));
     let j = verify_image(&bin_dir, &long, &digest("v2.1.0"), &descriptor("v2.1.0"));
@@ -636,14 +636,8 @@ fn image_rule_mistakes_are_configuration_errors_naming_the_line() {
         ("images = [\"ghcr.io/*\"]\nsource_uri = \"github.com/o/r\"\nmode = \"warn\"\n", 8, "mode must be"),
         ("images = [\"ghcr.io/*\"]\nsource_uri = \"github.com/o/r\"\npaths = [\"/x\"]\n", 8, "unknown key \"paths\" in [[image_rule]]"),
     ] {
-        let policy = common::write_policy(dir.path(), &format!("{head}{body}"));
-        let out = common::edgeverify_command()
-            .args(["policy", "check"])
-            .arg(&policy)
-            .output()
-            .unwrap();
-        let err = common::stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{body}: {err}");
+        let (code, err) = policy_check(dir.path(), &format!("{head}{body}"));
+        assert_eq!(code, Some(2), "{body}: {err}");
         assert!(err.contains(&format!("policy.toml:{line}: ")) && err.contains(says), "{body}: {err}");
     }
     for (text, says) in [
@@ -657,17 +651,8 @@ fn image_rule_mistakes_are_configuration_errors_naming_the_line() {
             "image rules are [[image_rule]]",
         ),
     ] {
-        let policy = common::write_policy(dir.path(), text);
-        let out = common::edgeverify_command()
-            .args(["policy", "check"])
-            .arg(&policy)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        assert!(
-            common::stderr(&out).contains(says),
-            "{text}: {}",
-            common::stderr(&out)
-        );
+        let (code, err) = policy_check(dir.path(), text);
+        assert_eq!(code, Some(2));
+        assert!(err.contains(says), "{text}: {err}");
     }
 }

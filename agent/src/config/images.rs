@@ -23,7 +23,10 @@ use edgeverify_core::{ImageEvidence, Policy};
 
 use super::glob::Glob;
 use super::toml_subset::Table;
-use super::{identity_policy, slsa_policy, Fields, Mode, IDENTITY_KEYS, SLSA_OPTIONAL_KEYS};
+use super::{
+    glob_list, identity_policy, rule_mode, rule_name, slsa_policy, Fields, Mode, IDENTITY_KEYS,
+    SLSA_OPTIONAL_KEYS,
+};
 
 /// Most `[[image_rule]]` tables in one policy.
 pub(crate) const MAX_IMAGE_RULES: usize = 1024;
@@ -119,35 +122,22 @@ pub(super) fn settings(table: &Table, images: &mut Images) -> Result<(), (usize,
 /// Parses one `[[image_rule]]`.
 pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (usize, String)> {
     let f = Fields::new(table, IMAGE_RULE_KEYS, "[[image_rule]]")?;
-    let Some(name) = f.string("name")? else {
-        return Err((table.line, "[[image_rule]] needs a name".into()));
-    };
-    let name_line = name.line;
-    let name = name.value;
-    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
-        return Err((
-            name_line,
-            "image rule name must be 1 to 128 printable characters".into(),
-        ));
-    }
-    if earlier.iter().any(|r| r.name == name) {
-        return Err((name_line, format!("duplicate image rule name {name:?}")));
-    }
+    let (name, name_line) = rule_name(
+        &f,
+        table,
+        "image rule",
+        earlier.iter().map(|r| r.name.as_str()),
+    )
+    .map_err(|(line, reason)| {
+        (
+            line,
+            reason.replacen("image rule needs", "[[image_rule]] needs", 1),
+        )
+    })?;
     let in_rule =
         |(line, reason): (usize, String)| (line, format!("image rule {name:?}: {reason}"));
 
-    let Some((patterns, line)) = f.list("images") else {
-        return Err(in_rule((
-            name_line,
-            "images is required (a list of image name globs)".into(),
-        )));
-    };
-    if patterns.is_empty() || patterns.len() > MAX_IMAGES_PER_RULE {
-        return Err(in_rule((
-            line,
-            format!("images must list 1 to {MAX_IMAGES_PER_RULE} globs"),
-        )));
-    }
+    let patterns = glob_list(&f, "images", MAX_IMAGES_PER_RULE, name_line).map_err(in_rule)?;
     let mut globs = Vec::with_capacity(patterns.len());
     for p in &patterns {
         if p.value.starts_with('/') || p.value.contains('@') {
@@ -165,17 +155,7 @@ pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (u
         globs.push(glob);
     }
 
-    let mode = match f.string("mode").map_err(in_rule)? {
-        None => Mode::Enforce,
-        Some(m) if m.value == "enforce" => Mode::Enforce,
-        Some(m) if m.value == "audit" => Mode::Audit,
-        Some(m) => {
-            return Err(in_rule((
-                m.line,
-                format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
-            )))
-        }
-    };
+    let mode = rule_mode(&f).map_err(in_rule)?;
 
     let predicate_type = match f.string("type").map_err(in_rule)? {
         None => None,

@@ -362,36 +362,66 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     })
 }
 
-fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
-    let f = Fields::new(table, RULE_KEYS, "[[rule]]")?;
+/// A rule's `name`, with its line: 1 to 128 printable characters, not among `earlier`.
+/// `what` names the kind of rule in messages (`rule`, `image rule`).
+fn rule_name<'e>(
+    f: &Fields<'_>,
+    table: &Table,
+    what: &str,
+    mut earlier: impl Iterator<Item = &'e str>,
+) -> Result<(String, usize), (usize, String)> {
     let Some(name) = f.string("name")? else {
-        return Err((table.line, "[[rule]] needs a name".into()));
+        return Err((table.line, format!("{what} needs a name")));
     };
-    let name_line = name.line;
-    let name = name.value;
-    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
+    if name.value.is_empty() || name.value.len() > 128 || name.value.chars().any(char::is_control) {
         return Err((
-            name_line,
-            "rule name must be 1 to 128 printable characters".into(),
+            name.line,
+            format!("{what} name must be 1 to 128 printable characters"),
         ));
     }
-    if earlier.iter().any(|r| r.name == name) {
-        return Err((name_line, format!("duplicate rule name {name:?}")));
+    if earlier.any(|n| n == name.value) {
+        return Err((name.line, format!("duplicate {what} name {:?}", name.value)));
     }
+    Ok((name.value, name.line))
+}
+
+/// A required list of 1 to `max` globs under `key`, with their lines.
+fn glob_list(
+    f: &Fields<'_>,
+    key: &str,
+    max: usize,
+    name_line: usize,
+) -> Result<Vec<At>, (usize, String)> {
+    let Some((items, line)) = f.list(key) else {
+        return Err((name_line, format!("{key} is required (a list of globs)")));
+    };
+    if items.is_empty() || items.len() > max {
+        return Err((line, format!("{key} must list 1 to {max} globs")));
+    }
+    Ok(items)
+}
+
+/// `mode`: "enforce" (the default) or "audit".
+fn rule_mode(f: &Fields<'_>) -> Result<Mode, (usize, String)> {
+    match f.string("mode")? {
+        None => Ok(Mode::Enforce),
+        Some(m) if m.value == "enforce" => Ok(Mode::Enforce),
+        Some(m) if m.value == "audit" => Ok(Mode::Audit),
+        Some(m) => Err((
+            m.line,
+            format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
+        )),
+    }
+}
+
+fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
+    let f = Fields::new(table, RULE_KEYS, "[[rule]]")?;
+    let (name, name_line) =
+        rule_name(&f, table, "rule", earlier.iter().map(|r| r.name.as_str()))
+            .map_err(|(line, reason)| (line, reason.replacen("rule needs", "[[rule]] needs", 1)))?;
     let in_rule = |(line, reason): (usize, String)| (line, format!("rule {name:?}: {reason}"));
 
-    let Some((paths, paths_line)) = f.list("paths") else {
-        return Err(in_rule((
-            name_line,
-            "paths is required (a list of globs)".into(),
-        )));
-    };
-    if paths.is_empty() || paths.len() > MAX_PATHS_PER_RULE {
-        return Err(in_rule((
-            paths_line,
-            format!("paths must list 1 to {MAX_PATHS_PER_RULE} globs"),
-        )));
-    }
+    let paths = glob_list(&f, "paths", MAX_PATHS_PER_RULE, name_line).map_err(in_rule)?;
     let mut globs = Vec::with_capacity(paths.len());
     let mut glob_lines = Vec::with_capacity(paths.len());
     for p in &paths {
@@ -440,17 +470,7 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
         }
     };
 
-    let mode = match f.string("mode").map_err(in_rule)? {
-        None => Mode::Enforce,
-        Some(m) if m.value == "enforce" => Mode::Enforce,
-        Some(m) if m.value == "audit" => Mode::Audit,
-        Some(m) => {
-            return Err(in_rule((
-                m.line,
-                format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
-            )))
-        }
-    };
+    let mode = rule_mode(&f).map_err(in_rule)?;
 
     let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
         if let Some(e) = IDENTITY_KEYS.iter().find_map(|k| f.get(k)) {
