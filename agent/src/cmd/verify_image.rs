@@ -278,21 +278,4 @@ mod tests {
             assert!(parse_image(&bad).is_err(), "{bad}");
         }
     }
-
-    #[test]
-    fn cosign_predicate_type_names() {
-        assert_eq!(
-            predicate_type_uri("slsaprovenance"),
-            Some("https://slsa.dev/provenance/v0.2")
-        );
-        assert_eq!(
-            predicate_type_uri("slsaprovenance1"),
-            Some("https://slsa.dev/provenance/v1")
-        );
-        assert_eq!(
-            predicate_type_uri("https://example.com/p/v1"),
-            Some("https://example.com/p/v1")
-        );
-        assert_eq!(predicate_type_uri("sbom"), None);
-    }
 }

@@ -315,3 +315,36 @@ fn content_wanted(bundle: &Bundle, kind: EvidenceKind, wanted: ImageEvidence<'_>
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ImageEvidence;
+
+    fn attestations(t: Option<&str>) -> Option<ImageEvidence<'_>> {
+        Some(ImageEvidence::Attestations { predicate_type: t })
+    }
+
+    #[test]
+    fn cosign_type_names() {
+        assert_eq!(
+            ImageEvidence::from_type(None),
+            Some(ImageEvidence::Signatures)
+        );
+        assert_eq!(ImageEvidence::from_type(Some("any")), attestations(None));
+        assert_eq!(
+            ImageEvidence::from_type(Some("slsaprovenance")),
+            attestations(Some("https://slsa.dev/provenance/v0.2"))
+        );
+        assert_eq!(
+            ImageEvidence::from_type(Some("slsaprovenance1")),
+            attestations(Some("https://slsa.dev/provenance/v1"))
+        );
+        assert_eq!(
+            ImageEvidence::from_type(Some("https://example.com/p/v1")),
+            attestations(Some("https://example.com/p/v1"))
+        );
+        for unknown in ["sbom", "", "SLSAPROVENANCE"] {
+            assert_eq!(ImageEvidence::from_type(Some(unknown)), None, "{unknown}");
+        }
+    }
+}
