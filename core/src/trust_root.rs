@@ -23,7 +23,8 @@ mod cbor;
 /// last changed 2025-09-22, adds the first Rekor v2 log). Replacing this file changes
 /// [`EMBEDDED_PRODUCTION_SHA256`], which makes every change visible in review; loading checks
 /// the two agree.
-const EMBEDDED_PRODUCTION_JSON: &[u8] = include_bytes!("../trust/production.trusted_root.json");
+pub(crate) const EMBEDDED_PRODUCTION_JSON: &[u8] =
+    include_bytes!("../trust/production.trusted_root.json");
 
 /// SHA-256 (lowercase hex) of the embedded production `trusted_root.json`.
 pub const EMBEDDED_PRODUCTION_SHA256: &str =
