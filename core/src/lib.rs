@@ -101,7 +101,7 @@ pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
-pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use trust_root::{ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_SHA256};
 pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
     UpdateSource, UpdatedTrust, VerifiedTarget, EMBEDDED_TUF_ROOT_SHA256,
