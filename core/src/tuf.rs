@@ -39,7 +39,7 @@
 //! lists `trusted_root.json` in the top-level targets; a target found only through a
 //! delegation is reported as not found.
 //!
-//! # Intended CLI flow (`edgeverify trust-root update DIR`)
+//! # The CLI flow (`edgeverify trust-root update --from DIR`)
 //!
 //! On a connected machine, the operator fetches from Sigstore's TUF repository
 //! (`https://tuf-repo-cdn.sigstore.dev`, consistent-snapshot names) into one directory:
@@ -61,7 +61,7 @@
 //! [`TufState::from_trusted_root`] for a private instance's root given on the command line),
 //! implements [`UpdateSource`] over the directory (reading at most `max_len + 1` bytes of a
 //! file, so an oversized file is refused without reading it all), picks the [`TimePolicy`]
-//! (`--now`, a trusted device clock, or the newest verified time; `--insecure-skip-expiry`
+//! (`--now`, a trusted device clock, or the newest verified time; `--danger-skip-expiry-checks`
 //! for [`TimePolicy::DangerSkipExpiryChecks`]), and on success parses the target with
 //! [`crate::TrustRoot::from_json`] before installing anything. It then writes the new state
 //! ([`TufState::to_json`]) and then the trusted root, each to a temporary file that is
@@ -150,7 +150,7 @@ pub enum TimePolicy {
     /// floors, lengths and hashes are all still checked). A replay of any old, validly signed
     /// repository state newer than the floors is accepted, however long ago it expired: a
     /// freeze attack is not detected. For operators who move trust by hand and know the
-    /// update directory is fresh; CLI spelling: `--insecure-skip-expiry`.
+    /// update directory is fresh; CLI spelling: `--danger-skip-expiry-checks`.
     DangerSkipExpiryChecks,
 }
 
