@@ -205,17 +205,8 @@ pub unsafe extern "C" fn ev_tuf_update_trusted_root(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> u32 {
-    result_boundary(|| {
-        // SAFETY: caller's contract on `update`.
-        let u = unsafe { try_ref(update, "update") }?;
-        // SAFETY: caller's contract on the outputs.
-        let data_out = unsafe { Out::new(data_out, "data_out") }?;
-        // SAFETY: caller's contract on the outputs.
-        let len_out = unsafe { Out::new(len_out, "len_out") }?;
-        data_out.write(u.trusted_root.as_ptr());
-        len_out.write(u.trusted_root.len());
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    unsafe { lend(update, data_out, len_out, |u| &u.trusted_root) }
 }
 
 /// Points `*data_out` at the new TUF state (JSON, the `state` argument of the next
@@ -232,6 +223,20 @@ pub unsafe extern "C" fn ev_tuf_update_state(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe { lend(update, data_out, len_out, |u| &u.state) }
+}
+
+/// Lends the bytes `field` picks from the update: their address and length.
+///
+/// # Safety
+/// As for `ev_tuf_update_trusted_root`.
+unsafe fn lend(
+    update: *const ev_tuf_update,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+    field: fn(&ev_tuf_update) -> &Vec<u8>,
+) -> u32 {
     result_boundary(|| {
         // SAFETY: caller's contract on `update`.
         let u = unsafe { try_ref(update, "update") }?;
@@ -239,8 +244,9 @@ pub unsafe extern "C" fn ev_tuf_update_state(
         let data_out = unsafe { Out::new(data_out, "data_out") }?;
         // SAFETY: caller's contract on the outputs.
         let len_out = unsafe { Out::new(len_out, "len_out") }?;
-        data_out.write(u.state.as_ptr());
-        len_out.write(u.state.len());
+        let bytes = field(u);
+        data_out.write(bytes.as_ptr());
+        len_out.write(bytes.len());
         Ok(())
     })
 }
