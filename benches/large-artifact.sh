@@ -8,6 +8,7 @@
 #
 # Usage: benches/large-artifact.sh [RUNS] [SIZE]   (default 5, 1G; release builds)
 #   COMPARE_DIR=DIR: a work folder of benches/compare/compare.sh, to add sigstore-rust.
+# Needs: /usr/bin/time (GNU), openssl, about SIZE of free space in /tmp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -17,17 +18,17 @@ cargo build --quiet --release --locked -p edgeverify-testinstance
 work=$(mktemp -d /tmp/ev-large.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 target/release/edgeverify-testinstance gen --scenario v0.3-hashedrekord --artifact-size "$size" \
-  --out "$work"
+  --out "$work" >/dev/null
 id=$(cat "$work/identity") iss=$(cat "$work/issuer")
 bytes=$(stat -c %s "$work/artifact")
 cat "$work/artifact" >/dev/null # page-cached for every contender
 
 # median_of CMD...: prints "<median wall s> <max RSS KiB of that run>"
 median_of() {
-  local i out
+  local i
   for i in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-    echo "$out"
+    /usr/bin/time -o "$work/time" -f '%e %M' "$@" >/dev/null 2>&1
+    cat "$work/time"
   done | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
 ours=$(median_of target/release/edgeverify verify-bundle --trusted-root "$work/trusted_root.json" \
@@ -36,7 +37,7 @@ ours=$(median_of target/release/edgeverify verify-bundle --trusted-root "$work/t
 # Exits 0, or the figures mean nothing.
 target/release/edgeverify verify-bundle --trusted-root "$work/trusted_root.json" \
   --bundle "$work/bundle.sigstore.json" --certificate-identity "$id" \
-  --certificate-oidc-issuer "$iss" "$work/artifact" 2>/dev/null
+  --certificate-oidc-issuer "$iss" "$work/artifact" >/dev/null 2>&1
 openssl_=$(median_of openssl dgst -sha256 "$work/artifact")
 sha256sum_=$(median_of sha256sum "$work/artifact")
 rows=("edgeverify verify-bundle|$ours" "openssl dgst -sha256|$openssl_" "sha256sum|$sha256sum_")
