@@ -1,6 +1,6 @@
-//! Test-only pauses at the moments the integration tests must hit exactly: after a
-//! verification and before `exec`, in the middle of a cache write, and at each step of an
-//! atomic file replacement (`trust-root update`). They exist only in
+//! Test-only pauses (and one simulated missing kernel feature) at the moments the integration
+//! tests must hit exactly: after a verification and before `exec`, in the middle of a cache
+//! write, and at each step of an atomic file replacement (`trust-root update`). They exist only in
 //! builds with debug assertions (the test builds); release and `dist` builds compile them to
 //! nothing, whatever the environment says.
 
@@ -45,4 +45,14 @@ pub(crate) fn crash_at(step: &str, point: &str) {
     }
     #[cfg(not(debug_assertions))]
     let _ = (step, point);
+}
+
+/// `EDGEVERIFY_TEST_NO_MEMFD=1`: `exec` behaves as on a system without executable memory
+/// files, so a test can check that it then fails closed (and what the in-place opt-in does).
+pub(crate) fn no_memfd() -> bool {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("EDGEVERIFY_TEST_NO_MEMFD").is_some() {
+        return true;
+    }
+    false
 }

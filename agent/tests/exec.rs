@@ -17,17 +17,6 @@ use std::process::{Command, Output, Stdio};
 
 use common::*;
 
-fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
-    edgeverify_command()
-        .args(["exec", "--policy"])
-        .arg(policy)
-        .arg("--")
-        .arg(program)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// The sample program ran (or, on a machine that cannot run x86-64 code, was allowed and
 /// failed only at exec, which is reported distinctly).
 fn assert_ran(o: &Output) {
@@ -140,6 +129,18 @@ fn wrong_source_is_denied() {
     let o = exec(&policy, &app, &[]);
     assert!(stderr(&o).contains("provenance"), "{}", stderr(&o));
     assert!(stderr(&o).contains("ErrorMismatchSource"), "{}", stderr(&o));
+    // The stage is named once, where it arose (issue 15: once "provenance: provenance failed").
+    assert_eq!(
+        stderr(&o).matches("provenance failed").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !stderr(&o).contains("provenance: provenance"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

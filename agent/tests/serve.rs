@@ -11,117 +11,13 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ExitStatus, Stdio};
 
+use common::daemon::*;
 use common::*;
 use serde_json::{json, Value};
-
-struct Server {
-    child: Child,
-    socket: PathBuf,
-    stderr_file: PathBuf,
-}
-
-impl Server {
-    fn start(dir: &Path, policy: &Path, env: &[(&str, &Path)]) -> Self {
-        let socket = dir.join("ev.sock");
-        let stderr_file = dir.join(format!("stderr-{}", fs::read_dir(dir).unwrap().count()));
-        let mut cmd = edgeverify_command();
-        cmd.args(["serve", "--policy"])
-            .arg(policy)
-            .arg("--socket")
-            .arg(&socket)
-            .arg("--cache-file")
-            .arg(dir.join("verdicts.cbor"))
-            .arg("--audit-log")
-            .arg(dir.join("audit.log"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(fs::File::create(&stderr_file).unwrap());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        wait_for("the socket", || {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!(
-                    "serve exited early ({status}): {}",
-                    fs::read_to_string(&stderr_file).unwrap_or_default()
-                );
-            }
-            UnixStream::connect(&socket).ok()
-        });
-        Self {
-            child,
-            socket,
-            stderr_file,
-        }
-    }
-
-    fn client(&self) -> Client {
-        Client::new(UnixStream::connect(&self.socket).unwrap())
-    }
-
-    // The only unsafe code in the tests: sending a signal (no `kill` binary needed).
-    #[allow(unsafe_code)]
-    fn signal(&self, sig: libc::c_int) {
-        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
-        // SAFETY: kill(2) has no memory-safety preconditions; the pid is our own child,
-        // which has not been reaped yet (it is reaped only in `Drop`/`wait_exit`).
-        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
-    }
-
-    fn kill9(mut self) {
-        self.child.kill().unwrap(); // SIGKILL
-        self.child.wait().unwrap();
-    }
-
-    fn wait_exit(mut self) -> ExitStatus {
-        wait_for("serve to exit", || self.child.try_wait().unwrap())
-    }
-
-    fn stderr(&self) -> String {
-        fs::read_to_string(&self.stderr_file).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Client {
-    reader: BufReader<UnixStream>,
-    writer: UnixStream,
-}
-
-impl Client {
-    fn new(s: UnixStream) -> Self {
-        Self {
-            reader: BufReader::new(s.try_clone().unwrap()),
-            writer: s,
-        }
-    }
-
-    fn send_raw(&mut self, line: &[u8]) -> Value {
-        self.writer.write_all(line).unwrap();
-        let mut answer = String::new();
-        self.reader.read_line(&mut answer).unwrap();
-        serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer:?}"))
-    }
-
-    fn ask(&mut self, path: &Path) -> Value {
-        let mut line = json!({ "path": path }).to_string();
-        line.push('\n');
-        self.send_raw(line.as_bytes())
-    }
-}
 
 fn allowed(v: &Value) -> bool {
     v["allow"] == json!(true)

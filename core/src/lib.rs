@@ -122,4 +122,9 @@ pub mod __bench {
 #[doc(hidden)]
 pub mod __testing {
     pub use crate::error::every_variant;
+
+    /// `cause` as the orchestrator reports it when raised in `stage`.
+    pub fn raised_in(cause: crate::Error, stage: crate::Stage) -> crate::Error {
+        cause.at(stage)
+    }
 }

@@ -1,6 +1,6 @@
 //! The agent's policy file (`edgeverify exec`/`serve`): the TOML-subset parser, then the policy
 //! loader (rules, globs, identity regexes, SLSA policies, trust-root reference and pin), from
-//! the agent's library.
+//! the agent's library, and the check for rules an earlier rule shadows.
 #![no_main]
 
 use std::path::Path;
@@ -15,8 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(doc) = toml_subset::parse(text) else {
         return;
     };
-    // `[trust_root] path` makes the loader open that (absolute) file: a fuzzed path could name
-    // a FIFO or a terminal and block. Such inputs stop at the syntax stage; the trust-root
+    // `[trust_root] path` makes the loader read that (absolute) file. It opens regular files
+    // only (a FIFO or terminal there is refused, not opened), but a fuzzer reading arbitrary
+    // files of the machine is pointless: such inputs stop at the syntax stage; the trust-root
     // parser has its own target.
     let names_a_file = doc
         .tables
@@ -27,5 +28,7 @@ fuzz_target!(|data: &[u8]| {
     if names_a_file {
         return;
     }
-    let _ = config::parse(Path::new("/nonexistent/edgeverify-fuzz/policy.toml"), text);
+    if let Ok(cfg) = config::parse(Path::new("/nonexistent/edgeverify-fuzz/policy.toml"), text) {
+        let _ = config::shadowed_globs(&cfg);
+    }
 });

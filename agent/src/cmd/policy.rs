@@ -53,6 +53,10 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                     };
                     println!("  rule {:?}: {kind}; {mode}; paths {globs:?}", r.name);
                 }
+                // First match wins: a later rule an earlier one covers never decides.
+                for w in config::shadowed_globs(&cfg) {
+                    eprintln!("edgeverify: warning: {}: {w}", file.display());
+                }
                 Outcome::Verified
             }
             Err(e) => {

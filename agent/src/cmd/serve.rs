@@ -8,22 +8,32 @@
 //! a line longer than `MAX_REQUEST_LINE_BYTES` (16 KiB) gets that and the connection is closed.
 //!
 //! The answer is about the file's content *now*; a client that then executes the path by
-//! name races anyone who can replace it (use `edgeverify exec`, which executes the verified
-//! descriptor, where that matters).
+//! name races anyone who can replace it (use `edgeverify exec`, which executes a sealed copy
+//! of the verified bytes, where that matters).
+//!
+//! Clients are local users and may be hostile (SECURITY.md, "Local attackers"): connections
+//! are limited per peer uid (`SO_PEERCRED`) with room kept for root and the daemon's own
+//! user; a request line must arrive within `REQUEST_LINE_DEADLINE`; requests are rate-limited
+//! per uid; hashing and verification run in a bounded number of slots, stop when the client
+//! goes away, and read at most the rule's `max_size`; an answer is only sent once its audit
+//! record is written (a log that cannot be written means "deny").
 //!
 //! Signals: SIGHUP reloads the policy (a bad policy keeps the old one, and says why on stderr
 //! and in the audit log); SIGTERM/SIGINT stop accepting, let every connection finish the
-//! request it is handling, write the cache and the audit log, remove the socket and exit 0.
+//! request it is handling, write the cache and the audit log, remove the socket and exit 0,
+//! whatever the daemon is doing (starting, reloading, waiting for a client).
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::Shutdown;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, RwLock};
+use std::time::Instant;
 
 use clap::Parser;
 use serde::{Deserialize, Serialize};
@@ -33,21 +43,31 @@ use crate::config::{self, Config, ConfigError};
 use crate::files::read_bounded;
 use crate::gate::audit::{self, AuditLog, Settings};
 use crate::gate::cache::Cache;
-use crate::gate::{self, Decision, Options, Slots};
+use crate::gate::{self, printable, Decision, Options, Slots};
 use crate::sys::{self, PeerCredentials, Signal, SignalWaiter};
 
 /// Longest request line (a path is at most 4096 bytes, plus JSON).
 pub(crate) const MAX_REQUEST_LINE_BYTES: usize = 16 * 1024;
 /// Most simultaneous connections; more are answered with an error and closed.
 pub(crate) const MAX_CONNECTIONS: usize = 128;
-/// A connection idle this long is closed.
+/// Most simultaneous connections from one uid other than root and the daemon's own.
+pub(crate) const MAX_CONNECTIONS_PER_UID: usize = 16;
+/// Connections only root and the daemon's own uid may use: other users together never get
+/// more than `MAX_CONNECTIONS - RESERVED_CONNECTIONS`.
+pub(crate) const RESERVED_CONNECTIONS: usize = 16;
+/// A connection with no request for this long is closed.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// A request line must be complete this long after its first byte arrived (a client sending
+/// a byte now and then cannot hold a connection forever).
+pub(crate) const REQUEST_LINE_DEADLINE: Duration = Duration::from_secs(5);
 /// A peer that does not read its answer within this time is disconnected.
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long SIGTERM waits for in-flight requests.
 pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
-/// Most verifications running at once (each may hold a bundle of up to 4 MiB).
+/// Most hashing and verifications running at once (each may hold a bundle of up to 4 MiB).
 pub(crate) const MAX_CONCURRENT_VERIFICATIONS: usize = 4;
+/// Default requests per second per uid (root and the daemon's own uid are not limited).
+pub(crate) const DEFAULT_CLIENT_RATE: u32 = 100;
 
 #[derive(Parser)]
 /// Arguments of `edgeverify serve`.
@@ -64,7 +84,8 @@ pub struct Args {
     /// Group owning the socket (name or number); use with --socket-mode 0660.
     #[arg(long, value_name = "GROUP")]
     socket_group: Option<String>,
-    /// Persist the verdict cache here (CBOR; written atomically). Default: memory only.
+    /// Persist the verdict cache here (CBOR, authenticated; written atomically). The
+    /// directory must be writable by the daemon's user only. Default: memory only.
     #[arg(long, value_name = "FILE")]
     cache_file: Option<PathBuf>,
     /// Append one JSON line per decision here.
@@ -76,6 +97,10 @@ pub struct Args {
     /// Rotated audit logs kept (FILE.1 … FILE.N).
     #[arg(long, value_name = "N", default_value_t = audit::DEFAULT_KEEP)]
     audit_keep: u32,
+    /// Requests per second each uid may make (root and the daemon's own uid: unlimited;
+    /// 0: no limit). Requests beyond it are refused and counted, not logged one by one.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CLIENT_RATE)]
+    client_rate: u32,
     /// Start (and accept reloads) even when the policy has no rules, so that every request
     /// is denied. Without it such a policy is refused as the likely mistake it is.
     #[arg(long)]
@@ -108,6 +133,19 @@ struct Response<'a> {
     sha256: Option<String>,
 }
 
+/// A token bucket per uid.
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+    /// Requests refused since the bucket last let one through.
+    refused: u64,
+}
+
+struct Connection {
+    stream: UnixStream,
+    uid: Option<u32>,
+}
+
 struct Shared {
     policy_path: PathBuf,
     allow_empty_policy: bool,
@@ -115,9 +153,22 @@ struct Shared {
     cache: Cache,
     audit: AuditLog,
     slots: Slots,
-    connections: Mutex<HashMap<u64, UnixStream>>,
+    connections: Mutex<HashMap<u64, Connection>>,
     closed: Condvar,
+    control: Arc<Control>,
+    client_rate: u32,
+    buckets: Mutex<HashMap<u32, Bucket>>,
+    /// One reload at a time.
+    reloading: Mutex<()>,
+}
+
+/// What the signal thread and the accept loop share from the very start.
+struct Control {
     stopping: AtomicBool,
+    /// Written to wake the accept loop (the socket file may be gone, so no connect).
+    wake: UnixStream,
+    /// Set once the daemon serves: before that, SIGTERM exits at once.
+    shared: OnceLock<Arc<Shared>>,
 }
 
 impl Shared {
@@ -126,26 +177,58 @@ impl Shared {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether `uid` is root or the daemon's own user (never limited per uid).
+fn privileged(uid: Option<u32>) -> bool {
+    uid.is_some_and(|u| u == 0 || u == sys::effective_uid())
+}
+
 /// Runs `edgeverify serve` until SIGTERM or SIGINT.
 pub fn run(args: Args) -> Outcome {
+    sys::bound_allocator_retention();
     // Before any thread exists, so that every thread inherits the mask.
     let signals = match SignalWaiter::block() {
         Ok(s) => s,
         Err(e) => return fail(&format!("cannot block signals: {e}")),
     };
-    let cfg = match load_policy(&args.policy, args.allow_empty_policy) {
+    let (wake_rx, wake_tx) = match UnixStream::pair() {
+        Ok(p) => p,
+        Err(e) => return fail(&format!("cannot create the wake-up pair: {e}")),
+    };
+    let control = Arc::new(Control {
+        stopping: AtomicBool::new(false),
+        wake: wake_tx,
+        shared: OnceLock::new(),
+    });
+    // SIGTERM works from here on, whatever start-up is doing.
+    let signal_thread = {
+        let control = Arc::clone(&control);
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || handle_signals(&control, &signals))
+    };
+    if let Err(e) = signal_thread {
+        return fail(&format!("cannot start the signal thread: {e}"));
+    }
+
+    let cfg = match load_policy(&args.policy, false, args.allow_empty_policy) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
     let cache = match &args.cache_file {
         None => Cache::in_memory(),
-        Some(f) => {
-            let (cache, note) = Cache::load(f, &cfg);
-            if let Some(note) = note {
-                log(&note);
+        Some(f) => match Cache::open(f, &cfg) {
+            Ok((cache, note)) => {
+                if let Some(note) = note {
+                    log(&note);
+                }
+                cache
             }
-            cache
-        }
+            Err(e) => return fail(&e),
+        },
     };
     let audit_log = match &args.audit_log {
         None => AuditLog::disabled(),
@@ -167,6 +250,9 @@ pub fn run(args: Args) -> Outcome {
         Ok(l) => l,
         Err(e) => return fail(&e),
     };
+    if let Err(e) = listener.set_nonblocking(true) {
+        return fail(&format!("cannot configure the socket: {e}"));
+    }
     if sys::effective_uid() == 0 {
         log("running as root: an unprivileged user that can read the programs and their evidence is enough");
     }
@@ -178,8 +264,11 @@ pub fn run(args: Args) -> Outcome {
         cfg.root_origin,
         cache.len()
     );
+    if let Err(e) = audit_log.record(&audit::event_record("start", true, &started)) {
+        let _ = std::fs::remove_file(&args.socket);
+        return fail(&format!("cannot write the audit log: {e}"));
+    }
     log(&started);
-    audit_log.record(&audit::event_record("start", true, &started));
 
     let shared = Arc::new(Shared {
         policy_path: args.policy.clone(),
@@ -194,21 +283,14 @@ pub fn run(args: Args) -> Outcome {
         ),
         connections: Mutex::new(HashMap::new()),
         closed: Condvar::new(),
-        stopping: AtomicBool::new(false),
+        control: Arc::clone(&control),
+        client_rate: args.client_rate,
+        buckets: Mutex::new(HashMap::new()),
+        reloading: Mutex::new(()),
     });
+    let _ = control.shared.set(Arc::clone(&shared));
 
-    let signal_thread = {
-        let shared = Arc::clone(&shared);
-        let socket = args.socket.clone();
-        std::thread::Builder::new()
-            .name("signals".into())
-            .spawn(move || handle_signals(&shared, &signals, &socket))
-    };
-    if let Err(e) = signal_thread {
-        return fail(&format!("cannot start the signal thread: {e}"));
-    }
-
-    accept_loop(&shared, &listener);
+    accept_loop(&shared, &listener, &wake_rx);
     let drained = drain(&shared);
     let _ = std::fs::remove_file(&args.socket);
     shared.cache.flush();
@@ -218,44 +300,54 @@ pub fn run(args: Args) -> Outcome {
         "drain timeout: connections still busy were cut"
     };
     log(&format!("stopped ({detail})"));
-    shared
+    let _ = shared
         .audit
         .record(&audit::event_record("stop", drained, detail));
     shared.audit.close();
     Outcome::Verified
 }
 
-fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
+fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener, wake: &UnixStream) {
     let next_id = AtomicU64::new(0);
-    for stream in listener.incoming() {
-        if shared.stopping.load(Ordering::SeqCst) {
+    let fds = [listener.as_raw_fd(), wake.as_raw_fd()];
+    loop {
+        if shared.control.stopping.load(Ordering::SeqCst) {
             break;
         }
-        let mut stream = match stream {
-            Ok(s) => s,
+        match sys::wait_readable(&fds) {
+            Ok(ready) if ready.get(1) == Some(&true) => break,
+            Ok(_) => {}
             Err(e) => {
-                // EMFILE and friends: log and go on; the kernel queue keeps the peers.
+                log(&format!("poll failed: {e}"));
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        }
+        let stream = match listener.accept() {
+            Ok((s, _)) => s,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => {
+                // EMFILE and friends: log, breathe, go on; the kernel queue keeps the peers.
                 log(&format!("accept failed: {e}"));
+                std::thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
+        let peer = sys::peer_credentials(&stream).ok();
+        let uid = peer.map(|p| p.uid);
         let id = next_id.fetch_add(1, Ordering::Relaxed);
         {
-            let mut conns = shared
-                .connections
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if conns.len() >= MAX_CONNECTIONS {
+            let mut conns = lock(&shared.connections);
+            if let Some(reason) = admission_refused(&conns, uid) {
                 drop(conns);
-                let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-                let _ = stream.write_all(&response_line(&refusal(&format!(
-                    "too many connections (limit {MAX_CONNECTIONS})"
-                ))));
+                // Never block the accept loop on a peer that does not read.
+                let _ = stream.set_nonblocking(true);
+                let _ = (&stream).write_all(&response_line(&refusal(&reason)));
                 continue;
             }
             match stream.try_clone() {
                 Ok(clone) => {
-                    conns.insert(id, clone);
+                    conns.insert(id, Connection { stream: clone, uid });
                 }
                 Err(e) => {
                     log(&format!("cannot register a connection: {e}"));
@@ -267,34 +359,49 @@ fn accept_loop(shared: &Arc<Shared>, listener: &UnixListener) {
         let spawned = std::thread::Builder::new()
             .name("conn".into())
             .spawn(move || {
-                serve_connection(&worker, stream);
-                let mut conns = worker
-                    .connections
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                conns.remove(&id);
+                serve_connection(&worker, stream, peer);
+                lock(&worker.connections).remove(&id);
                 worker.closed.notify_all();
             });
         if let Err(e) = spawned {
             log(&format!("cannot start a connection thread: {e}"));
-            let mut conns = shared
-                .connections
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            conns.remove(&id);
+            lock(&shared.connections).remove(&id);
         }
     }
+}
+
+/// Why a new connection from `uid` is refused, if it is.
+fn admission_refused(conns: &HashMap<u64, Connection>, uid: Option<u32>) -> Option<String> {
+    if conns.len() >= MAX_CONNECTIONS {
+        return Some(format!("too many connections (limit {MAX_CONNECTIONS})"));
+    }
+    if privileged(uid) {
+        return None;
+    }
+    let unprivileged = conns.values().filter(|c| !privileged(c.uid)).count();
+    if unprivileged >= MAX_CONNECTIONS - RESERVED_CONNECTIONS {
+        return Some(format!(
+            "too many connections from unprivileged users (limit {}; the rest is kept for \
+             root)",
+            MAX_CONNECTIONS - RESERVED_CONNECTIONS
+        ));
+    }
+    let mine = conns.values().filter(|c| c.uid == uid).count();
+    if mine >= MAX_CONNECTIONS_PER_UID {
+        return Some(format!(
+            "too many connections from uid {} (limit {MAX_CONNECTIONS_PER_UID})",
+            uid.map_or_else(|| "unknown".to_string(), |u| u.to_string())
+        ));
+    }
+    None
 }
 
 /// Stops reading from every connection (each finishes the request it is handling) and
 /// waits for them, at most `DRAIN_TIMEOUT`. True if all finished.
 fn drain(shared: &Shared) -> bool {
-    let conns = shared
-        .connections
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    for s in conns.values() {
-        let _ = s.shutdown(Shutdown::Read);
+    let conns = lock(&shared.connections);
+    for c in conns.values() {
+        let _ = c.stream.shutdown(Shutdown::Read);
     }
     shared
         .closed
@@ -302,15 +409,28 @@ fn drain(shared: &Shared) -> bool {
         .is_ok_and(|(c, _)| c.is_empty())
 }
 
-fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
+fn handle_signals(control: &Arc<Control>, signals: &SignalWaiter) {
     loop {
         match signals.wait() {
-            Ok(Signal::Hangup) => reload(shared),
+            Ok(Signal::Hangup) => match control.shared.get() {
+                // On its own thread: a slow reload never delays SIGTERM.
+                Some(shared) => {
+                    let shared = Arc::clone(shared);
+                    let _ = std::thread::Builder::new()
+                        .name("reload".into())
+                        .spawn(move || reload(&shared));
+                }
+                None => log("SIGHUP during start-up: the policy being loaded is the current one"),
+            },
             Ok(Signal::Terminate) => {
+                if control.shared.get().is_none() {
+                    log("stopping during start-up");
+                    std::process::exit(0);
+                }
                 log("stopping: draining connections");
-                shared.stopping.store(true, Ordering::SeqCst);
+                control.stopping.store(true, Ordering::SeqCst);
                 // Wake the accept loop.
-                let _ = UnixStream::connect(socket);
+                let _ = (&control.wake).write_all(b"x");
                 return;
             }
             Err(e) => {
@@ -323,10 +443,16 @@ fn handle_signals(shared: &Shared, signals: &SignalWaiter, socket: &Path) {
 
 /// The policy, with its trust root's own chain signatures checked once up front: the daemon
 /// verifies many programs against one root, and each then skips that check (one P-384
-/// signature per keyless verification with the public-good root). A policy without rules
-/// would deny every request: refused unless `--allow-empty-policy` says that is intended.
-fn load_policy(path: &Path, allow_empty: bool) -> Result<Config, String> {
-    let mut cfg = config::load(path).map_err(|e: ConfigError| e.to_string())?;
+/// signature per keyless verification with the public-good root). A reload waits for a file
+/// being written to settle. A policy without rules would deny every request: refused unless
+/// `--allow-empty-policy` says that is intended.
+fn load_policy(path: &Path, reloading: bool, allow_empty: bool) -> Result<Config, String> {
+    let mut cfg = if reloading {
+        config::load_settled(path)
+    } else {
+        config::load(path)
+    }
+    .map_err(|e: ConfigError| e.to_string())?;
     if cfg.rules.is_empty() && !allow_empty {
         return Err(format!(
             "{}: the policy has no [[rule]], so it denies everything; add rules, or pass \
@@ -339,7 +465,8 @@ fn load_policy(path: &Path, allow_empty: bool) -> Result<Config, String> {
 }
 
 fn reload(shared: &Shared) {
-    match load_policy(&shared.policy_path, shared.allow_empty_policy) {
+    let _one_at_a_time = lock(&shared.reloading);
+    match load_policy(&shared.policy_path, true, shared.allow_empty_policy) {
         Ok(cfg) => {
             shared.cache.retain_for(&cfg);
             let detail = format!(
@@ -353,51 +480,172 @@ fn reload(shared: &Shared) {
                 .write()
                 .unwrap_or_else(PoisonError::into_inner) = Arc::new(cfg);
             log(&detail);
-            shared
+            let _ = shared
                 .audit
                 .record(&audit::event_record("reload", true, &detail));
         }
         Err(e) => {
             let detail = format!("reload failed, keeping the previous policy: {e}");
             log(&detail);
-            shared
+            let _ = shared
                 .audit
                 .record(&audit::event_record("reload", false, &detail));
         }
     }
 }
 
-fn serve_connection(shared: &Shared, stream: UnixStream) {
-    let peer = sys::peer_credentials(&stream).ok();
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+/// One request line, or why there is none.
+enum Line {
+    Complete,
+    TooLong,
+    /// End of stream, timeout, deadline or error: close the connection.
+    Closed,
+}
+
+/// Reads request lines with an idle timeout before a line starts and a deadline once it has.
+struct LineReader {
+    stream: UnixStream,
+    pending: Vec<u8>,
+    timeout: Option<Duration>,
+}
+
+impl LineReader {
+    fn next(&mut self, line: &mut Vec<u8>) -> Line {
+        line.clear();
+        let mut deadline =
+            (!self.pending.is_empty()).then(|| Instant::now() + REQUEST_LINE_DEADLINE);
+        let mut chunk = [0u8; 8192];
+        loop {
+            if let Some(i) = self.pending.iter().position(|&b| b == b'\n') {
+                if i >= MAX_REQUEST_LINE_BYTES {
+                    return Line::TooLong;
+                }
+                line.extend(self.pending.drain(..=i));
+                return Line::Complete;
+            }
+            if self.pending.len() > MAX_REQUEST_LINE_BYTES {
+                return Line::TooLong;
+            }
+            let timeout = match deadline {
+                None => IDLE_TIMEOUT,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => left,
+                    _ => return Line::Closed,
+                },
+            };
+            if self.timeout != Some(timeout) {
+                if self.stream.set_read_timeout(Some(timeout)).is_err() {
+                    return Line::Closed;
+                }
+                self.timeout = Some(timeout);
+            }
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Line::Closed,
+                Ok(n) => {
+                    deadline.get_or_insert_with(|| Instant::now() + REQUEST_LINE_DEADLINE);
+                    self.pending
+                        .extend_from_slice(chunk.get(..n).unwrap_or_default());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Line::Closed,
+            }
+        }
+    }
+}
+
+fn serve_connection(shared: &Shared, stream: UnixStream, peer: Option<PeerCredentials>) {
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::with_capacity(8192, read_half);
+    let mut reader = LineReader {
+        stream: read_half,
+        pending: Vec::new(),
+        timeout: None,
+    };
     let mut writer = stream;
     let mut line = Vec::with_capacity(512);
-    let limit = u64::try_from(MAX_REQUEST_LINE_BYTES).unwrap_or(u64::MAX);
     loop {
-        line.clear();
-        match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
+        match reader.next(&mut line) {
+            Line::Closed => return,
+            Line::TooLong => {
+                let _ = writer.write_all(&response_line(&refusal(&format!(
+                    "request line longer than {MAX_REQUEST_LINE_BYTES} bytes"
+                ))));
+                return;
+            }
+            Line::Complete => {}
         }
-        if line.len() > MAX_REQUEST_LINE_BYTES {
-            let _ = writer.write_all(&response_line(&refusal(&format!(
-                "request line longer than {MAX_REQUEST_LINE_BYTES} bytes"
-            ))));
-            return;
-        }
-        let decision = handle(shared, peer.as_ref(), &line);
+        let decision = handle(shared, peer.as_ref(), &line, &writer);
         if writer.write_all(&response_line(&decision)).is_err() {
             return;
         }
     }
 }
 
-fn handle(shared: &Shared, peer: Option<&PeerCredentials>, line: &[u8]) -> Decision {
+/// Whether a request from `uid` may go on now (token bucket); logs the start and the end of
+/// each episode of refusals once, not every refused request.
+fn within_rate(shared: &Shared, uid: Option<u32>) -> bool {
+    if shared.client_rate == 0 || privileged(uid) {
+        return true;
+    }
+    let uid = uid.unwrap_or(u32::MAX);
+    let rate = f64::from(shared.client_rate);
+    let now = Instant::now();
+    let mut buckets = lock(&shared.buckets);
+    if buckets.len() > 4096 {
+        // Idle buckets are full buckets: forgetting them changes nothing.
+        buckets.retain(|_, b| now.duration_since(b.last).as_secs_f64() * rate < rate);
+    }
+    let b = buckets.entry(uid).or_insert(Bucket {
+        tokens: rate,
+        last: now,
+        refused: 0,
+    });
+    b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
+    b.last = now;
+    if b.tokens >= 1.0 {
+        b.tokens -= 1.0;
+        let refused = core::mem::take(&mut b.refused);
+        drop(buckets);
+        if refused > 0 {
+            let _ = shared.audit.record(&audit::event_record(
+                "rate-limit",
+                true,
+                &format!("uid {uid}: {refused} request(s) refused over the rate limit"),
+            ));
+        }
+        return true;
+    }
+    b.refused += 1;
+    let first = b.refused == 1;
+    drop(buckets);
+    if first {
+        let _ = shared.audit.record(&audit::event_record(
+            "rate-limit",
+            false,
+            &format!(
+                "uid {uid} exceeds {} request(s) per second; refusing (counted, not logged one \
+                 by one)",
+                shared.client_rate
+            ),
+        ));
+    }
+    false
+}
+
+fn handle(
+    shared: &Shared,
+    peer: Option<&PeerCredentials>,
+    line: &[u8],
+    client: &UnixStream,
+) -> Decision {
+    if !within_rate(shared, peer.map(|p| p.uid)) {
+        return refusal(&format!(
+            "rate limit: more than {} requests per second from this user",
+            shared.client_rate
+        ));
+    }
     let request: Request = match serde_json::from_slice(line) {
         Ok(r) => r,
         Err(e) => {
@@ -407,25 +655,51 @@ fn handle(shared: &Shared, peer: Option<&PeerCredentials>, line: &[u8]) -> Decis
         }
     };
     let cfg = shared.config();
-    let decision = if request.path.starts_with('/') {
-        match gate::open_program(Path::new(&request.path)) {
-            Ok(program) => gate::decide(
-                &cfg,
-                &program,
-                &Options {
-                    cache: Some(&shared.cache),
-                    slots: Some(&shared.slots),
-                },
-            ),
-            Err(e) => refusal(&e.0),
-        }
+    let client_fd = client.as_raw_fd();
+    let control = &shared.control;
+    let cancelled =
+        move || control.stopping.load(Ordering::Relaxed) || sys::peer_hung_up(client_fd);
+    let (decision, canonical) = if !request.path.starts_with('/') {
+        (refusal("path must be absolute"), None)
     } else {
-        refusal("path must be absolute")
+        match gate::open_program(Path::new(&request.path)) {
+            Ok(program) => (
+                gate::decide(
+                    &cfg,
+                    &program,
+                    &Options {
+                        cache: Some(&shared.cache),
+                        slots: Some(&shared.slots),
+                        copy_to: None,
+                        cancelled: Some(&cancelled),
+                    },
+                ),
+                Some(program.canonical),
+            ),
+            Err(e) => (refusal(&e.0), None),
+        }
     };
-    shared
-        .audit
-        .record(&audit::decision_record(peer, &request.path, &decision));
-    decision
+    match canonical {
+        Some(c) => logged(shared, peer, &c, Some(&request.path), decision),
+        None => logged(shared, peer, &request.path, None, decision),
+    }
+}
+
+/// `decision` once its record is in the audit log; a refusal if the log cannot take it.
+fn logged(
+    shared: &Shared,
+    peer: Option<&PeerCredentials>,
+    path: &str,
+    requested: Option<&str>,
+    decision: Decision,
+) -> Decision {
+    let record = audit::decision_record(peer, path, requested, &decision);
+    match shared.audit.record(&record) {
+        Ok(()) => decision,
+        Err(e) => refusal(&format!(
+            "the audit log cannot be written ({e}): no answer but \"deny\" until it can"
+        )),
+    }
 }
 
 fn refusal(reason: &str) -> Decision {
@@ -498,7 +772,7 @@ fn group_id(group: &str) -> Result<u32, String> {
 }
 
 fn log(message: &str) {
-    eprintln!("edgeverify: {message}");
+    eprintln!("edgeverify: {}", printable(message));
 }
 
 fn fail(message: &str) -> Outcome {

@@ -79,7 +79,7 @@ pub fn run(args: &Args) -> Outcome {
                 "FAILED: SLSA verification failed: {}",
                 slsa::describe_error(&e)
             );
-            return Outcome::Rejected;
+            return Outcome::of_failure(&e);
         }
     };
     let (root, bundle, policy) = prepared;
@@ -110,7 +110,7 @@ pub fn run(args: &Args) -> Outcome {
                     path.display(),
                     slsa::describe_error(&e)
                 );
-                return Outcome::Rejected;
+                return Outcome::of_failure(&e);
             }
         };
         let Some(provenance) = verified.provenance() else {

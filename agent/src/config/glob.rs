@@ -100,6 +100,23 @@ impl Glob {
         &self.source
     }
 
+    /// Whether every path `other` matches is also matched by `self` (used to warn about rules
+    /// that an earlier rule shadows). Sound, not complete: `true` is always right; a few
+    /// covered cases (a `**` in `other` under a plain segment of `self`) answer `false`.
+    pub(crate) fn covers(&self, other: &Self) -> bool {
+        let (a, b) = (&self.segments, &other.segments);
+        // Cell (i, j): a[i..] covers b[j..].
+        table_from_end(a.len(), b.len(), |i, j, at| match (a.get(i), b.get(j)) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some(Segment::AnySegments), next) => at(i + 1, j) || (next.is_some() && at(i, j + 1)),
+            (Some(Segment::Pattern(p)), Some(Segment::Pattern(q))) => {
+                segment_covers(p, q) && at(i + 1, j + 1)
+            }
+            (Some(Segment::Pattern(_)), _) => false,
+        })
+    }
+
     /// Whether the absolute path `path` matches.
     pub(crate) fn matches(&self, path: &str) -> bool {
         let Some(rest) = path.strip_prefix('/') else {
@@ -168,6 +185,40 @@ fn segment_matches(pattern: &[u8], text: &[u8]) -> bool {
         .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
+/// Whether segment pattern `p` matches every string segment pattern `q` matches: `q`'s
+/// tokens are treated symbolically (its `*` only under a `*` of `p`, its `?` under a `?` or
+/// `*`, a literal under the same literal, a `?` or a `*`).
+fn segment_covers(p: &[u8], q: &[u8]) -> bool {
+    table_from_end(p.len(), q.len(), |i, j, at| match (p.get(i), q.get(j)) {
+        (None, None) => true,
+        (Some(b'*'), next) => at(i + 1, j) || (next.is_some() && at(i, j + 1)),
+        (Some(b'?'), Some(&c)) => c != b'*' && at(i + 1, j + 1),
+        (Some(&c), Some(&d)) => c == d && d != b'*' && d != b'?' && at(i + 1, j + 1),
+        _ => false,
+    })
+}
+
+/// Fills a `(rows + 1) × (cols + 1)` table of booleans from its last cell backwards with
+/// `cell(i, j, at)`, where `at` reads cells already filled (below or to the right), and
+/// returns cell (0, 0). O(rows × cols), no recursion.
+fn table_from_end(
+    rows: usize,
+    cols: usize,
+    cell: impl Fn(usize, usize, &dyn Fn(usize, usize) -> bool) -> bool,
+) -> bool {
+    let w = cols + 1;
+    let mut table = vec![false; (rows + 1) * w];
+    for i in (0..=rows).rev() {
+        for j in (0..=cols).rev() {
+            let v = cell(i, j, &|a, b| table.get(a * w + b).copied().unwrap_or(false));
+            if let Some(c) = table.get_mut(i * w + j) {
+                *c = v;
+            }
+        }
+    }
+    table.first().copied().unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +276,49 @@ mod tests {
             assert!(Glob::new(p).is_err(), "{p:?} should be refused");
         }
         assert!(Glob::new(&format!("/{}", "a".repeat(MAX_GLOB_BYTES))).is_err());
+    }
+
+    #[test]
+    fn coverage_is_language_inclusion() {
+        let c = |a: &str, b: &str| Glob::new(a).unwrap().covers(&Glob::new(b).unwrap());
+        assert!(c("/opt/**", "/opt/app/*"));
+        assert!(c("/opt/**", "/opt/**/bin/*"));
+        assert!(c("/opt/*", "/opt/app"));
+        assert!(c("/opt/*", "/opt/a?p*"));
+        assert!(c("/opt/a*", "/opt/ab?"));
+        assert!(c("/**", "/x/**"));
+        assert!(c("/opt/app", "/opt/app"));
+        assert!(!c("/opt/app/*", "/opt/**"));
+        assert!(!c("/opt/*", "/opt/*/x"));
+        assert!(!c("/opt/a?", "/opt/a*"));
+        assert!(!c("/opt/ab", "/opt/a?"));
+        assert!(!c("/opt/*/bin", "/opt/app/*"));
+        assert!(!c("/srv/**", "/opt/app"));
+        // Every covered pair agrees with matching on sample paths.
+        let paths = [
+            "/opt/app/x",
+            "/opt/app",
+            "/opt/a/bin/x",
+            "/opt/abc",
+            "/x/y/z",
+        ];
+        let globs = [
+            "/opt/**",
+            "/opt/app/*",
+            "/opt/*",
+            "/opt/a*",
+            "/**",
+            "/opt/**/bin/*",
+        ];
+        for a in globs {
+            for b in globs {
+                if c(a, b) {
+                    for p in paths {
+                        assert!(!m(b, p) || m(a, p), "{a} covers {b} but not {p}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

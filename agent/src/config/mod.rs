@@ -14,6 +14,8 @@
 //! # … or a signature rule: certificate_identity | certificate_identity_regexp, plus
 //! # certificate_oidc_issuer | certificate_oidc_issuer_regexp
 //! mode = "enforce"              # or "audit": log the failure and allow
+//! max_size = "256M"             # largest program hashed (bytes, or K/M/G); default 256 MiB
+//! insecure_keep_env = ["LD_LIBRARY_PATH"]  # `exec`: loader variables kept (default: none)
 //! ```
 //!
 //! Everything is checked when the file is loaded (unknown keys, globs, regexes, identity
@@ -46,6 +48,12 @@ pub(crate) const MAX_POLICY_BYTES: usize = 1024 * 1024;
 pub(crate) const MAX_RULES: usize = 1024;
 /// Most globs (and most evidence templates) in one rule.
 pub(crate) const MAX_PATHS_PER_RULE: usize = 256;
+/// Largest program a rule hashes unless it says otherwise (`max_size`): a program larger than
+/// this is denied before any of it is read (a sparse 8 TiB file costs nothing), and `exec`
+/// holds at most this much in its sealed memory copy.
+pub(crate) const DEFAULT_MAX_PROGRAM_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest `max_size` a rule may set.
+pub(crate) const MAX_MAX_PROGRAM_BYTES: u64 = 16 * 1024 * 1024 * 1024;
 
 /// Evidence locations tried when a rule names none: the slsa-github-generator name first,
 /// then the Sigstore bundle convention.
@@ -57,6 +65,8 @@ const RULE_KEYS: &[&str] = &[
     "paths",
     "provenance",
     "mode",
+    "max_size",
+    "insecure_keep_env",
     "source_uri",
     "source_tag",
     "source_branch",
@@ -94,10 +104,18 @@ pub struct Config {
 /// One `[[rule]]`.
 pub(crate) struct Rule {
     pub(crate) name: String,
+    /// The line of its `[[rule]]` header.
+    pub(crate) line: usize,
     pub(crate) globs: Vec<Glob>,
+    /// The line of each glob.
+    pub(crate) glob_lines: Vec<usize>,
     pub(crate) evidence: Vec<String>,
     pub(crate) policy: Policy,
     pub(crate) mode: Mode,
+    /// Largest program (bytes) this rule hashes; larger ones are denied unread.
+    pub(crate) max_size: u64,
+    /// Dynamic-loader variables `exec` keeps for this rule's programs (`insecure_keep_env`).
+    pub(crate) keep_env: Vec<String>,
 }
 
 /// What a failed verification does under a rule.
@@ -198,16 +216,32 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Loads and validates the policy at `path` and the trust root it names.
+/// Loads and validates the policy at `path` and the trust root it names. The policy must be
+/// a regular file, and is read so that a change during the read is never taken for the file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let bytes = files::read_bounded(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
+    let bytes = files::read_regular(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
         file: path.to_path_buf(),
         line: None,
         reason,
     })?;
-    let text = core::str::from_utf8(&bytes).map_err(|e| ConfigError {
+    load_bytes(path, &bytes)
+}
+
+/// [`load`] for a reload: waits until the file has been left alone for a moment, so that a
+/// policy being written in place is never taken half-written.
+pub(crate) fn load_settled(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = files::read_settled(path, MAX_POLICY_BYTES).map_err(|reason| ConfigError {
         file: path.to_path_buf(),
-        line: Some(line_of(&bytes, e.valid_up_to())),
+        line: None,
+        reason,
+    })?;
+    load_bytes(path, &bytes)
+}
+
+fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Config, ConfigError> {
+    let text = core::str::from_utf8(bytes).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        line: Some(line_of(bytes, e.valid_up_to())),
         reason: "not valid UTF-8".into(),
     })?;
     parse(path, text)
@@ -319,11 +353,36 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
         )));
     }
     let mut globs = Vec::with_capacity(paths.len());
+    let mut glob_lines = Vec::with_capacity(paths.len());
     for p in &paths {
         let glob = Glob::new(&p.value)
             .map_err(|e| in_rule((p.line, format!("bad glob {:?}: {e}", p.value))))?;
         globs.push(glob);
+        glob_lines.push(p.line);
     }
+
+    let max_size = match f.string("max_size").map_err(in_rule)? {
+        None => DEFAULT_MAX_PROGRAM_BYTES,
+        Some(s) => parse_size(&s.value).map_err(|e| in_rule((s.line, e)))?,
+    };
+    let keep_env = match f.list("insecure_keep_env") {
+        None => Vec::new(),
+        Some((names, _)) => {
+            for n in &names {
+                if !is_loader_variable(&n.value) {
+                    return Err(in_rule((
+                        n.line,
+                        format!(
+                            "insecure_keep_env: {:?} is not a variable exec removes (LD_*, \
+                             GLIBC_TUNABLES, MALLOC_*, and glibc's other unsafe variables)",
+                            n.value
+                        ),
+                    )));
+                }
+            }
+            names.into_iter().map(|n| n.value).collect()
+        }
+    };
 
     let evidence = match f.list("provenance") {
         None => DEFAULT_EVIDENCE.iter().map(|s| (*s).to_string()).collect(),
@@ -384,11 +443,106 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
 
     Ok(Rule {
         name,
+        line: table.line,
         globs,
+        glob_lines,
         evidence,
         policy,
         mode,
+        max_size,
+        keep_env,
     })
+}
+
+/// A size in bytes: digits, optionally followed by `K`, `M` or `G` (binary multiples), from 1
+/// byte to [`MAX_MAX_PROGRAM_BYTES`].
+fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || {
+        format!(
+            "max_size must be a number of bytes with an optional K, M or G suffix, from 1 to \
+             16G (not {s:?})"
+        )
+    };
+    let (digits, unit) = match s.char_indices().last() {
+        Some((i, 'K')) => (s.get(..i), 1u64 << 10),
+        Some((i, 'M')) => (s.get(..i), 1 << 20),
+        Some((i, 'G')) => (s.get(..i), 1 << 30),
+        _ => (Some(s), 1),
+    };
+    let digits = digits.filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    let n: u64 = digits.and_then(|d| d.parse().ok()).ok_or_else(bad)?;
+    n.checked_mul(unit)
+        .filter(|v| (1..=MAX_MAX_PROGRAM_BYTES).contains(v))
+        .ok_or_else(bad)
+}
+
+/// glibc's list of variables it ignores for set-user-ID programs (`unsecvars.h`) plus every
+/// `LD_*` and `MALLOC_*`: they load code into a program, or change how its libraries behave,
+/// without being part of what was verified. `exec` removes them unless a rule keeps them.
+const LOADER_VARIABLES: &[&str] = &[
+    "GCONV_PATH",
+    "GETCONF_DIR",
+    "GLIBC_TUNABLES",
+    "HOSTALIASES",
+    "LOCALDOMAIN",
+    "LOCPATH",
+    "NIS_PATH",
+    "NLSPATH",
+    "RESOLV_HOST_CONF",
+    "RES_OPTIONS",
+    "TZDIR",
+];
+
+/// Whether `exec` removes the variable `name` from a gated program's environment by default.
+pub(crate) fn is_loader_variable(name: &str) -> bool {
+    name.starts_with("LD_") || name.starts_with("MALLOC_") || LOADER_VARIABLES.contains(&name)
+}
+
+/// Most globs (all rules together) checked pairwise for shadowing; a bigger policy gets one
+/// warning saying it was not checked.
+pub(crate) const MAX_SHADOW_CHECK_GLOBS: usize = 2048;
+
+/// Warnings for rules that can never apply to some of their paths because an earlier rule
+/// (first match wins) matches every path one of their globs matches.
+pub fn shadowed_globs(cfg: &Config) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let total: usize = cfg.rules.iter().map(|r| r.globs.len()).sum();
+    if total > MAX_SHADOW_CHECK_GLOBS {
+        warnings.push(format!(
+            "{total} globs: more than {MAX_SHADOW_CHECK_GLOBS}, not checked for rules that \
+             shadow later ones"
+        ));
+        return warnings;
+    }
+    for (j, later) in cfg.rules.iter().enumerate() {
+        for (g, line) in later.globs.iter().zip(&later.glob_lines) {
+            let shadow = cfg.rules.iter().take(j).find_map(|earlier| {
+                earlier
+                    .globs
+                    .iter()
+                    .find(|e| e.covers(g))
+                    .map(|e| (earlier, e))
+            });
+            if let Some((earlier, e)) = shadow {
+                let weaker = match (earlier.mode, later.mode) {
+                    (Mode::Audit, Mode::Enforce) => {
+                        " (an audit-mode rule shadows an enforcing one)"
+                    }
+                    _ => "",
+                };
+                warnings.push(format!(
+                    "line {line}: rule {:?} never applies to {:?}: rule {:?} (line {}) comes \
+                     first and matches every path it matches with {:?}{weaker}",
+                    later.name,
+                    g.as_str(),
+                    earlier.name,
+                    earlier.line,
+                    e.as_str()
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 fn slsa_policy(f: &Fields<'_>, uri: &At) -> Result<Policy, (usize, String)> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use edgeverify_core::{hex_decode, hex_encode, limits, Policy, TrustRoot};
 
 use super::{Fields, Table};
-use crate::files::read_bounded;
+use crate::files::{read_bounded, read_regular};
 use crate::gate::artifact::sha256;
 
 /// Keys `[trust_root]` may have.
@@ -92,7 +92,8 @@ pub(super) fn from_table(table: Option<&Table>) -> Result<Loaded, (usize, String
             if !p.is_absolute() {
                 return Err((f.line, "trust_root.path must be absolute".into()));
             }
-            let bytes = read_bounded(p, limits::MAX_TRUST_ROOT_BYTES)
+            // Named by a policy: a regular file only (a FIFO there must not wedge a reload).
+            let bytes = read_regular(p, limits::MAX_TRUST_ROOT_BYTES)
                 .map_err(|e| (f.line, format!("trust root: {e}")))?;
             let root = match pin {
                 Some((digest, _)) => {

@@ -2,7 +2,7 @@
 //! bytes already in memory (evidence, the policy file, the cache file's body).
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use edgeverify_core::{Digest, HashAlgorithm, Hasher};
@@ -12,9 +12,67 @@ const READ_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Hashes an open file with every algorithm in `algorithms`, in one pass.
 pub(crate) fn hash_reader(
-    mut reader: impl Read,
+    reader: impl Read,
     algorithms: &[HashAlgorithm],
 ) -> io::Result<Vec<Digest>> {
+    match hash_bounded(reader, algorithms, &mut Bounds::default()) {
+        Ok(d) => Ok(d),
+        Err(HashError::Io(e)) => Err(e),
+        Err(e) => Err(io::Error::other(e.to_string())),
+    }
+}
+
+/// What bounds one hashing pass, and where the hashed bytes also go.
+pub(crate) struct Bounds<'a> {
+    /// Most bytes read; more is an error ([`HashError::TooLarge`]).
+    pub(crate) limit: u64,
+    /// Every byte hashed is also written here, in order (the exec gate's sealed copy: the
+    /// bytes it executes are exactly the bytes it hashed).
+    pub(crate) copy_to: Option<&'a mut dyn Write>,
+    /// Asked every few MiB: stop when it says so (the client went away, the daemon stops).
+    pub(crate) cancelled: Option<&'a dyn Fn() -> bool>,
+}
+
+impl Default for Bounds<'_> {
+    fn default() -> Self {
+        Self {
+            limit: u64::MAX,
+            copy_to: None,
+            cancelled: None,
+        }
+    }
+}
+
+/// Why hashing stopped without a digest.
+#[derive(Debug)]
+pub(crate) enum HashError {
+    Io(io::Error),
+    /// More than the limit (the file grew, or was larger than its metadata said).
+    TooLarge(u64),
+    Cancelled,
+}
+
+impl core::fmt::Display for HashError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "{e}"),
+            Self::TooLarge(limit) => write!(f, "more than {limit} bytes"),
+            Self::Cancelled => {
+                f.write_str("cancelled (the client went away or the daemon is stopping)")
+            }
+        }
+    }
+}
+
+/// Chunks between two `cancelled` questions (16 × 256 KiB = 4 MiB).
+const CHUNKS_PER_CANCEL_CHECK: u32 = 16;
+
+/// [`hash_reader`] within `bounds`.
+pub(crate) fn hash_bounded(
+    mut reader: impl Read,
+    algorithms: &[HashAlgorithm],
+    bounds: &mut Bounds<'_>,
+) -> Result<Vec<Digest>, HashError> {
     let mut hashers: Vec<Hasher> = Vec::new();
     for alg in algorithms {
         if !hashers.iter().any(|h| h.algorithm() == *alg) {
@@ -22,16 +80,29 @@ pub(crate) fn hash_reader(
         }
     }
     let mut buf = vec![0u8; READ_BUFFER_BYTES];
+    let mut total = 0u64;
+    let mut chunks = 0u32;
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(HashError::Io(e)),
         };
+        total = total.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        if total > bounds.limit {
+            return Err(HashError::TooLarge(bounds.limit));
+        }
         let chunk = buf.get(..n).unwrap_or_default();
         for h in &mut hashers {
             h.update(chunk);
+        }
+        if let Some(out) = bounds.copy_to.as_mut() {
+            out.write_all(chunk).map_err(HashError::Io)?;
+        }
+        chunks += 1;
+        if chunks % CHUNKS_PER_CANCEL_CHECK == 0 && bounds.cancelled.is_some_and(|c| c()) {
+            return Err(HashError::Cancelled);
         }
     }
     Ok(hashers.into_iter().map(Hasher::finish).collect())

@@ -1,67 +1,68 @@
-//! The daemon's verdict cache, persisted with minicbor.
+//! The daemon's verdict cache, persisted with minicbor and authenticated with HMAC-SHA-256.
 //!
-//! Two maps:
 //! - **verdicts**: successes only, keyed by ([`VerdictKey`]) the program's content SHA-256,
-//!   the evidence's SHA-256, the policy's SHA-256, the trust root's SHA-256 *and the rule's
-//!   index*: the same signed bytes under a different rule (another path glob, a stricter
-//!   identity) are a different question. A failure is never cached, so a fixed problem is
-//!   seen at once.
-//! - **memo** (content digests by canonical path): skips rehashing a file whose
-//!   (device, inode, size, mtime, ctime) are unchanged. A fingerprint is only recorded
-//!   when the file's mtime and ctime are older than [`RACY_WINDOW`] at hashing time:
-//!   timestamps are coarse (a jiffy on many kernels), so a write landing in the same tick
-//!   as our read would otherwise leave the fingerprint unchanged over new bytes (git's
-//!   "racy clean" problem).
+//!   the evidence's SHA-256, the policy's SHA-256, the trust root's SHA-256, the rule's index
+//!   (the same signed bytes under a different rule are a different question) and the agent's
+//!   version (a release that fixes the verifier does not inherit older verdicts). A failure
+//!   is never cached, so a fixed problem is seen at once. Bounded in count
+//!   ([`MAX_VERDICTS`]) and in bytes ([`MAX_VERDICT_BYTES`]), least recently used first out.
+//! - **memo** (content digests by device and inode), in memory only, never persisted: lets
+//!   a request skip rehashing a program only where its content provably cannot have changed
+//!   since it was hashed: a read-only local superblock, with the mount table unchanged since
+//!   (see `mounts`). Everything else is rehashed for every request: a stat fingerprint alone
+//!   does not prove content (dirty `MAP_SHARED` pages, media edited offline).
+//!
+//! The file: `MAGIC`, the body's length, HMAC-SHA-256 of both and the body under a key only
+//! the daemon can read (`FILE.key`, 32 random bytes created with `O_EXCL` on first start),
+//! then the CBOR body. Whoever can write the cache file but not read the key cannot add an
+//! "allow" to it; a file whose tag does not verify is ignored as a whole (start empty:
+//! slower, never wrong). The directory holding it must be writable by the daemon's user only
+//! (checked at start, with every ancestor: owned by root or that user, not writable by others
+//! unless sticky), and the temporary file is created with `O_EXCL|O_NOFOLLOW`, so nothing
+//! planted there (a symlink to another file) is followed.
 //!
 //! Persistence: the whole state is written to `FILE.tmp`, fsynced, renamed over `FILE`, and
 //! the directory fsynced. A kill or power loss at any point leaves either the old or the new
-//! file; a file that fails its magic, length, SHA-256 or decoding is ignored (the cache
-//! starts empty: slower, never wrong). An "allow" answered from a fresh verification is
-//! made durable before it is sent (group-committed with concurrent writers); memo changes
-//! ride along with those writes and the final one at shutdown.
+//! file. An "allow" answered from a fresh verification is made durable before it is sent
+//! (group-committed with concurrent writers).
 
-use core::time::Duration;
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use edgeverify_core::{HashAlgorithm, Hasher};
 use minicbor::{Decode, Encode};
 
 use super::artifact::sha256;
+use super::mounts::MountWatch;
 use crate::config::Config;
+use crate::sys;
 
 /// Most cached verdicts; the least recently used is evicted beyond this.
 pub(crate) const MAX_VERDICTS: usize = 4096;
+/// Most bytes of cached verdicts (rule names and identities included): the file written
+/// after each fresh "allow" stays small, and far below [`MAX_CACHE_FILE_BYTES`].
+pub(crate) const MAX_VERDICT_BYTES: usize = 2 * 1024 * 1024;
 /// Most memoized file digests.
 pub(crate) const MAX_MEMO: usize = 8192;
 /// Largest cache file read at start-up.
 pub(crate) const MAX_CACHE_FILE_BYTES: usize = 16 * 1024 * 1024;
-/// A file whose mtime or ctime is this recent when hashed gets no fingerprint.
-pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
+/// Length of the cache's HMAC key.
+const KEY_BYTES: usize = 32;
 
-const MAGIC: &[u8; 8] = b"EVCACHE1";
+const MAGIC: &[u8; 8] = b"EVCACHE2";
 
 /// What a file's metadata says about its content without reading it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fingerprint {
-    #[n(0)]
     dev: u64,
-    #[n(1)]
     ino: u64,
-    #[n(2)]
     size: u64,
-    #[n(3)]
-    mtime: i64,
-    #[n(4)]
-    mtime_ns: i64,
-    #[n(5)]
-    ctime: i64,
-    #[n(6)]
-    ctime_ns: i64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
 }
 
 impl Fingerprint {
@@ -70,23 +71,15 @@ impl Fingerprint {
             dev: m.dev(),
             ino: m.ino(),
             size: m.size(),
-            mtime: m.mtime(),
-            mtime_ns: m.mtime_nsec(),
-            ctime: m.ctime(),
-            ctime_ns: m.ctime_nsec(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
         }
     }
+}
 
-    /// Whether both timestamps are older than `RACY_WINDOW` before `hashed_at`.
-    fn settled(&self, hashed_at: SystemTime) -> bool {
-        let Ok(now) = hashed_at.duration_since(UNIX_EPOCH) else {
-            return false;
-        };
-        let limit = i128::from(now.as_secs()) * 1_000_000_000 + i128::from(now.subsec_nanos())
-            - i128::try_from(RACY_WINDOW.as_nanos()).unwrap_or(i128::MAX);
-        let at = |s: i64, ns: i64| i128::from(s) * 1_000_000_000 + i128::from(ns);
-        at(self.mtime, self.mtime_ns) < limit && at(self.ctime, self.ctime_ns) < limit
-    }
+/// SHA-256 of the agent's name and version: part of every verdict key.
+fn agent_version() -> [u8; 32] {
+    sha256(concat!("edgeverify-agent ", env!("CARGO_PKG_VERSION")).as_bytes())
 }
 
 /// Everything a verdict depends on.
@@ -102,6 +95,8 @@ pub(crate) struct VerdictKey {
     root: [u8; 32],
     #[n(4)]
     rule: u32,
+    #[cbor(n(5), with = "minicbor::bytes")]
+    agent: [u8; 32],
 }
 
 impl VerdictKey {
@@ -112,6 +107,7 @@ impl VerdictKey {
             policy: cfg.sha256,
             root: *cfg.root.source_sha256(),
             rule,
+            agent: agent_version(),
         }
     }
 }
@@ -128,30 +124,32 @@ struct VerdictRecord {
     used: u64,
 }
 
-#[derive(Clone, Debug, Encode, Decode)]
-struct MemoRecord {
-    #[n(0)]
-    path: String,
-    #[n(1)]
-    fingerprint: Fingerprint,
-    #[cbor(n(2), with = "minicbor::bytes")]
-    sha256: [u8; 32],
-    #[n(3)]
-    used: u64,
+impl VerdictRecord {
+    /// Roughly its encoded size.
+    fn weight(&self) -> usize {
+        200 + self.rule_name.len() + self.identity.as_ref().map_or(0, String::len)
+    }
 }
 
 #[derive(Encode, Decode)]
 struct FileBody {
     #[n(0)]
     verdicts: Vec<VerdictRecord>,
-    #[n(1)]
-    memo: Vec<MemoRecord>,
+}
+
+/// A memoized digest: valid while the mount table is at `generation`.
+struct MemoEntry {
+    fingerprint: Fingerprint,
+    sha256: [u8; 32],
+    generation: u64,
+    used: u64,
 }
 
 #[derive(Default)]
 struct State {
     verdicts: HashMap<VerdictKey, VerdictRecord>,
-    memo: HashMap<String, MemoRecord>,
+    verdict_bytes: usize,
+    memo: HashMap<(u64, u64), MemoEntry>,
     clock: u64,
     /// Incremented on every change that should reach the disk.
     changed: u64,
@@ -167,12 +165,19 @@ struct Durability {
     failing: bool,
 }
 
+/// Where the cache is persisted, with its key.
+struct Persisted {
+    file: PathBuf,
+    key: [u8; KEY_BYTES],
+}
+
 /// The cache. Shared by all connection threads.
 pub(crate) struct Cache {
     state: Mutex<State>,
-    file: Option<PathBuf>,
+    persisted: Option<Persisted>,
     durability: Mutex<Durability>,
     written: Condvar,
+    mounts: MountWatch,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -186,29 +191,36 @@ impl Cache {
     pub(crate) fn in_memory() -> Self {
         Self {
             state: Mutex::new(State::default()),
-            file: None,
+            persisted: None,
             durability: Mutex::new(Durability::default()),
             written: Condvar::new(),
+            mounts: MountWatch::new(),
         }
     }
 
-    /// Loads the cache persisted at `file`, keeping only entries for `cfg`'s policy and trust
-    /// root. An unreadable or corrupt file yields an empty cache and a message.
-    pub(crate) fn load(file: &Path, cfg: &Config) -> (Self, Option<String>) {
+    /// Opens the cache persisted at `file`, keeping only entries for `cfg`'s policy and trust
+    /// root. Refuses (an error: the daemon must not start) a directory others can write, a
+    /// cache or key file that is not a regular file owned by this user and private to it.
+    /// An unreadable, corrupt or unauthenticated cache yields an empty cache and a message.
+    pub(crate) fn open(file: &Path, cfg: &Config) -> Result<(Self, Option<String>), String> {
+        let dir = parent_dir(file);
+        check_private_dir(&dir)?;
+        let key = load_or_create_key(&key_path(file), &dir)?;
         let mut cache = Self::in_memory();
-        cache.file = Some(file.to_path_buf());
-        let note = match read_file(file) {
+        cache.persisted = Some(Persisted {
+            file: file.to_path_buf(),
+            key,
+        });
+        let note = match read_file(file, &key)? {
             Ok(None) => None,
             Ok(Some(body)) => {
                 let mut st = lock(&cache.state);
                 for v in body.verdicts.into_iter().take(MAX_VERDICTS) {
                     st.clock = st.clock.max(v.used);
+                    st.verdict_bytes += v.weight();
                     st.verdicts.insert(v.key, v);
                 }
-                for m in body.memo.into_iter().take(MAX_MEMO) {
-                    st.clock = st.clock.max(m.used);
-                    st.memo.insert(m.path.clone(), m);
-                }
+                evict_to_bounds(&mut st);
                 drop(st);
                 cache.retain_for(cfg);
                 None
@@ -218,16 +230,19 @@ impl Cache {
                 file.display()
             )),
         };
-        (cache, note)
+        Ok((cache, note))
     }
 
-    /// Drops verdicts for any other policy or trust root (after a reload).
+    /// Drops verdicts for any other policy, trust root or agent version (after a reload).
     pub(crate) fn retain_for(&self, cfg: &Config) {
         let mut st = lock(&self.state);
         let before = st.verdicts.len();
-        st.verdicts
-            .retain(|k, _| k.policy == cfg.sha256 && k.root == *cfg.root.source_sha256());
+        let agent = agent_version();
+        st.verdicts.retain(|k, _| {
+            k.policy == cfg.sha256 && k.root == *cfg.root.source_sha256() && k.agent == agent
+        });
         if st.verdicts.len() != before {
+            st.verdict_bytes = st.verdicts.values().map(VerdictRecord::weight).sum();
             st.changed += 1;
         }
     }
@@ -237,67 +252,53 @@ impl Cache {
         lock(&self.state).verdicts.len()
     }
 
-    /// The content digest recorded for `path` if its fingerprint is unchanged.
-    pub(crate) fn memo(&self, path: &str, fp: &Fingerprint) -> Option<[u8; 32]> {
+    /// The mount-table generation now: pass it to [`Self::remember`] for a file about to be
+    /// hashed.
+    pub(crate) fn mount_generation(&self) -> u64 {
+        self.mounts.generation()
+    }
+
+    /// The content digest of the file with metadata `meta`, if it was hashed before and
+    /// provably cannot have changed since (see the module documentation); `generation` is
+    /// [`Self::mount_generation`] now.
+    pub(crate) fn memo(&self, meta: &Metadata, generation: u64) -> Option<[u8; 32]> {
+        let fp = Fingerprint::of(meta);
         let mut st = lock(&self.state);
         st.clock += 1;
         let clock = st.clock;
-        let m = st.memo.get_mut(path)?;
-        if m.fingerprint != *fp {
+        let m = st.memo.get_mut(&(fp.dev, fp.ino))?;
+        if m.fingerprint != fp || m.generation != generation {
             return None;
         }
         m.used = clock;
         Some(m.sha256)
     }
 
-    /// Records the digest of `path` (hashed at `hashed_at` with fingerprint `fp`), unless the
-    /// file is too recently modified for its fingerprint to be trusted.
-    pub(crate) fn remember(
-        &self,
-        path: &str,
-        fp: Fingerprint,
-        sha256: [u8; 32],
-        hashed_at: SystemTime,
-    ) {
+    /// Records the digest of a file hashed with metadata `meta` while the mount table was at
+    /// `generation`, if its superblock is read-only and the table has not changed since.
+    pub(crate) fn remember(&self, meta: &Metadata, sha256: [u8; 32], generation: u64) {
+        let fp = Fingerprint::of(meta);
+        if !self.mounts.immutable(fp.dev, generation) {
+            return;
+        }
         let mut st = lock(&self.state);
-        if !fp.settled(hashed_at) {
-            // Forget any older fingerprint too: the file is changing.
-            if st.memo.remove(path).is_some() {
-                st.changed += 1;
-            }
-            return;
-        }
-        if st
-            .memo
-            .get(path)
-            .is_some_and(|m| m.fingerprint == fp && m.sha256 == sha256)
-        {
-            return;
-        }
-        if st.memo.len() >= MAX_MEMO && !st.memo.contains_key(path) {
-            if let Some(oldest) = st
-                .memo
-                .values()
-                .min_by_key(|m| m.used)
-                .map(|m| m.path.clone())
-            {
+        st.memo.retain(|_, m| m.generation == generation);
+        if st.memo.len() >= MAX_MEMO && !st.memo.contains_key(&(fp.dev, fp.ino)) {
+            if let Some(oldest) = st.memo.iter().min_by_key(|(_, m)| m.used).map(|(k, _)| *k) {
                 st.memo.remove(&oldest);
             }
         }
         st.clock += 1;
         let used = st.clock;
         st.memo.insert(
-            path.to_string(),
-            MemoRecord {
-                path: path.to_string(),
+            (fp.dev, fp.ino),
+            MemoEntry {
                 fingerprint: fp,
                 sha256,
+                generation,
                 used,
             },
         );
-        // Memo entries only save rehashing: they reach the disk with the next verdict write
-        // (or at shutdown), never on their own, so a cache hit never waits for the disk.
-        st.changed += 1;
     }
 
     /// The signer identity of a cached success, if any.
@@ -318,22 +319,23 @@ impl Cache {
         identity: Option<String>,
     ) {
         let mut st = lock(&self.state);
-        if st.verdicts.len() >= MAX_VERDICTS && !st.verdicts.contains_key(&key) {
-            if let Some(oldest) = st.verdicts.values().min_by_key(|v| v.used).map(|v| v.key) {
-                st.verdicts.remove(&oldest);
-            }
-        }
         st.clock += 1;
         let used = st.clock;
-        st.verdicts.insert(
+        let record = VerdictRecord {
             key,
-            VerdictRecord {
-                key,
-                rule_name: rule_name.to_string(),
-                identity,
-                used,
-            },
-        );
+            rule_name: rule_name.to_string(),
+            identity,
+            used,
+        };
+        if record.weight() > MAX_VERDICT_BYTES / 64 {
+            // An absurdly long identity: answer it, never let it crowd the cache.
+            return;
+        }
+        st.verdict_bytes += record.weight();
+        if let Some(old) = st.verdicts.insert(key, record) {
+            st.verdict_bytes -= old.weight();
+        }
+        evict_to_bounds(&mut st);
         st.changed += 1;
         let target = st.changed;
         drop(st);
@@ -343,7 +345,7 @@ impl Cache {
     /// Writes until the disk holds at least change `target` (group commit: one writer at a
     /// time; a thread that finds a write in progress waits for it, then writes if needed).
     pub(crate) fn persist_until(&self, target: u64) {
-        if self.file.is_none() {
+        if self.persisted.is_none() {
             return;
         }
         let mut d = lock(&self.durability);
@@ -363,14 +365,14 @@ impl Cache {
 
     /// Writes the current state (busy must be set by the caller); clears busy.
     fn write_once(&self) {
+        let Some(p) = &self.persisted else {
+            return;
+        };
         let (bytes, changed) = {
             let st = lock(&self.state);
-            (encode(&st), st.changed)
+            (encode(&st, &p.key), st.changed)
         };
-        let result = match &self.file {
-            Some(file) => write_atomically(file, &bytes),
-            None => Ok(()),
-        };
+        let result = write_atomically(&p.file, &bytes);
         let mut d = lock(&self.durability);
         d.busy = false;
         match result {
@@ -398,32 +400,75 @@ impl Cache {
     }
 }
 
-fn encode(st: &State) -> Vec<u8> {
+/// Evicts least recently used verdicts until both bounds hold.
+fn evict_to_bounds(st: &mut State) {
+    while st.verdicts.len() > MAX_VERDICTS || st.verdict_bytes > MAX_VERDICT_BYTES {
+        let Some(oldest) = st.verdicts.values().min_by_key(|v| v.used).map(|v| v.key) else {
+            break;
+        };
+        if let Some(v) = st.verdicts.remove(&oldest) {
+            st.verdict_bytes -= v.weight();
+        }
+    }
+}
+
+/// HMAC-SHA-256 (RFC 2104) of the concatenation of `parts`, with a key of at most 64 bytes.
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    for (b, k) in block.iter_mut().zip(key) {
+        *b = *k;
+    }
+    let mut inner = Hasher::new(HashAlgorithm::Sha256);
+    inner.update(&block.map(|b| b ^ 0x36));
+    for p in parts {
+        inner.update(p);
+    }
+    let inner = inner.finish();
+    let mut outer = Hasher::new(HashAlgorithm::Sha256);
+    outer.update(&block.map(|b| b ^ 0x5c));
+    outer.update(inner.as_bytes());
+    let mut out = [0u8; 32];
+    for (o, d) in out.iter_mut().zip(outer.finish().as_bytes()) {
+        *o = *d;
+    }
+    out
+}
+
+fn encode(st: &State, key: &[u8; KEY_BYTES]) -> Vec<u8> {
     let body = FileBody {
         verdicts: st.verdicts.values().cloned().collect(),
-        memo: st.memo.values().cloned().collect(),
     };
     // Encoding into a Vec cannot fail (the writer is infallible).
     let cbor = minicbor::to_vec(&body).unwrap_or_default();
+    let len = u64::try_from(cbor.len()).unwrap_or(u64::MAX).to_be_bytes();
+    let tag = hmac_sha256(key, &[MAGIC, &len, &cbor]);
     let mut out = Vec::with_capacity(MAGIC.len() + 8 + 32 + cbor.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&u64::try_from(cbor.len()).unwrap_or(u64::MAX).to_be_bytes());
-    out.extend_from_slice(&sha256(&cbor));
+    out.extend_from_slice(&len);
+    out.extend_from_slice(&tag);
     out.extend_from_slice(&cbor);
     out
 }
 
-fn read_file(file: &Path) -> Result<Option<FileBody>, String> {
-    let data = match fs::metadata(file) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        _ => crate::files::read_bounded(file, MAX_CACHE_FILE_BYTES)?,
-    };
-    decode(&data).map(Some)
+/// The cache file's body: `Ok(Ok(None))` if there is no file, `Ok(Err(reason))` if it is
+/// unusable (ignored), `Err` if it is something the daemon must refuse to start with.
+fn read_file(
+    file: &Path,
+    key: &[u8; KEY_BYTES],
+) -> Result<Result<Option<FileBody>, String>, String> {
+    let shown = file.display();
+    match fs::symlink_metadata(file) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Ok(None)),
+        Err(e) => return Err(format!("cannot stat the cache file {shown}: {e}")),
+        Ok(m) => check_private_file(&m, file, 0o022)?,
+    }
+    Ok(crate::files::read_regular(file, MAX_CACHE_FILE_BYTES)
+        .and_then(|data| decode(&data, key).map(Some)))
 }
 
-fn decode(data: &[u8]) -> Result<FileBody, String> {
+fn decode(data: &[u8], key: &[u8; KEY_BYTES]) -> Result<FileBody, String> {
     let header = MAGIC.len() + 8 + 32;
-    let (Some(magic), Some(len), Some(digest), Some(cbor)) = (
+    let (Some(magic), Some(len), Some(tag), Some(cbor)) = (
         data.get(..MAGIC.len()),
         data.get(MAGIC.len()..MAGIC.len() + 8),
         data.get(MAGIC.len() + 8..header),
@@ -432,35 +477,152 @@ fn decode(data: &[u8]) -> Result<FileBody, String> {
         return Err("truncated header".into());
     };
     if magic != MAGIC {
-        return Err("not an edgeverify cache file (bad magic)".into());
+        return Err("not an edgeverify cache file of this version (bad magic)".into());
     }
-    let len = <[u8; 8]>::try_from(len)
+    let expected = <[u8; 8]>::try_from(len)
         .map(u64::from_be_bytes)
         .unwrap_or(u64::MAX);
-    if u64::try_from(cbor.len()).ok() != Some(len) {
+    if u64::try_from(cbor.len()).ok() != Some(expected) {
         return Err("length mismatch (truncated or torn write)".into());
     }
-    if sha256(cbor) != digest {
-        return Err("checksum mismatch".into());
+    let computed = hmac_sha256(key, &[magic, len, cbor]);
+    // Constant time: the tag is a secret-derived value an attacker may probe.
+    let diff = computed
+        .iter()
+        .zip(tag)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    if diff != 0 {
+        return Err("authentication failed (not written by this daemon with its key)".into());
     }
     minicbor::decode::<FileBody>(cbor).map_err(|e| format!("undecodable: {e}"))
 }
 
-/// Writes `bytes` to `file` so that, whatever happens, `file` holds the old or the new
-/// content: temp file in the same directory, fsync, rename, fsync of the directory.
-fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match file.parent() {
+fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+fn key_path(file: &Path) -> PathBuf {
+    let mut p = file.as_os_str().to_owned();
+    p.push(".key");
+    PathBuf::from(p)
+}
+
+/// The directory must be writable by this user only, and so must every ancestor unless it
+/// is sticky (like /tmp): otherwise someone else could replace the cache, its key or its
+/// temporary file.
+fn check_private_dir(dir: &Path) -> Result<(), String> {
+    let canonical = fs::canonicalize(dir)
+        .map_err(|e| format!("cannot resolve the cache directory {}: {e}", dir.display()))?;
+    let me = sys::effective_uid();
+    let mut current = Some(canonical.as_path());
+    let mut first = true;
+    while let Some(d) = current {
+        let m = fs::metadata(d).map_err(|e| format!("cannot stat {}: {e}", d.display()))?;
+        let mode = m.permissions().mode();
+        let owner_ok = m.uid() == me || m.uid() == 0;
+        let writable_by_others = mode & 0o022 != 0;
+        let sticky = mode & 0o1000 != 0;
+        if !owner_ok || (writable_by_others && (first || !sticky)) {
+            return Err(format!(
+                "the cache directory must be writable only by the daemon's user (uid {me}): \
+                 {} is owned by uid {} with mode {:o}; refusing to start",
+                d.display(),
+                m.uid(),
+                mode & 0o7777
+            ));
+        }
+        first = false;
+        current = d.parent();
+    }
+    Ok(())
+}
+
+/// A file the daemon relies on must be a regular file (not a symlink), owned by its user,
+/// with none of `forbidden_mode` bits.
+fn check_private_file(m: &Metadata, path: &Path, forbidden_mode: u32) -> Result<(), String> {
+    let me = sys::effective_uid();
+    if !m.file_type().is_file() {
+        return Err(format!(
+            "{} is not a regular file; refusing to start",
+            path.display()
+        ));
+    }
+    let mode = m.permissions().mode();
+    if m.uid() != me || mode & forbidden_mode != 0 {
+        return Err(format!(
+            "{} must be owned by uid {me} and not accessible to others (it is uid {}, mode \
+             {:o}); refusing to start",
+            path.display(),
+            m.uid(),
+            mode & 0o7777
+        ));
+    }
+    Ok(())
+}
+
+/// The cache's HMAC key: read (a private regular file of exactly 32 bytes), or created with
+/// `O_EXCL|O_NOFOLLOW` from the kernel's random source.
+fn load_or_create_key(path: &Path, dir: &Path) -> Result<[u8; KEY_BYTES], String> {
+    let shown = path.display();
+    let mut key = [0u8; KEY_BYTES];
+    match fs::symlink_metadata(path) {
+        Ok(m) => {
+            check_private_file(&m, path, 0o077)?;
+            let mut f = OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                .open(path)
+                .map_err(|e| format!("cannot open the cache key {shown}: {e}"))?;
+            let mut rest = Vec::new();
+            f.read_exact(&mut key)
+                .and_then(|()| f.read_to_end(&mut rest))
+                .map_err(|e| format!("cannot read the cache key {shown}: {e}"))?;
+            if !rest.is_empty() {
+                return Err(format!("the cache key {shown} is not {KEY_BYTES} bytes"));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            File::open("/dev/urandom")
+                .and_then(|mut r| r.read_exact(&mut key))
+                .map_err(|e| format!("cannot read random bytes for the cache key: {e}"))?;
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                .open(path)
+                .map_err(|e| format!("cannot create the cache key {shown}: {e}"))?;
+            f.write_all(&key)
+                .and_then(|()| f.sync_all())
+                .and_then(|()| File::open(dir)?.sync_all())
+                .map_err(|e| format!("cannot write the cache key {shown}: {e}"))?;
+        }
+        Err(e) => return Err(format!("cannot stat the cache key {shown}: {e}")),
+    }
+    Ok(key)
+}
+
+/// Writes `bytes` to `file` so that, whatever happens, `file` holds the old or the new
+/// content: a fresh temp file in the same directory (`O_EXCL|O_NOFOLLOW`: never through
+/// something planted there), fsync, rename, fsync of the directory.
+fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_dir(file);
     let mut tmp_name = file.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
+    // A leftover from a crash (the directory is ours alone, so it is ours too).
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let mut out = OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(&tmp)?;
     let half = bytes.len() / 2;
     out.write_all(bytes.get(..half).unwrap_or_default())?;
@@ -475,6 +637,7 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     fn cfg(policy: &str) -> Config {
         crate::config::parse(Path::new("p.toml"), policy).unwrap()
@@ -484,16 +647,14 @@ mod tests {
         VerdictKey::new([b; 32], [b.wrapping_add(1); 32], c, 0)
     }
 
-    fn old_fp(size: u64) -> Fingerprint {
-        Fingerprint {
-            dev: 1,
-            ino: 2,
-            size,
-            mtime: 1_000_000,
-            mtime_ns: 0,
-            ctime: 1_000_000,
-            ctime_ns: 0,
-        }
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // RFC 4231 test case 2.
+        let tag = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
+        assert_eq!(
+            edgeverify_core::hex_encode(&tag),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]
@@ -501,49 +662,64 @@ mod tests {
         let dir = tempdir();
         let file = dir.join("cache.cbor");
         let a = cfg("");
-        let (c, note) = Cache::load(&file, &a);
+        let (c, note) = Cache::open(&file, &a).unwrap();
         assert!(note.is_none());
         c.insert_verdict(key(&a, 1), "r", Some("id".into()));
-        c.remember("/x", old_fp(5), [9; 32], SystemTime::now());
         c.flush();
+        let key_file = key_path(&file);
+        assert_eq!(
+            fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
 
-        let (c2, note) = Cache::load(&file, &a);
+        let (c2, note) = Cache::open(&file, &a).unwrap();
         assert!(note.is_none());
         assert_eq!(c2.verdict(&key(&a, 1)), Some(Some("id".into())));
-        assert_eq!(c2.memo("/x", &old_fp(5)), Some([9; 32]));
-        assert_eq!(c2.memo("/x", &old_fp(6)), None);
         assert_eq!(c2.verdict(&key(&a, 2)), None);
 
         let b = cfg("# another policy\n");
-        let (c3, _) = Cache::load(&file, &b);
+        let (c3, _) = Cache::open(&file, &b).unwrap();
         assert_eq!(c3.len(), 0, "verdicts of another policy must not survive");
         assert_eq!(c3.verdict(&key(&b, 1)), None);
+
+        // Another key (the file copied to another daemon, or the key replaced): ignored.
+        fs::write(&key_file, [7u8; KEY_BYTES]).unwrap();
+        let (c4, note) = Cache::open(&file, &a).unwrap();
+        assert_eq!(c4.len(), 0);
+        assert!(note.unwrap().contains("authentication failed"));
         fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn the_rule_is_part_of_the_key() {
+    fn the_rule_and_the_agent_version_are_part_of_the_key() {
         let a = cfg("");
         let c = Cache::in_memory();
         c.insert_verdict(key(&a, 1), "r", None);
         let other_rule = VerdictKey::new([1; 32], [2; 32], &a, 1);
         assert!(c.verdict(&other_rule).is_none());
+        let mut other_version = key(&a, 1);
+        other_version.agent = sha256(b"edgeverify-agent 0.0.0-older");
+        assert!(c.verdict(&other_version).is_none());
+        assert!(c.verdict(&key(&a, 1)).is_some());
     }
 
     #[test]
-    fn racy_fingerprints_are_not_recorded() {
-        let c = Cache::in_memory();
-        let now = SystemTime::now();
-        let secs = i64::try_from(now.duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap();
-        let fresh = Fingerprint {
-            ctime: secs,
-            mtime: secs - 100,
-            ..old_fp(1)
-        };
-        c.remember("/x", fresh, [1; 32], now);
-        assert_eq!(c.memo("/x", &fresh), None);
-        c.remember("/y", old_fp(1), [1; 32], now);
-        assert_eq!(c.memo("/y", &old_fp(1)), Some([1; 32]));
+    fn unsafe_directories_and_files_are_refused() {
+        let dir = tempdir();
+        let a = cfg("");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        let e = Cache::open(&dir.join("c.cbor"), &a).err().unwrap();
+        assert!(e.contains("writable only by the daemon"), "{e}");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        let fifo = dir.join("fifo.cbor");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let e = Cache::open(&fifo, &a).err().unwrap();
+        assert!(e.contains("not a regular file"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Every prefix of a valid file (a torn write) and every single-byte corruption is
@@ -555,20 +731,21 @@ mod tests {
         for b in 0..20u8 {
             c.insert_verdict(key(&a, b), "r", Some(format!("id{b}")));
         }
-        let bytes = encode(&lock(&c.state));
-        assert!(decode(&bytes).is_ok());
+        let k = [3u8; KEY_BYTES];
+        let bytes = encode(&lock(&c.state), &k);
+        assert!(decode(&bytes, &k).is_ok());
         for cut in 0..bytes.len() {
-            assert!(decode(&bytes[..cut]).is_err(), "prefix {cut} accepted");
+            assert!(decode(&bytes[..cut], &k).is_err(), "prefix {cut} accepted");
         }
         for i in (0..bytes.len()).step_by(7) {
             let mut bad = bytes.clone();
             bad[i] ^= 0x40;
-            assert!(decode(&bad).is_err(), "corruption at {i} accepted");
+            assert!(decode(&bad, &k).is_err(), "corruption at {i} accepted");
         }
     }
 
     #[test]
-    fn eviction_keeps_the_bound() {
+    fn eviction_keeps_the_count_and_byte_bounds() {
         let a = cfg("");
         let c = Cache::in_memory();
         for i in 0..(MAX_VERDICTS + 10) {
@@ -577,6 +754,25 @@ mod tests {
             c.insert_verdict(VerdictKey::new(content, [0; 32], &a, 0), "r", None);
         }
         assert_eq!(c.len(), MAX_VERDICTS);
+        // Long identities: the byte bound evicts long before the count bound.
+        let long = "x".repeat(MAX_VERDICT_BYTES / 128);
+        for i in 0..1000u64 {
+            let mut content = [1u8; 32];
+            content[..8].copy_from_slice(&i.to_be_bytes());
+            c.insert_verdict(
+                VerdictKey::new(content, [0; 32], &a, 0),
+                "r",
+                Some(long.clone()),
+            );
+        }
+        let st = lock(&c.state);
+        assert!(
+            st.verdict_bytes <= MAX_VERDICT_BYTES,
+            "{}",
+            st.verdict_bytes
+        );
+        let encoded = encode(&st, &[0; KEY_BYTES]);
+        assert!(encoded.len() <= MAX_VERDICT_BYTES, "{}", encoded.len());
     }
 
     fn tempdir() -> PathBuf {
@@ -589,6 +785,7 @@ mod tests {
                 .as_nanos()
         ));
         fs::create_dir_all(&d).unwrap();
+        fs::set_permissions(&d, fs::Permissions::from_mode(0o700)).unwrap();
         d
     }
 }

@@ -4,83 +4,94 @@
 //! Parts: `evidence` (where a program's bundle is found, and reading it), `artifact`
 //! (hashing), `cache` (the daemon's verdict cache), `audit` (the JSON-lines audit log).
 
-use std::fs::{File, Metadata, OpenOptions};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::fs::{File, Metadata};
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
-use std::time::SystemTime;
 
 use edgeverify_core::{artifact_hash_algorithms, hex_encode, verify, Artifact, Bundle};
 
 use crate::config::{Config, Mode, Rule};
+use crate::files;
 
 pub(crate) mod artifact;
 pub(crate) mod audit;
 pub(crate) mod cache;
 mod evidence;
+mod mounts;
 
-use artifact::sha256;
+use artifact::{sha256, Bounds, HashError};
 use cache::{Cache, Fingerprint, VerdictKey};
 
-/// A program opened for a decision, with the canonical path of the inode actually opened.
+/// Longest path a client may name (the kernel's `PATH_MAX`).
+pub(crate) const MAX_PATH_BYTES: usize = 4096;
+
+/// A program opened for a decision (an `O_PATH` handle: reopened for reading only when its
+/// bytes are needed), with the canonical path of the inode actually opened.
 pub(crate) struct Program {
-    pub(crate) file: File,
+    handle: File,
     pub(crate) canonical: String,
     pub(crate) meta: Metadata,
+}
+
+impl Program {
+    /// A readable descriptor for exactly this inode.
+    pub(crate) fn reader(&self) -> std::io::Result<File> {
+        files::reopen(&self.handle, &self.meta)
+    }
+
+    /// The `O_PATH` handle (enough for `fexecve` and permission checks).
+    pub(crate) fn handle(&self) -> &File {
+        &self.handle
+    }
 }
 
 /// Why a program could not even be considered (nothing was decided).
 #[derive(Debug)]
 pub(crate) struct OpenError(pub(crate) String);
 
-/// Opens `path` (following symlinks) without blocking on FIFOs, and resolves the canonical
-/// path of the opened inode. Only regular files are accepted.
+/// Opens `path` (following symlinks) only if it is a regular file (`O_PATH`, `fstat`, then a
+/// reopen for reading: a FIFO or device is never opened), and resolves the canonical path of
+/// the opened inode.
+///
+/// The canonical path decides the rule and the evidence, so it must name *this* file: it is
+/// read back from `/proc/self/fd` and then looked up again, and its device and inode must be
+/// the opened file's. That refuses a path into another mount namespace
+/// (`/proc/PID/root/…`, whose link text reads like a host path), a name that was unlinked
+/// (`… (deleted)`), and a path changed while it was being resolved.
 pub(crate) fn open_program(path: &Path) -> Result<Program, OpenError> {
     let shown = path.display();
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| OpenError(format!("cannot open {shown}: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| OpenError(format!("cannot stat {shown}: {e}")))?;
-    if !meta.is_file() {
-        return Err(OpenError(format!("{shown} is not a regular file")));
+    if path.as_os_str().len() > MAX_PATH_BYTES {
+        return Err(OpenError(format!(
+            "path longer than {MAX_PATH_BYTES} bytes"
+        )));
     }
-    let canonical = canonical_path_of(&file, path, &meta)?;
+    let (handle, meta) =
+        files::open_path(path).map_err(|e| OpenError(format!("cannot open {shown}: {e}")))?;
+    let link = std::fs::read_link(format!("/proc/self/fd/{}", handle.as_raw_fd()))
+        .map_err(|e| OpenError(format!("cannot resolve {shown}: {e}")))?;
+    let canonical = link
+        .into_os_string()
+        .into_string()
+        .map_err(|_| OpenError(format!("{shown}: canonical path is not UTF-8")))?;
+    let named = std::fs::metadata(&canonical).ok();
+    let same = named
+        .as_ref()
+        .is_some_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()));
+    if !canonical.starts_with('/') || !same {
+        return Err(OpenError(format!(
+            "{shown} opens a file that its canonical path {canonical:?} does not name (a \
+             path into another mount namespace, an unlinked file, or a change while it was \
+             being resolved)"
+        )));
+    }
     Ok(Program {
-        file,
+        handle,
         canonical,
         meta,
     })
-}
-
-/// The canonical path of the inode open as `file`: from `/proc/self/fd` when available
-/// (exactly what was opened), else `realpath(path)` checked to name the same inode.
-fn canonical_path_of(file: &File, path: &Path, meta: &Metadata) -> Result<String, OpenError> {
-    use std::os::fd::AsRawFd;
-    let shown = path.display();
-    let from_proc = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
-    let canonical = match from_proc {
-        Ok(p) if p.is_absolute() && meta.nlink() > 0 => p,
-        _ => {
-            let p = std::fs::canonicalize(path)
-                .map_err(|e| OpenError(format!("cannot resolve {shown}: {e}")))?;
-            let m = std::fs::metadata(&p)
-                .map_err(|e| OpenError(format!("cannot stat {}: {e}", p.display())))?;
-            if (m.dev(), m.ino()) != (meta.dev(), meta.ino()) {
-                return Err(OpenError(format!(
-                    "{shown} changed while it was being resolved"
-                )));
-            }
-            p
-        }
-    };
-    canonical
-        .into_os_string()
-        .into_string()
-        .map_err(|_| OpenError(format!("{shown}: canonical path is not UTF-8")))
 }
 
 /// The outcome for one program.
@@ -141,8 +152,12 @@ impl Decision {
 pub(crate) struct Options<'a> {
     /// The daemon's verdict cache.
     pub(crate) cache: Option<&'a Cache>,
-    /// Bounds concurrent verifications (the daemon).
+    /// Bounds concurrent hashing and verification (the daemon), and so CPU and memory.
     pub(crate) slots: Option<&'a Slots>,
+    /// `exec`: every byte hashed is also written here (the sealed copy that is executed).
+    pub(crate) copy_to: Option<&'a File>,
+    /// Stop hashing when this says so (the client went away, the daemon is stopping).
+    pub(crate) cancelled: Option<&'a dyn Fn() -> bool>,
 }
 
 /// A counting semaphore: at most `n` holders at once.
@@ -183,52 +198,107 @@ impl Drop for Slot<'_> {
     }
 }
 
+/// Evidence up to this size is read for a cache lookup without taking a slot.
+const SMALL_EVIDENCE_BYTES: u64 = 64 * 1024;
+
 /// Decides whether `program` may run under `cfg`.
 pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Decision {
     let Some((rule_index, rule)) = cfg.rule_for(&program.canonical) else {
         return Decision::deny(None, format!("no rule matches {}", program.canonical));
     };
-    let (evidence_path, evidence_file, evidence_meta) =
+    let size = program.meta.size();
+    if size > rule.max_size {
+        return Decision::deny(
+            Some(rule),
+            format!(
+                "{} is {size} bytes, more than the rule's max_size ({} bytes)",
+                program.canonical, rule.max_size
+            ),
+        );
+    }
+    let (evidence_path, evidence_handle, evidence_meta) =
         match evidence::find(rule, &program.canonical) {
             Ok(found) => found,
             Err(reason) => return Decision::deny(Some(rule), reason),
         };
+    if evidence_meta.size() > u64::try_from(evidence::MAX_EVIDENCE_BYTES).unwrap_or(u64::MAX) {
+        return Decision::deny(
+            Some(rule),
+            format!(
+                "evidence {evidence_path} is larger than {} bytes",
+                evidence::MAX_EVIDENCE_BYTES
+            ),
+        );
+    }
     let rule_index = u32::try_from(rule_index).unwrap_or(u32::MAX);
-    let program_fp = Fingerprint::of(&program.meta);
-    let evidence_fp = Fingerprint::of(&evidence_meta);
 
-    // Fast path: both files unchanged since they were hashed, and a verdict for those digests.
-    if let Some(cache) = opts.cache {
-        if let (Some(content), Some(evidence)) = (
-            cache.memo(&program.canonical, &program_fp),
-            cache.memo(&evidence_path, &evidence_fp),
-        ) {
-            let key = VerdictKey::new(content, evidence, cfg, rule_index);
+    // Fast path: content provably unchanged since it was hashed (read-only superblock, same
+    // mount table), evidence likewise or small enough to hash now, and a verdict for both.
+    let fast = opts.cache.and_then(|c| {
+        let generation = c.mount_generation();
+        c.memo(&program.meta, generation)
+            .map(|d| (c, d, generation))
+    });
+    if let Some((cache, content, generation)) = fast {
+        let evidence_digest = cache.memo(&evidence_meta, generation).or_else(|| {
+            (evidence_meta.size() <= SMALL_EVIDENCE_BYTES)
+                .then(|| evidence::read(&evidence_handle, &evidence_meta, &evidence_path).ok())
+                .flatten()
+                .map(|bytes| sha256(&bytes))
+        });
+        if let Some(evidence_digest) = evidence_digest {
+            let key = VerdictKey::new(content, evidence_digest, cfg, rule_index);
             if let Some(identity) = cache.verdict(&key) {
                 return allowed(rule, identity, content, true);
             }
         }
     }
 
-    let evidence_bytes = match evidence::read(evidence_file, &evidence_path) {
+    // Everything below holds up to 4 MiB of evidence and reads up to max_size bytes: at
+    // most `slots` requests at once.
+    let _slot = opts.slots.map(Slots::acquire);
+    let generation = opts.cache.map(Cache::mount_generation);
+    let evidence_bytes = match evidence::read(&evidence_handle, &evidence_meta, &evidence_path) {
         Ok(b) => b,
         Err(reason) => return Decision::deny(Some(rule), reason),
     };
     let evidence_sha256 = sha256(&evidence_bytes);
     let bundle = match Bundle::from_json(&evidence_bytes) {
         Ok(b) => b,
+        Err(e) => return Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}")),
+    };
+    drop(evidence_bytes);
+    // SHA-256 first (the content key below), then whatever else the evidence names it by.
+    let algorithms = artifact_hash_algorithms(&bundle, &rule.policy);
+    let reader = match program.reader() {
+        Ok(r) => r,
         Err(e) => {
             return Decision::deny(
                 Some(rule),
-                format!("evidence {evidence_path}: {}: {e}", e.stage().name()),
+                format!("cannot read {}: {e}", program.canonical),
             )
         }
     };
-    let started = SystemTime::now();
-    // SHA-256 first (the content key below), then whatever else the evidence names it by.
-    let algorithms = artifact_hash_algorithms(&bundle, &rule.policy);
-    let digests = match artifact::hash_reader(&program.file, &algorithms) {
+    let mut sink = opts.copy_to;
+    let digests = match artifact::hash_bounded(
+        &reader,
+        &algorithms,
+        &mut Bounds {
+            limit: rule.max_size,
+            copy_to: sink.as_mut().map(|f| f as &mut dyn Write),
+            cancelled: opts.cancelled,
+        },
+    ) {
         Ok(d) => d,
+        Err(HashError::TooLarge(limit)) => {
+            return Decision::deny(
+                Some(rule),
+                format!(
+                    "{} grew past the rule's max_size ({limit} bytes)",
+                    program.canonical
+                ),
+            )
+        }
         Err(e) => {
             return Decision::deny(
                 Some(rule),
@@ -244,8 +314,8 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     };
     // The bytes hashed must be the bytes the metadata describes: a change while hashing
     // (size, mtime or ctime) means the digest belongs to no stable content.
-    match program.file.metadata() {
-        Ok(after) if Fingerprint::of(&after) == program_fp => {}
+    match reader.metadata() {
+        Ok(after) if Fingerprint::of(&after) == Fingerprint::of(&program.meta) => {}
         _ => {
             return Decision::deny(
                 Some(rule),
@@ -253,16 +323,15 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
             )
         }
     }
-    if let Some(cache) = opts.cache {
-        cache.remember(&program.canonical, program_fp, content, started);
-        cache.remember(&evidence_path, evidence_fp, evidence_sha256, started);
+    if let (Some(cache), Some(generation)) = (opts.cache, generation) {
+        cache.remember(&program.meta, content, generation);
+        cache.remember(&evidence_meta, evidence_sha256, generation);
         let key = VerdictKey::new(content, evidence_sha256, cfg, rule_index);
         if let Some(identity) = cache.verdict(&key) {
             return allowed(rule, identity, content, true);
         }
     }
 
-    let _slot = opts.slots.map(Slots::acquire);
     match verify(
         &cfg.root,
         &bundle,
@@ -278,14 +347,25 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
             allowed(rule, identity, content, false)
         }
         Err(e) => {
-            let mut d = Decision::deny(
-                Some(rule),
-                format!("evidence {evidence_path}: {}: {e}", e.stage().name()),
-            );
+            let mut d = Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}"));
             d.sha256 = Some(content);
             d
         }
     }
+}
+
+/// `text` with every control character escaped (`\n`, `\u{1b}`, …), as the audit log's JSON
+/// does: a file name must not be able to forge lines on a terminal or in a log.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Allowed by `rule`: freshly verified, or answered from the verdict cache (`cached`).

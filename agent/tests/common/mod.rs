@@ -10,6 +10,8 @@
     clippy::panic
 )]
 
+pub mod daemon;
+
 use core::sync::atomic::{AtomicU32, Ordering};
 use core::time::Duration;
 use std::fs;
@@ -159,4 +161,54 @@ pub fn edgeverify_command() -> std::process::Command {
         }
         _ => std::process::Command::new(BIN),
     }
+}
+
+/// The unprivileged uid the attack tests act as ("nobody").
+pub const NOBODY: u32 = 65534;
+
+/// Whether this process runs as root: the attack tests that act as another user, mount a
+/// file system or create namespaces need it (CI runs as root). Says loudly why a test is
+/// skipped otherwise.
+pub fn root_or_skip(test: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let root = fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !root {
+        eprintln!(
+            "SKIPPED {test}: needs root (CI runs as root) to act as uid {NOBODY}, mount or \
+             unshare"
+        );
+    }
+    root
+}
+
+/// `cmd` to be run as `uid` (same gid, no supplementary groups).
+pub fn as_user(cmd: &mut std::process::Command, uid: u32) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    cmd.uid(uid).gid(uid)
+}
+
+/// A copy of the running test binary in `dir` (mode 0755), so that another user can run it
+/// as a helper process whatever the permissions of the build directory.
+pub fn helper_binary(dir: &Path) -> PathBuf {
+    let copy = dir.join("helper");
+    fs::copy(std::env::current_exe().unwrap(), &copy).unwrap();
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+    copy
+}
+
+/// Gives `path` to `uid` (and its group).
+pub fn give_to(path: &Path, uid: u32) {
+    std::os::unix::fs::chown(path, Some(uid), Some(uid)).unwrap();
+}
+
+/// `edgeverify exec --policy POLICY -- PROGRAM ARGS…`, run to completion.
+pub fn exec(policy: &Path, program: &Path, args: &[&str]) -> Output {
+    edgeverify_command()
+        .args(["exec", "--policy"])
+        .arg(policy)
+        .arg("--")
+        .arg(program)
+        .args(args)
+        .output()
+        .unwrap()
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
 use edgeverify_core::{
-    hex_encode, limits, verify_update, Error, ErrorClass, ReadFailed, TimePolicy, TrustRoot,
-    TufError, TufState, UnixTime,
+    hex_encode, limits, verify_update, Error, ReadFailed, TimePolicy, TrustRoot, TufError,
+    TufState, UnixTime,
 };
 
 use super::{format_time, DEFAULT_STATE_DIR, DEFAULT_TRUSTED_ROOT_PATH, STATE_FILE};
@@ -86,10 +86,7 @@ pub(super) fn run(args: &UpdateArgs) -> Result<String, (Outcome, String)> {
         })
     };
     let updated = verify_update(&state, &mut source, time).map_err(|e| {
-        let outcome = match e.class() {
-            ErrorClass::Denied => Outcome::Rejected,
-            _ => Outcome::Unusable,
-        };
+        let outcome = Outcome::of_failure(&e);
         let verdict = if outcome == Outcome::Rejected {
             "REFUSED"
         } else {
