@@ -547,6 +547,24 @@ fn first_update_from_the_embedded_root_or_a_given_one() {
     assert!(stderr(&o).contains("already trusts a TUF root"));
     assert!(device.snapshot() == before, "files changed");
 
+    // A destination that cannot be written is refused before anything is: the state too
+    // stays as it was.
+    let nowhere = device.path().join("no-such-dir/trusted_root.json");
+    let o = device.update(
+        &["--now", IN_2026, "--cbor-path", nowhere.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a directory"), "{}", stderr(&o));
+    assert!(device.snapshot() == before, "files changed");
+    let same = device.root_file();
+    let o = device.update(
+        &["--now", IN_2026, "--cbor-path", same.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(device.snapshot() == before, "files changed");
+
     // --tuf-root on a fresh device: the chain from v13 (no floors) reaches v15.
     let device = Device::new("tuf-given");
     fs::remove_file(device.state_file()).unwrap();

@@ -130,6 +130,26 @@ pub(super) fn run(args: &UpdateArgs) -> Result<String, (Outcome, String)> {
         .flatten()
         .map(|b| hex_encode(&sha256(&b)));
 
+    // Every destination is checked before anything is written, so a wrong path cannot leave
+    // the state advanced and the root not installed.
+    for path in std::iter::once(&args.trusted_root_path).chain(args.cbor_path.as_ref()) {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "cannot install {}: {} is not a directory; nothing was changed",
+                path.display(),
+                dir.display()
+            )));
+        }
+    }
+    if args.cbor_path.as_ref() == Some(&args.trusted_root_path) {
+        return Err(usage(
+            "--cbor-path must differ from --trusted-root-path; nothing was changed".into(),
+        ));
+    }
     std::fs::create_dir_all(&args.state)
         .map_err(|e| usage(format!("cannot create {}: {e}", args.state.display())))?;
     let io = |what: &Path, e: std::io::Error| {
