@@ -1,8 +1,8 @@
 //! `edgeverify trust-root …`: `compile IN.json OUT.cbor` writes the compact CBOR form of a
 //! trust root, for devices that should not parse JSON (`--trusted-root` accepts either form;
 //! the CBOR file is a file of its own, pinned by its own SHA-256, which `compile` prints).
-//! `update` applies an offline TUF update ([`update`]); `show` prints what a trust root
-//! trusts ([`show`]).
+//! `update` applies an offline TUF update (`trust_root/update.rs`); `show` prints what a trust root
+//! trusts (`trust_root/show.rs`).
 
 use std::path::{Path, PathBuf};
 
