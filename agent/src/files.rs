@@ -7,7 +7,7 @@ use core::time::Duration;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -204,7 +204,7 @@ pub(crate) fn read_optional(path: &Path, limit: usize) -> io::Result<Option<Vec<
 /// Replaces `path` with `data` so that, whatever happens (a kill, a power cut), `path` holds
 /// the old content or the new one, never a mix: a temporary file in the same directory,
 /// written and fsynced, renamed over `path`, then the directory fsynced so the rename itself
-/// is on disk. `step` names the write for the test failpoints
+/// is on disk. The new file is mode 0644. `step` names the write for the test failpoints
 /// ([`crate::failpoint::crash_at`]). A temporary file left by a crash is overwritten by the
 /// next attempt.
 pub(crate) fn write_atomically(path: &Path, data: &[u8], step: &str) -> io::Result<()> {
@@ -217,6 +217,9 @@ pub(crate) fn write_atomically(path: &Path, data: &[u8], step: &str) -> io::Resu
     let tmp = dir.join(format!(".{name}.tmp"));
     let result = (|| {
         let mut f = File::create(&tmp)?;
+        // Public data that the daemon (another user) reads: readable by all whatever the
+        // umask of the root shell that ran the update.
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
         let half = data.len() / 2;
         f.write_all(data.get(..half).unwrap_or_default())?;
         crate::failpoint::crash_at(step, "half-written");

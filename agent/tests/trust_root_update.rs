@@ -204,6 +204,13 @@ fn real_update_v13_to_v15_installs_the_new_root_and_state() {
     );
     assert!(out.contains(&sha256_hex(&cbor_bytes)), "{out}");
 
+    // Readable by the daemon's user, whatever the umask of the shell that ran the update.
+    for file in [device.root_file(), cbor.clone(), device.state_file()] {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{}", file.display());
+    }
+
     // The state: root v15, the 2026 floors, the time, and the installed target's digest.
     let state = device.state();
     assert_eq!(
