@@ -704,3 +704,28 @@ fn show_prints_every_service_and_where_the_root_came_from() {
         .unwrap();
     assert_eq!(code(&o), Some(2), "{}", stderr(&o));
 }
+
+/// The daemon runs as another user and must read the installed root: files are 0644 even when
+/// the update runs under a umask of 077.
+#[test]
+fn installed_files_are_readable_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let device = Device::new("tuf-umask");
+    let base = edgeverify_command();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "umask 077; exec \"$@\"", "sh"])
+        .arg(base.get_program())
+        .args(base.get_args())
+        .args(["trust-root", "update", "--now", IN_2026, "--from"])
+        .arg(device.update_dir())
+        .arg("--state")
+        .arg(device.state_dir())
+        .arg("--trusted-root-path")
+        .arg(device.root_file());
+    let o = cmd.output().unwrap();
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    for file in [device.root_file(), device.state_file()] {
+        let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{}", file.display());
+    }
+}
