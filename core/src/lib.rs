@@ -101,10 +101,11 @@ pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
-pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use trust_root::{ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_SHA256};
 pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
-    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+    UpdateSource, UpdatedTrust, VerifiedTarget, EMBEDDED_TUF_ROOT_SHA256,
+    SIGSTORE_TRUSTED_ROOT_TARGET,
 };
 pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;

@@ -291,13 +291,13 @@ pub unsafe extern "C" fn ev_verify_file(
 }
 
 #[cfg(unix)]
-fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+pub(crate) fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
     use std::os::unix::ffi::OsStrExt as _;
     Ok(PathBuf::from(std::ffi::OsStr::from_bytes(cstr.to_bytes())))
 }
 
 #[cfg(not(unix))]
-fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+pub(crate) fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
     cstr.to_str()
         .map(PathBuf::from)
         .map_err(|_| Failure::new(ev_result::InvalidParameter, "path is not valid UTF-8"))

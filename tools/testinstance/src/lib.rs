@@ -29,10 +29,13 @@
 //! of an output: [`tamper`]. The command line (`cargo run -p edgeverify-testinstance -- gen
 //! --scenario NAME --out DIR`) writes a scenario directory; see the README.
 //!
-//! Extension points for work not done yet: cosign's legacy OCI signatures (`.sig`/`.att`
+//! A private deployment publishes its trust root through TUF: [`tuf::Repo`] signs root,
+//! timestamp, snapshot and targets metadata with fixed test keys, with any bytes (an
+//! instance's `trusted_root.json`) as the `trusted_root.json` target.
+//!
+//! Extension point for work not done yet: cosign's legacy OCI signatures (`.sig`/`.att`
 //! layers) would be another output type built from the same [`Instance`] (its Fulcio leaf,
-//! Rekor v1 entry and SET); a TUF repository signing `trusted_root.json` would take
-//! [`Instance::trusted_root`] as its target.
+//! Rekor v1 entry and SET).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -62,6 +65,7 @@ mod seed;
 mod spec;
 pub mod tamper;
 mod tsa;
+pub mod tuf;
 mod x509;
 
 pub use artifact::{Artifact, ArtifactInfo, GeneratedContent};
