@@ -129,6 +129,18 @@ fn wrong_source_is_denied() {
     let o = exec(&policy, &app, &[]);
     assert!(stderr(&o).contains("provenance"), "{}", stderr(&o));
     assert!(stderr(&o).contains("ErrorMismatchSource"), "{}", stderr(&o));
+    // The stage is named once, where it arose (issue 15: once "provenance: provenance failed").
+    assert_eq!(
+        stderr(&o).matches("provenance failed").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !stderr(&o).contains("provenance: provenance"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -111,10 +111,11 @@ pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use image::{verify_image, VerifiedImage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
-pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use trust_root::{ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_SHA256};
 pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
-    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+    UpdateSource, UpdatedTrust, VerifiedTarget, EMBEDDED_TUF_ROOT_SHA256,
+    SIGSTORE_TRUSTED_ROOT_TARGET,
 };
 pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;
@@ -131,4 +132,9 @@ pub mod __bench {
 #[doc(hidden)]
 pub mod __testing {
     pub use crate::error::every_variant;
+
+    /// `cause` as the orchestrator reports it when raised in `stage`.
+    pub fn raised_in(cause: crate::Error, stage: crate::Stage) -> crate::Error {
+        cause.at(stage)
+    }
 }

@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+use edgeverify_core::{Error, ErrorClass};
+
 pub mod containerd_verifier;
 pub mod exec;
 pub mod flags;
@@ -24,6 +26,18 @@ pub enum Outcome {
     Unusable,
 }
 
+impl Outcome {
+    /// How a verification that failed with `e` ends, in every command alike: core's one
+    /// classification ([`Error::class`]) decides between a denial and "nothing was decided".
+    pub(crate) fn of_failure(e: &Error) -> Self {
+        match e.class() {
+            ErrorClass::Denied => Self::Rejected,
+            // Undecided, or a class added later: never a pass, and not a verdict either.
+            _ => Self::Unusable,
+        }
+    }
+}
+
 impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
         match o {
@@ -31,5 +45,52 @@ impl From<Outcome> for ExitCode {
             Outcome::Rejected => Self::from(1),
             Outcome::Unusable => Self::from(2),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edgeverify_core::Stage;
+
+    /// Every core error, bare and as raised in each stage, ends the commands the way its class
+    /// says — the stage it was raised in never changes the exit code (issue 15: `verify-bundle`
+    /// once decided by stage, `verify-artifact` always said "denied").
+    #[test]
+    fn every_error_ends_by_its_class_whatever_the_stage() {
+        let stages = [
+            Stage::TrustRoot,
+            Stage::Bundle,
+            Stage::Input,
+            Stage::TransparencyLog,
+            Stage::Timestamp,
+            Stage::Time,
+            Stage::Certificate,
+            Stage::CertificateTransparency,
+            Stage::Signature,
+            Stage::Identity,
+            Stage::Provenance,
+            Stage::TrustRootUpdate,
+        ];
+        let (mut denied, mut undecided) = (0, 0);
+        for bare in edgeverify_core::__testing::every_variant() {
+            let expected = if bare.is_denial() {
+                denied += 1;
+                Outcome::Rejected
+            } else {
+                undecided += 1;
+                Outcome::Unusable
+            };
+            assert_eq!(Outcome::of_failure(&bare), expected, "{bare:?}");
+            for stage in stages {
+                let raised = edgeverify_core::__testing::raised_in(bare.clone(), stage);
+                assert_eq!(Outcome::of_failure(&raised), expected, "{raised:?}");
+            }
+        }
+        // Both classes are exercised: the table is not one-sided.
+        assert!(
+            denied > 10 && undecided > 2,
+            "{denied} denied, {undecided} undecided"
+        );
     }
 }

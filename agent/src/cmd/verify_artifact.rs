@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> Outcome {
                 "FAILED: SLSA verification failed: {}",
                 slsa::describe_error(&e)
             );
-            return Outcome::Rejected;
+            return Outcome::of_failure(&e);
         }
     };
     let (root, bundle, policy) = prepared;
@@ -101,7 +101,7 @@ pub fn run(args: &Args) -> Outcome {
                     path.display(),
                     slsa::describe_error(&e)
                 );
-                return Outcome::Rejected;
+                return Outcome::of_failure(&e);
             }
         };
         let Some(provenance) = verified.provenance() else {

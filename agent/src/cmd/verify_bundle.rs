@@ -44,14 +44,14 @@ pub fn run(args: &Args) -> Outcome {
             Outcome::Verified
         }
         Err(Failure::Rejected(e)) => {
-            // A trust root or an argument that cannot be used decides nothing: exit 2.
-            let unusable = matches!(e.stage(), Stage::Input | Stage::TrustRoot);
-            report_failure(args, &e.to_string(), Some(e.stage()), unusable);
-            if unusable {
-                Outcome::Unusable
-            } else {
-                Outcome::Rejected
-            }
+            let outcome = Outcome::of_failure(&e);
+            report_failure(
+                args,
+                &e.to_string(),
+                Some(e.stage()),
+                outcome == Outcome::Unusable,
+            );
+            outcome
         }
         Err(Failure::Unusable(msg)) => {
             report_failure(args, &msg, None, true);

@@ -265,12 +265,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     let evidence_sha256 = sha256(&evidence_bytes);
     let bundle = match Bundle::from_json(&evidence_bytes) {
         Ok(b) => b,
-        Err(e) => {
-            return Decision::deny(
-                Some(rule),
-                format!("evidence {evidence_path}: {}: {e}", e.stage().name()),
-            )
-        }
+        Err(e) => return Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}")),
     };
     drop(evidence_bytes);
     // SHA-256 first (the content key below), then whatever else the evidence names it by.
@@ -352,10 +347,7 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
             allowed(rule, identity, content, false)
         }
         Err(e) => {
-            let mut d = Decision::deny(
-                Some(rule),
-                format!("evidence {evidence_path}: {}: {e}", e.stage().name()),
-            );
+            let mut d = Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}"));
             d.sha256 = Some(content);
             d
         }

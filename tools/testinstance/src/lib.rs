@@ -34,6 +34,10 @@
 //! timestamp) and [`ImageLayout`] writes an OCI image layout holding them and cosign v3
 //! referrers. A TUF repository signing `trusted_root.json` would take
 //! [`Instance::trusted_root`] as its target.
+//!
+//! A private deployment publishes its trust root through TUF: [`tuf::Repo`] signs root,
+//! timestamp, snapshot and targets metadata with fixed test keys, with any bytes (an
+//! instance's `trusted_root.json`) as the `trusted_root.json` target.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -64,6 +68,7 @@ mod seed;
 mod spec;
 pub mod tamper;
 mod tsa;
+pub mod tuf;
 mod x509;
 
 pub use artifact::{Artifact, ArtifactInfo, GeneratedContent};
