@@ -196,6 +196,12 @@ enum ev_result
    */
   EV_RESULT_DENIED = 2005,
   /**
+   * A container image's evidence is malformed or missing: a blob that does not match its
+   * descriptor, cosign annotations missing or malformed, a simple-signing payload of another
+   * type, no signature or attestation of the kind asked for.
+   */
+  EV_RESULT_IMAGE_EVIDENCE_INVALID = 2006,
+  /**
    * The trust root is not valid JSON of the `trusted_root.json` schema.
    */
   EV_RESULT_TRUST_ROOT_MALFORMED_JSON = 3000,
@@ -407,6 +413,48 @@ bool ev_result_is_denial(uint32_t result);
  * writable `size_t`.
  */
 void ev_last_error_detail(char *buf, size_t len, size_t *out_n);
+
+/**
+ * Verifies the container image whose manifest (or index) SHA-256 digest is the 32 bytes at
+ * `sha256_digest`, from the OCI image layout directory `layout_path` (as written by
+ * `cosign save`, `skopeo copy … oci:DIR` or `oras`), offline.
+ *
+ * The layout's cosign evidence for that digest is verified: the legacy `sha256-<hex>.sig` /
+ * `.att` manifests (each layer with its certificate, Rekor SET and RFC 3161 annotations) and
+ * cosign v3 OCI 1.1 referrers holding a Sigstore bundle. Each piece goes through the same checks
+ * as `ev_verify_bundle`, with the image digest as the artifact; the image verifies when one
+ * passes, and the verification describes that one.
+ *
+ * - With an identity or public-key policy, `attestation_type` NULL checks the image's
+ *   signatures (`cosign verify`); otherwise its attestations of that predicate type (`cosign
+ *   verify-attestation --type`): a cosign name (`slsaprovenance`, `slsaprovenance1`, `spdx`,
+ *   `cyclonedx`, `link`, `vuln`, `openvex`, `custom`, …), a URI, or `any`.
+ * - With an SLSA policy (`ev_policy_new_slsa*`) the image's provenance attestation is checked
+ *   with `slsa-verifier verify-image` semantics (only `generator_container_slsa3.yml` is
+ *   trusted without a builder ID; the provenance subject must be the image digest), and
+ *   `attestation_type` must be NULL.
+ *
+ * An evidence store (a directory keyed by image digest, as `edgeverify containerd-verifier`
+ * reads it) is a layout per image: pass `<store>/sha256-<64 hex>`.
+ *
+ * Returns `EV_RESULT_OK` with a new verification in `*verification_out`. Denials: no signature
+ * or attestation of that kind, or malformed evidence (`EV_RESULT_IMAGE_EVIDENCE_INVALID`), and
+ * every code of `ev_verify_bundle`. Not a denial: `EV_RESULT_INVALID_PARAMETER` (no OCI layout
+ * at the path, an unknown `attestation_type`), `EV_RESULT_IO` (a file of the layout cannot be
+ * read). Files are read within the core's limits (a manifest at most 4 MiB) and only if they
+ * are regular files. Ownership and thread safety are as for `ev_verify_bundle`.
+ *
+ * # Safety
+ * As for `ev_verify_bundle`; `layout_path` is NULL or a NUL-terminated string;
+ * `sha256_digest` is NULL or readable for 32 bytes; `attestation_type` is NULL or a
+ * NUL-terminated string.
+ */
+uint32_t ev_verify_image_layout(const struct ev_trust_root *root,
+                                const struct ev_policy *policy,
+                                const char *layout_path,
+                                const uint8_t *sha256_digest,
+                                const char *attestation_type,
+                                struct ev_verification **verification_out);
 
 /**
  * A policy for keyless (Fulcio certificate) signatures: the certificate's identity (its URI or

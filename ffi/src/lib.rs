@@ -44,6 +44,7 @@
 
 mod error;
 mod ffi;
+mod image;
 mod panic;
 mod policy;
 mod trust_root;
@@ -51,6 +52,7 @@ mod tuf;
 mod verification;
 
 pub use error::{ev_last_error_detail, ev_result, ev_result_is_denial, ev_result_message};
+pub use image::ev_verify_image_layout;
 pub use policy::{
     ev_policy, ev_policy_free, ev_policy_new_identity, ev_policy_new_identity_matching,
     ev_policy_new_public_key, ev_policy_new_slsa, ev_policy_new_slsa_with_options, EV_MATCH_EXACT,
@@ -132,8 +134,8 @@ mod tests {
             assert_eq!(before, Some("*/"), "undocumented in the header: {t}");
             checked += 1;
         }
-        // 32 functions, 4 handle types, the result enum and its 40 codes, 13 constants.
-        assert_eq!(checked, 32 + 4 + 1 + 40 + 13);
+        // 33 functions, 4 handle types, the result enum and its 41 codes, 13 constants.
+        assert_eq!(checked, 33 + 4 + 1 + 41 + 13);
     }
 
     #[test]

@@ -385,3 +385,9 @@ fn c_interop_cases() {
     let count = lines.to_string();
     run("interop_test", &[path.as_os_str(), count.as_ref()]);
 }
+
+#[test]
+fn c_image_layouts() {
+    let data = manifest_dir().join("../core/tests/data/oci/slsa-verifier-gha_generic_container");
+    run("image_test", &[data.as_os_str()]);
+}

@@ -46,6 +46,16 @@ func (*Verifier) VerifyBundleDigest([]byte, [32]byte, Policy) (*Verification, er
 	return nil, ErrUnavailable
 }
 
+// VerifyImageLayout returns ErrUnavailable without cgo.
+func (*Verifier) VerifyImageLayout(string, Digest, string, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
+// VerifyImageInStore returns ErrUnavailable without cgo.
+func (*Verifier) VerifyImageInStore(string, Digest, string, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
 // VerifyFile returns ErrUnavailable without cgo.
 func VerifyFile(string, string, Policy) (*Verification, error) { return nil, ErrUnavailable }
 
