@@ -2,9 +2,9 @@
 # Two `edgeverify` builds side by side: whole-process `verify-bundle` wall time, runs of A and B
 # interleaved (so machine noise hits both alike), median of ROUNDS each, on happy-path-v0.3
 # (Rekor v1) and rekor2-happy-path (Rekor v2 + RFC 3161). For size/speed trade-offs such as
-# opt-level "z" (README, Footprint):
-#   CARGO_PROFILE_DIST_OPT_LEVEL=z CARGO_TARGET_DIR=/tmp/optz cargo build --profile dist -p edgeverify-agent
-#   bash benches/compare-binaries.sh target/dist/edgeverify /tmp/optz/dist/edgeverify 101
+# opt-level "z" (the dist default since issue 16) against "s" (README, Footprint):
+#   CARGO_PROFILE_DIST_OPT_LEVEL=s CARGO_TARGET_DIR=/tmp/opts cargo build --profile dist -p edgeverify-agent
+#   bash benches/compare-binaries.sh /tmp/opts/dist/edgeverify target/dist/edgeverify 101
 set -uo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 BIN_A BIN_B ROUNDS" >&2; exit 2; }
 cd "$(dirname "$0")/.."

@@ -1,5 +1,6 @@
-//! Test-only pauses (and one simulated missing kernel feature) at the moments the integration tests must hit exactly: after a
-//! verification and before `exec`, and in the middle of a cache write. They exist only in
+//! Test-only pauses (and one simulated missing kernel feature) at the moments the integration
+//! tests must hit exactly: after a verification and before `exec`, in the middle of a cache
+//! write, and at each step of an atomic file replacement (`trust-root update`). They exist only in
 //! builds with debug assertions (the test builds); release and `dist` builds compile them to
 //! nothing, whatever the environment says.
 
@@ -29,6 +30,21 @@ pub(crate) fn stall_cache_write() {
             }
         }
     }
+}
+
+/// `EDGEVERIFY_TEST_CRASH_AT=STEP:POINT` (for example `trusted-root:written`): abort the
+/// process there, as a kill or a power cut would stop it (no destructors, no buffered output),
+/// so a test can check what an interrupted atomic write leaves behind
+/// ([`crate::files::write_atomically`]).
+pub(crate) fn crash_at(step: &str, point: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(want) = std::env::var_os("EDGEVERIFY_TEST_CRASH_AT") {
+        if want.to_str() == Some(&format!("{step}:{point}")) {
+            std::process::abort();
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = (step, point);
 }
 
 /// `EDGEVERIFY_TEST_NO_MEMFD=1`: `exec` behaves as on a system without executable memory

@@ -7,7 +7,7 @@ use core::time::Duration;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -199,4 +199,55 @@ fn latest_change(m: &Metadata) -> SystemTime {
         UNIX_EPOCH + Duration::new(secs, nanos)
     };
     at(m.mtime(), m.mtime_nsec()).max(at(m.ctime(), m.ctime_nsec()))
+}
+
+/// Reads a file that may be absent: `Ok(None)` if nothing is at `path`. At most `limit + 1`
+/// bytes are read (so a caller sees that a file is too long without reading it whole), and
+/// only from a regular file ([`open_regular`]: a FIFO or device is refused, never opened).
+pub(crate) fn read_optional(path: &Path, limit: usize) -> io::Result<Option<Vec<u8>>> {
+    let file = match open_regular(path) {
+        Ok((file, _)) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut data = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_end(&mut data)?;
+    Ok(Some(data))
+}
+
+/// Replaces `path` with `data` so that, whatever happens (a kill, a power cut), `path` holds
+/// the old content or the new one, never a mix: a temporary file in the same directory,
+/// written and fsynced, renamed over `path`, then the directory fsynced so the rename itself
+/// is on disk. The new file is mode 0644. `step` names the write for the test failpoints
+/// ([`crate::failpoint::crash_at`]). A temporary file left by a crash is overwritten by the
+/// next attempt.
+pub(crate) fn write_atomically(path: &Path, data: &[u8], step: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        // Public data that the daemon (another user) reads: readable by all whatever the
+        // umask of the root shell that ran the update.
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        let half = data.len() / 2;
+        f.write_all(data.get(..half).unwrap_or_default())?;
+        crate::failpoint::crash_at(step, "half-written");
+        f.write_all(data.get(half..).unwrap_or_default())?;
+        f.sync_all()?;
+        drop(f);
+        crate::failpoint::crash_at(step, "written");
+        std::fs::rename(&tmp, path)?;
+        crate::failpoint::crash_at(step, "renamed");
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -6,10 +6,12 @@
 //!   requirements, the trust root and its pin) loaded into a validated [`config::Config`];
 //! - `gate`: the decision for one program (rule, evidence lookup, hashing from the open
 //!   descriptor, verification), the daemon's verdict cache and the audit log;
-//! - [`cmd`]: `verify-bundle`, `verify-artifact`, `trust-root`, `exec`, `serve`, `policy`,
+//! - [`cmd`]: `verify-bundle`, `verify-artifact`, `verify-image`, `trust-root`, `exec`, `serve`,
+//!   `policy`,
 //!   each with its own arguments;
 //! - `sys`: the few Linux calls std does not expose (the only `unsafe` code of the agent);
-//!   `files`: reading files within a size bound; `failpoint`: test-only pauses.
+//!   `files`: reading files within a size bound; `oci_dir`: an OCI image layout directory as the
+//!   core's blob source; `failpoint`: test-only pauses.
 //!
 //! The public items are what the binary and the fuzz targets use; the rest is crate-private.
 //! Linux only, like the agent.
@@ -29,4 +31,5 @@ pub mod config;
 mod failpoint;
 mod files;
 mod gate;
+mod oci_dir;
 mod sys;

@@ -10,12 +10,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use edgeverify_agent::cmd::{
-    check, exec, policy, serve, trust_root, verify_artifact, verify_bundle,
+    check, containerd_verifier, exec, policy, serve, trust_root, verify_artifact, verify_bundle,
+    verify_image,
 };
 
 /// Offline verification of Sigstore bundles and SLSA provenance against a pinned trust root.
 #[derive(Parser)]
-#[command(name = "edgeverify", version, about, long_about = None)]
+#[command(
+    name = "edgeverify",
+    version,
+    about,
+    long_about = None,
+    after_help = "containerd image verifier: `edgeverify containerd-verifier [--policy FILE] \
+                  -name REF -digest DIGEST -stdin-media-type TYPE`, or this binary named \
+                  `edgeverify-containerd-verifier` (policy /etc/edgeverify/policy.toml); see \
+                  README, \"Gating image pulls in containerd\"."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +38,9 @@ enum Command {
     VerifyBundle(verify_bundle::Args),
     /// Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).
     VerifyArtifact(verify_artifact::Args),
+    /// Verify a container image from an OCI image layout: cosign signatures or attestations
+    /// (identity or key), or SLSA provenance (slsa-verifier `verify-image` semantics).
+    VerifyImage(verify_image::Args),
     /// Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.
     TrustRoot(trust_root::Args),
     /// Run a program only if its evidence satisfies the policy (executes the verified file
@@ -44,6 +57,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // containerd's image-verifier protocol uses Go-style flags (`-name REF`), which clap does
+    // not parse: that mode is selected before clap, by the program's name or the subcommand.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let program = args
+        .first()
+        .map(std::path::Path::new)
+        .and_then(std::path::Path::file_name);
+    if program.is_some_and(|p| p == containerd_verifier::PROGRAM_NAME) {
+        let rest = args.get(1..).unwrap_or_default();
+        return containerd_verifier::run(rest, Some(containerd_verifier::DEFAULT_POLICY)).into();
+    }
+    if args.get(1).is_some_and(|a| a == "containerd-verifier") {
+        return containerd_verifier::run(args.get(2..).unwrap_or_default(), None).into();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -56,6 +83,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::VerifyBundle(args) => verify_bundle::run(&args).into(),
         Command::VerifyArtifact(args) => verify_artifact::run(&args).into(),
+        Command::VerifyImage(args) => verify_image::run(&args).into(),
         Command::TrustRoot(args) => trust_root::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),

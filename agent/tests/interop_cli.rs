@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{stderr, stdout, TempDir, BIN};
+use common::{stderr, stdout, TempDir};
 use interop_cases::Case;
 use serde_json::Value;
 
@@ -55,7 +55,7 @@ fn digest_arg(case: &Case, alg: &str) -> String {
 }
 
 fn run(case: &Case, input: &str, json: bool) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = common::edgeverify_command();
     cmd.arg("verify-bundle")
         .arg("--bundle")
         .arg(case.dir.join("bundle.sigstore.json"));
@@ -154,7 +154,7 @@ fn json_reports_the_digest_that_matched() {
 
 fn verify_with(args_artifact: &str, cwd: Option<&Path>) -> Output {
     let npm = case("testinstance/dsse-sha512-only-subject");
-    let mut cmd = Command::new(BIN);
+    let mut cmd = common::edgeverify_command();
     cmd.arg("verify-bundle")
         .arg("--bundle")
         .arg(npm.dir.join("bundle.sigstore.json"))

@@ -160,7 +160,18 @@ struct Helper {
 
 impl Helper {
     fn start(bin: &Path, uid: u32, task: &[&str]) -> Self {
-        let mut cmd = Command::new(bin);
+        // Under an emulator (cross tests: EDGEVERIFY_TEST_RUNNER, e.g. qemu-aarch64) the test
+        // binary runs through it too: the machine need not have binfmt_misc.
+        let runner = std::env::var("EDGEVERIFY_TEST_RUNNER").unwrap_or_default();
+        let mut words = runner.split_whitespace();
+        let mut cmd = match words.next() {
+            Some(emulator) => {
+                let mut cmd = Command::new(emulator);
+                cmd.args(words).arg(bin);
+                cmd
+            }
+            None => Command::new(bin),
+        };
         cmd.args([
             "--ignored",
             "--exact",

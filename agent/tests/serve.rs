@@ -13,7 +13,7 @@ mod common;
 use std::fs;
 use std::io::{BufRead, Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::daemon::*;
 use common::*;
@@ -362,4 +362,101 @@ fn refuses_to_start_with_a_bad_policy_or_a_live_socket() {
         stderr(&o)
     );
     drop(server);
+}
+
+/// `trust-root update` replaces the trust root file the policy names; SIGHUP makes the running
+/// daemon use it, and clients asking throughout get an answer to every request.
+#[test]
+fn sighup_picks_up_a_root_installed_by_trust_root_update() {
+    let f = fixture("serve-tuf-update");
+    let root = f.dir.path();
+    let tuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/tuf/sigstore-production");
+    // The old root: the 2025 trusted root with its Rekor log's ID changed, so the sample's
+    // Rekor v1 entry is from a log it does not know and the program is denied.
+    let trusted_root = root.join("trusted_root.json");
+    let mut old: Value = serde_json::from_slice(
+        &fs::read(tuf.join("2025-07-11/targets/trusted_root.json")).unwrap(),
+    )
+    .unwrap();
+    old["tlogs"][0]["logId"]["keyId"] = json!("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    fs::write(&trusted_root, serde_json::to_vec_pretty(&old).unwrap()).unwrap();
+    fs::write(
+        &f.policy,
+        format!(
+            "[trust_root]\npath = \"{}\"\n\n{}",
+            trusted_root.display(),
+            identity_rule("a", &format!("{}/a/*", root.display()))
+        ),
+    )
+    .unwrap();
+    let server = Server::start(root, &f.policy, &[]);
+    let mut c = server.client();
+    let v = c.ask(&f.a);
+    assert!(!allowed(&v) && v["rule"] == "a", "{v}");
+    assert!(
+        v["reason"].as_str().unwrap().contains("transparency log"),
+        "{v}"
+    );
+
+    // A client asking all the time: every request gets a verdict (allowed or denied, never an
+    // error), before, during and after the update and the reload.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let asker = {
+        let (stop, mut c2, a) = (stop.clone(), server.client(), f.a.clone());
+        std::thread::spawn(move || {
+            let mut answers = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let v = c2.ask(&a);
+                assert!(v["allow"].is_boolean(), "{v}");
+                answers += 1;
+            }
+            answers
+        })
+    };
+
+    // The update: the real 2026 repository, from the embedded TUF state (a fresh device).
+    let update = root.join("update");
+    fs::create_dir_all(update.join("targets")).unwrap();
+    for role in ["timestamp", "snapshot", "targets"] {
+        fs::copy(
+            tuf.join(format!("2026-08-21/metadata/{role}.json")),
+            update.join(format!("{role}.json")),
+        )
+        .unwrap();
+    }
+    fs::copy(
+        tuf.join("2026-08-21/targets/trusted_root.json"),
+        update.join("targets/trusted_root.json"),
+    )
+    .unwrap();
+    let o = edgeverify_command()
+        .args([
+            "trust-root",
+            "update",
+            "--now",
+            "2026-08-22T00:00:00Z",
+            "--from",
+        ])
+        .arg(&update)
+        .arg("--state")
+        .arg(root.join("tuf-state"))
+        .arg("--trusted-root-path")
+        .arg(&trusted_root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Not yet: the daemon keeps the root it loaded until told.
+    assert!(!allowed(&c.ask(&f.a)));
+    server.signal(libc::SIGHUP);
+    wait_for("the new root to take effect", || {
+        allowed(&c.ask(&f.a)).then_some(())
+    });
+    let audit = fs::read_to_string(root.join("audit.log")).unwrap();
+    assert!(
+        audit.contains(edgeverify_core::EMBEDDED_PRODUCTION_SHA256),
+        "{audit}"
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(asker.join().unwrap() > 0);
 }

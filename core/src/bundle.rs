@@ -77,6 +77,10 @@ pub(crate) struct Envelope {
     pub(crate) payload_type: String,
     pub(crate) payload: Vec<u8>,
     pub(crate) signature: Vec<u8>,
+    /// The envelope exactly as it was logged and stored, when it came as a document of its own
+    /// (a legacy cosign attestation layer): log entries record its hash, and cosign's RFC 3161
+    /// timestamps cover it. `None` inside a bundle.
+    pub(crate) serialized: Option<Vec<u8>>,
 }
 
 /// The kinds of transparency-log entries we can bind to a bundle.
@@ -92,6 +96,12 @@ pub(crate) enum EntryKind {
     HashedRekordV002,
     /// Rekor v2 `dsse` 0.0.2 (logged Oct 2025 – Jun 2026, since dropped by rekor-tiles).
     DsseV002,
+    /// Rekor v1 `intoto` 0.0.1: legacy cosign attestations only (never from a bundle's
+    /// `kindVersion`; sigstore-go does not bind it). Its body records the hash of the whole
+    /// envelope and the signer, not the signature.
+    IntotoV001,
+    /// Rekor v1 `rekord` 0.0.1: legacy cosign signatures only (never from a bundle).
+    RekordV001,
 }
 
 impl EntryKind {
@@ -110,13 +120,16 @@ impl EntryKind {
         match self {
             Self::HashedRekordV001 | Self::HashedRekordV002 => "hashedrekord",
             Self::DsseV001 | Self::DsseV002 => "dsse",
-            Self::IntotoV002 => "intoto",
+            Self::IntotoV001 | Self::IntotoV002 => "intoto",
+            Self::RekordV001 => "rekord",
         }
     }
 
     pub(crate) fn api_version(self) -> &'static str {
         match self {
-            Self::HashedRekordV001 | Self::DsseV001 => "0.0.1",
+            Self::HashedRekordV001 | Self::DsseV001 | Self::IntotoV001 | Self::RekordV001 => {
+                "0.0.1"
+            }
             Self::IntotoV002 | Self::HashedRekordV002 | Self::DsseV002 => "0.0.2",
         }
     }
@@ -184,6 +197,18 @@ impl Bundle {
         match &self.content {
             Content::MessageSignature { signature, .. } => signature,
             Content::Dsse(env) => &env.signature,
+        }
+    }
+
+    /// What RFC 3161 timestamps cover: the signature, except for a legacy cosign attestation,
+    /// whose timestamps cover the envelope as stored (cosign `VerifyRFC3161Timestamp`).
+    pub(crate) fn timestamped_bytes(&self) -> &[u8] {
+        match &self.content {
+            Content::Dsse(Envelope {
+                serialized: Some(envelope),
+                ..
+            }) => envelope,
+            _ => self.signature_bytes(),
         }
     }
 
@@ -311,6 +336,7 @@ impl Envelope {
             payload_type: env.payload_type,
             payload: env.payload.0,
             signature: sig.sig.0,
+            serialized: None,
         })
     }
 

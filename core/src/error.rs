@@ -45,6 +45,9 @@ pub enum Stage {
     Identity,
     /// The SLSA provenance policy.
     Provenance,
+    /// Reading an OCI image layout and the cosign evidence in it (index, manifests, blobs,
+    /// annotations, simple-signing payloads), and matching that evidence to the image.
+    Image,
     /// Verifying a trust-root update (TUF metadata).
     TrustRootUpdate,
 }
@@ -64,6 +67,7 @@ impl Stage {
             Self::Signature => "signature",
             Self::Identity => "identity",
             Self::Provenance => "provenance",
+            Self::Image => "image evidence",
             Self::TrustRootUpdate => "trust root update",
         }
     }
@@ -85,12 +89,15 @@ pub enum Document {
     EntryBody,
     /// The caller's verification policy (identity and issuer patterns).
     Policy,
+    /// An OCI image layout and the cosign evidence in it: `index.json`, manifests, annotations
+    /// (the Rekor bundle, the certificate), simple-signing payloads, legacy DSSE envelopes.
+    Image,
 }
 
 impl Document {
     fn class(self) -> ErrorClass {
         match self {
-            Self::Bundle | Self::Statement | Self::EntryBody => ErrorClass::Denied,
+            Self::Bundle | Self::Statement | Self::EntryBody | Self::Image => ErrorClass::Denied,
             Self::TrustRoot | Self::Policy => ErrorClass::Undecided,
         }
     }
@@ -209,6 +216,14 @@ pub enum Error {
     },
     /// The inclusion proof does not lead to the logged root.
     InclusionProofInvalid {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The OCI image layout, or the cosign evidence in it, is malformed or does not belong to
+    /// the image: a blob that does not match its descriptor, a missing blob, a signature
+    /// manifest without the annotations cosign writes, a simple-signing payload for another
+    /// image, or no signature or attestation for the image at all.
+    ImageEvidenceInvalid {
         /// What is wrong with it.
         reason: &'static str,
     },
@@ -344,6 +359,7 @@ impl Error {
             | Self::CheckpointInvalid { .. }
             | Self::DsseInvalid { .. }
             | Self::EntryBodyMismatch { .. }
+            | Self::ImageEvidenceInvalid { .. }
             | Self::InclusionProofInvalid { .. }
             | Self::IssuerMismatch { .. }
             | Self::NoVerifiedTime
@@ -441,6 +457,9 @@ impl fmt::Display for Reason<'_> {
             Error::EntryBodyMismatch { field } => {
                 write!(f, "log entry does not match the bundle ({field} differs)")
             }
+            Error::ImageEvidenceInvalid { reason } => {
+                write!(f, "invalid image evidence: {reason}")
+            }
             Error::InclusionProofInvalid { reason } => {
                 write!(f, "inclusion proof invalid: {reason}")
             }
@@ -463,6 +482,7 @@ impl fmt::Display for Reason<'_> {
                     Document::Statement => "in-toto statement",
                     Document::EntryBody => "log entry body",
                     Document::Policy => "policy",
+                    Document::Image => "image evidence",
                 };
                 write!(f, "malformed {what} JSON at line {line} column {column}")
             }
@@ -514,6 +534,7 @@ pub fn every_variant() -> alloc::vec::Vec<Error> {
         Document::Statement,
         Document::EntryBody,
         Document::Policy,
+        Document::Image,
     ];
     let mut all = vec![
         Error::ArtifactDigestMismatch { against: "x" },
@@ -527,6 +548,7 @@ pub fn every_variant() -> alloc::vec::Vec<Error> {
         Error::CheckpointInvalid { reason: "x" },
         Error::DsseInvalid { reason: "x" },
         Error::EntryBodyMismatch { field: "x" },
+        Error::ImageEvidenceInvalid { reason: "x" },
         Error::InclusionProofInvalid { reason: "x" },
         Error::InvalidInput { reason: "x" },
         Error::IssuerMismatch { found: None },

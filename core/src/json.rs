@@ -26,6 +26,9 @@ use crate::limits;
 
 /// Parses a typed JSON document after bounding its size (`max_bytes`) and its nesting depth
 /// ([`limits::MAX_JSON_DEPTH`]), so that neither can exhaust memory or stack in the parser.
+// Not inlined: one copy of the parser per document type, however many callers it has (the
+// shipped binary's size budget).
+#[inline(never)]
 pub(crate) fn parse<'de, T: Deserialize<'de>>(
     json: &'de [u8],
     document: Document,
@@ -37,6 +40,7 @@ pub(crate) fn parse<'de, T: Deserialize<'de>>(
         Document::Statement => ("statement size", "statement JSON depth"),
         Document::EntryBody => ("entry body size", "entry body JSON depth"),
         Document::Policy => ("policy size", "policy JSON depth"),
+        Document::Image => ("image evidence size", "image evidence JSON depth"),
     };
     if json.len() > max_bytes {
         return Err(Error::LimitExceeded {
@@ -207,13 +211,14 @@ impl<'de, const N: usize> Deserialize<'de> for BoundedMap<N> {
 }
 
 /// A parsed JSON value of a free-form document. Objects keep document order; duplicate keys are
-/// refused while parsing, so a lookup has exactly one answer. Scalars carry no payload: the
-/// documents read this way only ever judge their type.
+/// refused while parsing, so a lookup has exactly one answer. Scalars carry no payload (the
+/// documents read this way mostly judge their type), except a number that is a `u64`.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Value {
     Null,
     Bool,
-    Number,
+    /// A number; its value when it is an integer that fits a `u64`.
+    Number(Option<u64>),
     String(String),
     Array(Vec<Self>),
     Object(Vec<(String, Self)>),
@@ -327,19 +332,19 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(Value::Bool)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
         self.budget.take_value()?;
-        Ok(Value::Number)
+        Ok(Value::Number(u64::try_from(v).ok()))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
         self.budget.take_value()?;
-        Ok(Value::Number)
+        Ok(Value::Number(Some(v)))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
         self.budget.take_value()?;
-        Ok(Value::Number)
+        Ok(Value::Number(None))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
@@ -414,6 +419,59 @@ fn has_duplicate_keys(entries: &[(String, Value)]) -> bool {
     let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
     keys.sort_unstable();
     keys.windows(2).any(|pair| matches!(pair, [a, b] if a == b))
+}
+
+/// A tree document's member `key`, when the value is an object.
+pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    match value {
+        Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// The string `value` holds.
+pub(crate) fn string(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The `u64` `value` holds.
+pub(crate) fn unsigned(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => *n,
+        _ => None,
+    }
+}
+
+/// A free-form document of `document` parsed into a [`Value`] tree, its budgets' refusals
+/// typed as that document's errors.
+pub(crate) fn parse_document(
+    bytes: &[u8],
+    document: Document,
+    max_bytes: usize,
+) -> Result<Value, Error> {
+    parse_tree(bytes, max_bytes).map_err(|e| {
+        let (what, limit) = match e {
+            TreeError::TooLarge => ("document size", max_bytes),
+            TreeError::TooDeep => ("JSON depth", limits::MAX_JSON_DEPTH),
+            TreeError::TooManyValues => ("JSON values", limits::MAX_JSON_VALUES),
+            TreeError::StringTooLong => ("JSON string length", limits::MAX_JSON_STRING_BYTES),
+            TreeError::DuplicateKey | TreeError::Malformed => {
+                return Error::MalformedJson {
+                    document,
+                    line: 0,
+                    column: 0,
+                }
+            }
+        };
+        Error::LimitExceeded {
+            document,
+            what,
+            limit,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -514,9 +572,9 @@ mod tests {
                 Value::Array(alloc::vec![
                     Value::Null,
                     Value::Bool,
-                    Value::Number,
-                    Value::Number,
-                    Value::Number,
+                    Value::Number(Some(1)),
+                    Value::Number(None),
+                    Value::Number(None),
                     Value::String(String::from("s")),
                 ])
             )]))

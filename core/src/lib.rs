@@ -30,6 +30,11 @@
 //! bundle included) or undecided (an input the caller chose — arguments, policy, key, trust root —
 //! is unusable). Every front end maps that one classification.
 //!
+//! Container images ([`verify_image`]): cosign signatures and attestations — the legacy
+//! `.sig`/`.att` scheme and cosign v3 referrers — and SLSA provenance with `slsa-verifier
+//! verify-image` semantics, read from an OCI image layout through a caller's
+//! [`oci::BlobSource`] and verified by the same pipeline as bundles.
+//!
 //! Trust-root updates: [`verify_update`] takes the device's [`TufState`], a directory of
 //! Sigstore TUF metadata carried to the device ([`UpdateSource`]) and a [`TimePolicy`], and
 //! returns a verified `trusted_root.json` with the state to persist (the TUF client workflow,
@@ -76,13 +81,16 @@ extern crate std;
 pub mod __fuzz;
 mod bundle;
 mod checkpoint;
+mod cosign;
 mod crypto;
 mod ct;
 mod dsse;
 mod encoding;
 mod error;
+mod image;
 mod json;
 pub mod limits;
+pub mod oci;
 mod pem;
 mod policy;
 pub mod slsa;
@@ -95,16 +103,19 @@ mod verify;
 mod x509;
 
 pub use bundle::{Bundle, BundleVersion};
+pub use cosign::{EvidenceKind, ImageEvidence};
 pub use crypto::{Digest, HashAlgorithm, Hasher, KeyType, PublicKey};
 pub use dsse::IN_TOTO_PAYLOAD_TYPE;
 pub use encoding::{hex_decode, hex_encode};
 pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
+pub use image::{verify_image, VerifiedImage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
-pub use trust_root::{TrustRoot, EMBEDDED_PRODUCTION_SHA256};
+pub use trust_root::{ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_SHA256};
 pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
-    UpdateSource, UpdatedTrust, EMBEDDED_TUF_ROOT_SHA256, SIGSTORE_TRUSTED_ROOT_TARGET,
+    UpdateSource, UpdatedTrust, VerifiedTarget, EMBEDDED_TUF_ROOT_SHA256,
+    SIGSTORE_TRUSTED_ROOT_TARGET,
 };
 pub use verify::{artifact_hash_algorithms, verify, Artifact, VerifiedBundle, VerifiedLogEntry};
 pub use x509::FulcioExtensions;

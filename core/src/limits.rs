@@ -86,6 +86,40 @@ pub const MAX_PATTERN_BYTES: usize = 1024;
 /// Compiled size bound for an identity regex, so a hostile pattern cannot exhaust memory.
 pub const MAX_REGEX_SIZE_BYTES: usize = 256 * 1024;
 
+// ---- OCI image layouts and cosign evidence (`verify_image`) ----
+
+/// Largest `index.json`, image index or manifest read from an OCI image layout, in bytes. The
+/// OCI distribution spec asks registries to accept manifests of at least 4 MiB; real cosign
+/// signature and attestation manifests are 1–20 KiB.
+pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
+
+/// Descriptors in one `index.json` or image index. A `cosign save` layout lists two or three;
+/// multi-platform images list one per platform plus their attestation manifests.
+pub const MAX_INDEX_MANIFESTS: usize = 1024;
+
+/// Layers of one manifest. Each `cosign sign` or `cosign attest` appends one layer to the
+/// image's `.sig` / `.att` manifest; Docker caps image layers at 127.
+pub const MAX_MANIFEST_LAYERS: usize = 256;
+
+/// Annotations on one descriptor or manifest. cosign writes at most six per layer.
+pub const MAX_ANNOTATIONS: usize = 64;
+
+/// Blobs listed when an OCI image layout is searched for OCI 1.1 referrers (manifests whose
+/// `subject` is the image). A `cosign save` layout of one image holds a few dozen.
+pub const MAX_LAYOUT_BLOBS: usize = 16_384;
+
+/// Largest blob read while searching for referrers: a referrer is a small manifest (a cosign
+/// v3 bundle referrer is under 1 KiB), so larger blobs (image layers) are never read.
+pub const MAX_REFERRER_MANIFEST_BYTES: usize = 64 * 1024;
+
+/// Signatures and attestations of one image that are verified before giving up. Each costs a
+/// few signature verifications.
+pub const MAX_IMAGE_EVIDENCE: usize = 256;
+
+/// Largest cosign signature layer (a simple-signing payload or a DSSE envelope) or cosign v3
+/// bundle blob, in bytes: the bundle limit, since each becomes one bundle.
+pub const MAX_EVIDENCE_LAYER_BYTES: usize = MAX_BUNDLE_BYTES;
+
 /// Size of one TUF metadata file (root, timestamp, snapshot, targets). Sigstore's are 0.5–7 KiB;
 /// python-tuf's default bound for root is 512,000 bytes.
 pub const MAX_TUF_METADATA_BYTES: usize = 512 * 1024;

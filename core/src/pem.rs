@@ -16,6 +16,25 @@ pub(crate) fn decode_first(text: &str) -> Option<(&str, Vec<u8>)> {
     Blocks { rest: text }.next()
 }
 
+/// Every PEM block of `text`, label and DER, in order; `None` if one of them is corrupt or
+/// there are more than `max`.
+pub(crate) fn decode_all(text: &str, max: usize) -> Option<Vec<(&str, Vec<u8>)>> {
+    let mut blocks = Blocks { rest: text };
+    let mut out = Vec::new();
+    for block in blocks.by_ref() {
+        if out.len() == max {
+            return None;
+        }
+        out.push(block);
+    }
+    // `Blocks` stops early at a corrupt block (and clears `rest`); a clean end leaves no
+    // further block marker behind.
+    if text.matches("-----BEGIN ").count() != out.len() {
+        return None;
+    }
+    Some(out)
+}
+
 struct Blocks<'a> {
     rest: &'a str,
 }

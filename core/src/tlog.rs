@@ -316,7 +316,11 @@ fn bind_body(entry: &TlogEntry, binding: &Binding<'_>) -> Result<(), Error> {
         EntryKind::IntotoV002 => bind_intoto_v002(entry, binding),
         EntryKind::HashedRekordV002 => bind_hashedrekord_v002(entry, binding),
         EntryKind::DsseV002 => bind_dsse_v002(entry, binding),
-    }
+        // Legacy cosign evidence only (see `cosign::entry`).
+        EntryKind::IntotoV001 => crate::cosign::entry::bind_intoto_v001(entry, binding),
+        EntryKind::RekordV001 => crate::cosign::entry::bind_rekord_v001(entry, binding),
+    }?;
+    crate::cosign::entry::bind_stored_envelope(entry, binding)
 }
 
 /// The digest algorithm a `hashedrekord` entry records for the artifact (Rekor v1 `sha256`…,
@@ -335,7 +339,12 @@ pub(crate) fn logged_digest_algorithm(entry: &TlogEntry) -> Option<HashAlgorithm
             let name = body.spec.hashed_rekord_v002.data.algorithm;
             HashAlgorithm::from_name(&name).filter(|a| a.proto_name() == name)
         }
-        EntryKind::DsseV001 | EntryKind::IntotoV002 | EntryKind::DsseV002 => None,
+        // A legacy `rekord` entry signs bytes the caller holds (a simple-signing payload).
+        EntryKind::DsseV001
+        | EntryKind::IntotoV002
+        | EntryKind::DsseV002
+        | EntryKind::IntotoV001
+        | EntryKind::RekordV001 => None,
     }
 }
 
@@ -348,12 +357,12 @@ fn body_signatures<T, const N: usize>(signatures: Bounded<T, N>) -> Result<Vec<T
     signatures.into_vec(Document::EntryBody, "signatures in a log entry body")
 }
 
-fn mismatch(field: &'static str) -> Error {
+pub(crate) fn mismatch(field: &'static str) -> Error {
     Error::EntryBodyMismatch { field }
 }
 
 /// Compares a key or certificate recorded as base64(PEM) with the bundle's signer, as DER.
-fn signer_matches_pem(b64_pem: &str, signer: Signer<'_>) -> bool {
+pub(crate) fn signer_matches_pem(b64_pem: &str, signer: Signer<'_>) -> bool {
     let Some(pem) = base64_decode(b64_pem).and_then(|b| String::from_utf8(b).ok()) else {
         return false;
     };
@@ -435,7 +444,11 @@ fn bind_message_digest(
 /// the log it is also sigstore-go's). Needs the artifact's digest in the logged algorithm: the
 /// caller supplies it, or the bytes so that any algorithm can be computed. When it is missing
 /// the evidence cannot be matched to this artifact: the bundle decided that, not the caller.
-fn bind_artifact_digest(digests: &[Digest], alg: HashAlgorithm, value: &[u8]) -> Result<(), Error> {
+pub(crate) fn bind_artifact_digest(
+    digests: &[Digest],
+    alg: HashAlgorithm,
+    value: &[u8],
+) -> Result<(), Error> {
     let known =
         digests
             .iter()
@@ -453,7 +466,11 @@ fn bind_artifact_digest(digests: &[Digest], alg: HashAlgorithm, value: &[u8]) ->
     }
 }
 
-fn bind_payload_hash(envelope: &Envelope, algorithm: &str, value: &[u8]) -> Result<(), Error> {
+pub(crate) fn bind_payload_hash(
+    envelope: &Envelope,
+    algorithm: &str,
+    value: &[u8],
+) -> Result<(), Error> {
     // Only SHA-256 payload hashes are produced by Rekor for dsse/intoto entries.
     if !matches!(algorithm, "sha256" | "SHA2_256") {
         return Err(mismatch("payload hash algorithm"));
@@ -465,7 +482,7 @@ fn bind_payload_hash(envelope: &Envelope, algorithm: &str, value: &[u8]) -> Resu
     }
 }
 
-fn dsse_content<'a>(binding: &Binding<'a>) -> Result<&'a Envelope, Error> {
+pub(crate) fn dsse_content<'a>(binding: &Binding<'a>) -> Result<&'a Envelope, Error> {
     match binding.content {
         BoundContent::Dsse(env) => Ok(env),
         BoundContent::Message { .. } => {

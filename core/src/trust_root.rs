@@ -23,7 +23,8 @@ mod cbor;
 /// last changed 2025-09-22, adds the first Rekor v2 log). Replacing this file changes
 /// [`EMBEDDED_PRODUCTION_SHA256`], which makes every change visible in review; loading checks
 /// the two agree.
-const EMBEDDED_PRODUCTION_JSON: &[u8] = include_bytes!("../trust/production.trusted_root.json");
+pub(crate) const EMBEDDED_PRODUCTION_JSON: &[u8] =
+    include_bytes!("../trust/production.trusted_root.json");
 
 /// SHA-256 (lowercase hex) of the embedded production `trusted_root.json`.
 pub const EMBEDDED_PRODUCTION_SHA256: &str =
@@ -279,6 +280,92 @@ impl TrustRoot {
             .iter()
             .find(|l| crypto::bytes_equal(&l.log_id, log_id))
     }
+}
+
+/// What kind of service a trust root trusts ([`TrustedService::kind`]).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceKind {
+    /// A transparency log (Rekor).
+    TransparencyLog,
+    /// A certificate authority (Fulcio).
+    CertificateAuthority,
+    /// A certificate-transparency log (SCTs).
+    CtLog,
+    /// An RFC 3161 timestamping authority.
+    TimestampAuthority,
+}
+
+/// One service a trust root trusts, as an operator inspects it (`edgeverify trust-root show`):
+/// its kind, its identity and its validity window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedService<'a> {
+    /// Log, CT log, certificate or timestamping authority.
+    pub kind: ServiceKind,
+    /// Host and port of a log's `baseUrl`; empty for an authority (the trust root keeps only
+    /// its certificates).
+    pub url_authority: &'a str,
+    /// A log's ID as the trust root writes it; for an authority, the SHA-256 of its first
+    /// (signing) certificate.
+    pub id: Vec<u8>,
+    /// Whether a log's key is of a type edgeverify verifies with (always true for an
+    /// authority); a log without one never verifies anything.
+    pub key_supported: bool,
+    /// Certificates in an authority's chain (0 for a log).
+    pub chain_len: usize,
+    /// The validity window the trust root gives.
+    pub valid_for: TimeRange,
+}
+
+impl TrustRoot {
+    /// Every service this trust root trusts: transparency logs, certificate authorities, CT
+    /// logs and timestamping authorities, in that order and in file order within each.
+    pub fn services(&self) -> Vec<TrustedService<'_>> {
+        let mut all = Vec::new();
+        all.extend(log_services(ServiceKind::TransparencyLog, &self.tlogs));
+        all.extend(authority_services(
+            ServiceKind::CertificateAuthority,
+            &self.certificate_authorities,
+        ));
+        all.extend(log_services(ServiceKind::CtLog, &self.ctlogs));
+        all.extend(authority_services(
+            ServiceKind::TimestampAuthority,
+            &self.timestamp_authorities,
+        ));
+        all
+    }
+}
+
+fn log_services(
+    kind: ServiceKind,
+    logs: &[TransparencyLog],
+) -> impl Iterator<Item = TrustedService<'_>> {
+    logs.iter().map(move |l| TrustedService {
+        kind,
+        url_authority: &l.authority,
+        id: l.log_id.clone(),
+        key_supported: l.key.is_some(),
+        chain_len: 0,
+        valid_for: l.valid_for,
+    })
+}
+
+fn authority_services(
+    kind: ServiceKind,
+    authorities: &[CertificateAuthority],
+) -> impl Iterator<Item = TrustedService<'_>> {
+    authorities.iter().map(move |c| TrustedService {
+        kind,
+        url_authority: "",
+        id: c
+            .chain
+            .first()
+            .map(|der| crypto::sha256(der).to_vec())
+            .unwrap_or_default(),
+        key_supported: true,
+        chain_len: c.chain.len(),
+        valid_for: c.valid_for,
+    })
 }
 
 impl TransparencyLog {

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
+use cms::signed_data::{SignerIdentifier, SignerInfo};
 use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
 use der::{Decode as _, Encode as _, Reader as _, SliceReader, Tag, TagNumber, Tagged as _};
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, SubjectKeyIdentifier};
@@ -24,7 +24,7 @@ use crate::time::UnixTime;
 use crate::trust_root::{CertificateAuthority, TrustRoot};
 use crate::x509::{self, OID_TIME_STAMPING};
 
-use self::asn1::{TimeStampResp, TstInfo};
+use self::asn1::{SignedData, TimeStampResp, TstInfo};
 
 const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const OID_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -350,12 +350,31 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
 /// so would pull `std` into this `no_std` crate.
 mod asn1 {
     use cmpv2::status::PkiStatusInfo;
-    use cms::content_info::ContentInfo;
+    use cms::content_info::{CmsVersion, ContentInfo};
+    use cms::signed_data::{
+        CertificateSet, DigestAlgorithmIdentifiers, EncapsulatedContentInfo, SignerInfos,
+    };
     use der::asn1::{GeneralizedTime, Int, ObjectIdentifier, OctetString};
     use der::{Any, Enumerated, Sequence};
     use spki::AlgorithmIdentifier;
     use x509_cert::ext::pkix::name::GeneralName;
     use x509_cert::ext::Extensions;
+
+    /// CMS `SignedData` (RFC 5652 §5.1) as cms's, except that `crls` is kept as one undecoded
+    /// value: revocation lists play no part in timestamp verification, and decoding every
+    /// `RevocationInfoChoice` form cost ~25 KiB of the agent's size budget. A token whose `crls`
+    /// is not a well-formed DER value is still refused.
+    #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+    pub(super) struct SignedData {
+        pub(super) version: CmsVersion,
+        pub(super) digest_algorithms: DigestAlgorithmIdentifiers,
+        pub(super) encap_content_info: EncapsulatedContentInfo,
+        #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+        pub(super) certificates: Option<CertificateSet>,
+        #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+        pub(super) crls: Option<Any>,
+        pub(super) signer_infos: SignerInfos,
+    }
 
     /// `TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }`
     #[derive(Clone, Debug, Eq, PartialEq, Sequence)]

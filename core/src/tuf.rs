@@ -39,7 +39,7 @@
 //! lists `trusted_root.json` in the top-level targets; a target found only through a
 //! delegation is reported as not found.
 //!
-//! # Intended CLI flow (`edgeverify trust-root update DIR`)
+//! # The CLI flow (`edgeverify trust-root update --from DIR`)
 //!
 //! On a connected machine, the operator fetches from Sigstore's TUF repository
 //! (`https://tuf-repo-cdn.sigstore.dev`, consistent-snapshot names) into one directory:
@@ -61,7 +61,7 @@
 //! [`TufState::from_trusted_root`] for a private instance's root given on the command line),
 //! implements [`UpdateSource`] over the directory (reading at most `max_len + 1` bytes of a
 //! file, so an oversized file is refused without reading it all), picks the [`TimePolicy`]
-//! (`--now`, a trusted device clock, or the newest verified time; `--insecure-skip-expiry`
+//! (`--now`, a trusted device clock, or the newest verified time; `--danger-skip-expiry-checks`
 //! for [`TimePolicy::DangerSkipExpiryChecks`]), and on success parses the target with
 //! [`crate::TrustRoot::from_json`] before installing anything. It then writes the new state
 //! ([`TufState::to_json`]) and then the trusted root, each to a temporary file that is
@@ -150,7 +150,7 @@ pub enum TimePolicy {
     /// floors, lengths and hashes are all still checked). A replay of any old, validly signed
     /// repository state newer than the floors is accepted, however long ago it expired: a
     /// freeze attack is not detected. For operators who move trust by hand and know the
-    /// update directory is fresh; CLI spelling: `--insecure-skip-expiry`.
+    /// update directory is fresh; CLI spelling: `--danger-skip-expiry-checks`.
     DangerSkipExpiryChecks,
 }
 
@@ -196,12 +196,88 @@ pub struct TufState {
     root_document: Json,
     floors: Floors,
     newest_verified_time: Option<UnixTime>,
+    /// The target the last update verified (what an installed copy must be), if any.
+    target: Option<VerifiedTarget>,
+}
+
+/// The target an update verified, as a [`TufState`] records it: its name, length and SHA-256
+/// (computed over the verified bytes). A device that installs the target can check the
+/// installed copy against it whenever it loads it ([`VerifiedTarget::matches`]), so the copy
+/// in use is exactly the one the TUF chain vouched for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedTarget {
+    name: String,
+    length: u64,
+    sha256: [u8; 32],
+}
+
+impl VerifiedTarget {
+    fn of(name: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: String::from(name),
+            length: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+            sha256: crypto::sha256(bytes),
+        }
+    }
+
+    /// The target's name in the targets metadata (`trusted_root.json`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its length in bytes.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// The SHA-256 of its bytes.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
+    }
+
+    /// Whether `bytes` are exactly the verified target (length and SHA-256).
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        u64::try_from(bytes.len()).is_ok_and(|l| l == self.length)
+            && crypto::bytes_equal(&crypto::sha256(bytes), &self.sha256)
+    }
+
+    fn to_json(&self) -> Json {
+        Json::Object(vec![
+            (String::from("length"), Json::Unsigned(self.length)),
+            (String::from("name"), Json::String(self.name.clone())),
+            (
+                String::from("sha256"),
+                Json::String(crate::encoding::hex_encode(&self.sha256)),
+            ),
+        ])
+    }
+
+    fn from_json(json: &Json) -> Option<Self> {
+        let Json::Object(members) = json else {
+            return None;
+        };
+        let (Some(Json::Unsigned(length)), Some(Json::String(name)), Some(Json::String(hex))) =
+            (json.get("length"), json.get("name"), json.get("sha256"))
+        else {
+            return None;
+        };
+        let digest = crate::encoding::hex_decode(hex)?;
+        let sha256 = <[u8; 32]>::try_from(digest.as_slice()).ok()?;
+        // Exactly the three fields, and the digest spelled as `to_json` spells it.
+        let canonical = members.len() == 3 && crate::encoding::hex_encode(&sha256) == *hex;
+        (canonical && !name.is_empty()).then(|| Self {
+            name: name.clone(),
+            length: *length,
+            sha256,
+        })
+    }
 }
 
 impl TufState {
     /// The state of a fresh device: Sigstore's TUF root v15 (pinned by
     /// [`EMBEDDED_TUF_ROOT_SHA256`]), the floors of the repository state that published the
-    /// embedded trusted root, and 2026-08-21 as the newest verified time.
+    /// embedded trusted root, 2026-08-21 as the newest verified time, and the embedded
+    /// trusted root ([`crate::EMBEDDED_PRODUCTION_SHA256`]) as its verified target.
     pub fn embedded_sigstore_production() -> Result<Self, Error> {
         if crate::encoding::hex_encode(&crypto::sha256(EMBEDDED_TUF_ROOT_JSON))
             != EMBEDDED_TUF_ROOT_SHA256
@@ -214,13 +290,17 @@ impl TufState {
         let mut state = Self::from_trusted_root(EMBEDDED_TUF_ROOT_JSON)?;
         state.floors = EMBEDDED_FLOORS;
         state.newest_verified_time = Some(EMBEDDED_CAPTURE_TIME);
+        state.target = Some(VerifiedTarget::of(
+            SIGSTORE_TRUSTED_ROOT_TARGET,
+            crate::trust_root::EMBEDDED_PRODUCTION_JSON,
+        ));
         Ok(state)
     }
 
     /// Starts from a TUF root given by the operator (a private Sigstore instance, or a root
     /// obtained out of band): it must be signed by a threshold of its own root keys. Its
     /// expiry is not checked here (an update checks the newest root's). No floors, no
-    /// verified time.
+    /// verified time, no verified target.
     pub fn from_trusted_root(root_json: &[u8]) -> Result<Self, Error> {
         let envelope = metadata::parse(root_json, TufRole::Root)?;
         let root = envelope.root()?;
@@ -234,6 +314,7 @@ impl TufState {
                 targets: 0,
             },
             newest_verified_time: None,
+            target: None,
         })
     }
 
@@ -252,11 +333,12 @@ impl TufState {
         let Json::Object(members) = &doc else {
             return Err(invalid("not a JSON object"));
         };
-        const FIELDS: [&str; 6] = [
+        const FIELDS: [&str; 7] = [
             "format",
             "newest_verified_time_ms",
             "root",
             "snapshot_version",
+            "target",
             "targets_version",
             "timestamp_version",
         ];
@@ -280,6 +362,13 @@ impl TufState {
             Some(Json::Unsigned(ms)) => Some(UnixTime::from_millis(*ms)),
             _ => return Err(invalid("newest_verified_time_ms is not an integer or null")),
         };
+        let target = match doc.get("target") {
+            Some(Json::Null) => None,
+            Some(t) => Some(VerifiedTarget::from_json(t).ok_or_else(|| {
+                invalid("target is not null or {length, name, sha256 (lowercase hex)}")
+            })?),
+            None => return Err(invalid("no target")),
+        };
         let root_document = doc.get("root").cloned().ok_or_else(|| invalid("no root"))?;
         let (envelope, root) = metadata::from_document(root_document, TufRole::Root)
             .and_then(|envelope| envelope.root().map(|root| (envelope, root)))
@@ -291,11 +380,13 @@ impl TufState {
             root_document: envelope.document,
             floors,
             newest_verified_time,
+            target,
         })
     }
 
-    /// The persisted form: one JSON object with the trusted root document, the floors and the
-    /// newest verified time (`{"format":"edgeverify-tuf-state-v1", …}`).
+    /// The persisted form: one JSON object with the trusted root document, the floors, the
+    /// newest verified time and the verified target (`{"format":"edgeverify-tuf-state-v1",
+    /// …}`).
     pub fn to_json(&self) -> Vec<u8> {
         let time = match self.newest_verified_time {
             Some(t) => Json::Unsigned(t.as_millis()),
@@ -307,6 +398,12 @@ impl TufState {
             field("newest_verified_time_ms", time),
             field("root", self.root_document.clone()),
             field("snapshot_version", Json::Unsigned(self.floors.snapshot)),
+            field(
+                "target",
+                self.target
+                    .as_ref()
+                    .map_or(Json::Null, VerifiedTarget::to_json),
+            ),
             field("targets_version", Json::Unsigned(self.floors.targets)),
             field("timestamp_version", Json::Unsigned(self.floors.timestamp)),
         ])
@@ -343,6 +440,13 @@ impl TufState {
     /// [`TimePolicy::NewestVerifiedTime`] checks expiry against.
     pub fn newest_verified_time(&self) -> Option<UnixTime> {
         self.newest_verified_time
+    }
+
+    /// The target the last update verified (its name, length and SHA-256): what an installed
+    /// copy must be. `None` for a state that has taken no update yet (a root given by the
+    /// operator); the embedded state's is the embedded trusted root.
+    pub fn verified_target(&self) -> Option<&VerifiedTarget> {
+        self.target.as_ref()
     }
 
     /// Records a time the caller has verified from signed evidence (for example a Rekor
@@ -432,6 +536,7 @@ fn update_stages(
         TimePolicy::TrustedNow(now) => Some(state.newest_verified_time.map_or(now, |t| t.max(now))),
         _ => state.newest_verified_time,
     };
+    let verified_target = VerifiedTarget::of(target_name, &target);
     Ok(UpdatedTrust {
         target,
         state: TufState {
@@ -443,6 +548,7 @@ fn update_stages(
                 targets: targets.common.version,
             },
             newest_verified_time,
+            target: Some(verified_target),
         },
     })
 }

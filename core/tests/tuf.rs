@@ -278,6 +278,28 @@ fn real_update_2025_to_2026() {
         state.newest_verified_time(),
         Some(time("2026-08-22T00:00:00Z"))
     );
+    // The state records the verified target, so an installed copy can be checked against it.
+    assert!(before.verified_target().is_none());
+    let target = state.verified_target().unwrap();
+    assert_eq!(
+        (
+            target.name(),
+            target.length(),
+            edgeverify_core::hex_encode(target.sha256())
+        ),
+        ("trusted_root.json", 6787, sha256_hex(&update.target))
+    );
+    assert_eq!(
+        edgeverify_core::hex_encode(target.sha256()),
+        EMBEDDED_PRODUCTION_SHA256
+    );
+    assert!(target.matches(&update.target));
+    let mut one_off = update.target.clone();
+    one_off[100] ^= 1;
+    assert!(!target.matches(&one_off));
+    assert!(!target.matches(&update.target[1..]));
+    let reloaded = TufState::from_json(&state.to_json()).unwrap();
+    assert_eq!(reloaded.verified_target(), Some(target));
 }
 
 #[test]
@@ -324,6 +346,10 @@ fn embedded_state_verifies_the_embedded_trusted_root() {
         .unwrap();
     assert_eq!(sha256_hex(&update.target), EMBEDDED_PRODUCTION_SHA256);
     assert_eq!(update.state.to_json(), state.to_json());
+    // The embedded state vouches for the embedded trusted root.
+    let embedded = state.verified_target().unwrap();
+    assert!(embedded.matches(&update.target));
+    assert_eq!(embedded.name(), "trusted_root.json");
 }
 
 #[test]
@@ -867,6 +893,30 @@ fn state_round_trips_and_refuses_corruption() {
         invalid("the root is not valid TUF root metadata")
     );
     assert_eq!(TufState::from_json(b"{").err(), invalid("not JSON"));
+
+    // The verified target: null, or exactly {length, name, sha256} in lowercase hex.
+    let bad_target = invalid("target is not null or {length, name, sha256 (lowercase hex)}");
+    let digest = "ab".repeat(32);
+    let target = |v: Value| move |s: &mut Value| s["target"] = v.clone();
+    let good = json!({"length": 5, "name": "trusted_root.json", "sha256": digest});
+    assert_eq!(edited(&target(good.clone())), None);
+    for bad in [
+        json!({"length": 5, "name": "trusted_root.json", "sha256": digest.to_uppercase()}),
+        json!({"length": 5, "name": "trusted_root.json", "sha256": "ab".repeat(31)}),
+        json!({"length": 5, "name": "", "sha256": digest}),
+        json!({"length": -5, "name": "trusted_root.json", "sha256": digest}),
+        json!({"name": "trusted_root.json", "sha256": digest}),
+        json!({"length": 5, "name": "trusted_root.json", "sha256": digest, "x": 1}),
+        json!("trusted_root.json"),
+    ] {
+        assert_eq!(edited(&target(bad.clone())), bad_target, "{bad}");
+    }
+    assert_eq!(
+        edited(&|v| {
+            v.as_object_mut().unwrap().remove("target");
+        }),
+        invalid("fields are not exactly those of the state format")
+    );
 }
 
 #[test]
@@ -896,113 +946,37 @@ fn trusted_root_must_be_signed_by_itself() {
 // Synthetic repositories, signed here with fixed test keys, for rules Sigstore's metadata
 // never exercises.
 
+/// The TUF repository of the test instance (`tools/testinstance`, `tuf`), publishing a small
+/// target, with its update directories as [`Dir`]s.
 mod synthetic {
     use super::*;
-    use p256::ecdsa::signature::Signer as _;
+    pub(super) use edgeverify_testinstance::tuf::{sign, Key};
 
-    const FAR: &str = "2099-01-01T00:00:00Z";
-
-    /// A test key: ECDSA P-256 (hex SEC1 key, as Sigstore's roots v1–v4) or Ed25519.
     #[derive(Clone)]
-    pub(super) enum Key {
-        P256(p256::ecdsa::SigningKey),
-        Ed25519(ed25519_dalek::SigningKey),
-    }
+    pub(super) struct Repo(pub(super) edgeverify_testinstance::tuf::Repo);
 
-    impl Key {
-        pub(super) fn p256(seed: u8) -> Self {
-            let mut scalar = [0x11u8; 32];
-            scalar[31] = seed;
-            Self::P256(p256::ecdsa::SigningKey::from_bytes(&scalar.into()).unwrap())
+    impl std::ops::Deref for Repo {
+        type Target = edgeverify_testinstance::tuf::Repo;
+        fn deref(&self) -> &Self::Target {
+            &self.0
         }
-
-        pub(super) fn ed25519(seed: u8) -> Self {
-            Self::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
-        }
-
-        fn json(&self) -> Value {
-            match self {
-                Self::P256(k) => json!({
-                    "keytype": "ecdsa-sha2-nistp256",
-                    "scheme": "ecdsa-sha2-nistp256",
-                    "keyval": {"public": hex(k.verifying_key().to_encoded_point(false).as_bytes())},
-                }),
-                Self::Ed25519(k) => json!({
-                    "keytype": "ed25519",
-                    "scheme": "ed25519",
-                    "keyval": {"public": hex(k.verifying_key().as_bytes())},
-                }),
-            }
-        }
-
-        fn sign(&self, message: &[u8]) -> String {
-            match self {
-                Self::P256(k) => {
-                    let sig: p256::ecdsa::Signature = k.sign(message);
-                    hex(sig.to_der().as_bytes())
-                }
-                Self::Ed25519(k) => {
-                    use ed25519_dalek::Signer as _;
-                    hex(&k.sign(message).to_bytes())
-                }
-            }
-        }
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// Signs `signed` with each `(keyid, key)`. Test metadata is printable ASCII without
-    /// control characters, so serde_json's sorted compact output is its canonical form.
-    pub(super) fn sign(signed: &Value, signers: &[(&str, &Key)]) -> Vec<u8> {
-        let message = serde_json::to_vec(signed).unwrap();
-        let signatures: Vec<Value> = signers
-            .iter()
-            .map(|(id, key)| json!({"keyid": id, "sig": key.sign(&message)}))
-            .collect();
-        serde_json::to_vec_pretty(&json!({"signatures": signatures, "signed": signed})).unwrap()
-    }
-
-    /// A repository: one key per role ("root", "timestamp", "snapshot", "targets" key IDs).
-    #[derive(Clone)]
-    pub(super) struct Repo {
-        pub(super) root: Key,
-        pub(super) timestamp: Key,
-        pub(super) snapshot: Key,
-        pub(super) targets: Key,
-        pub(super) target: Vec<u8>,
     }
 
     impl Repo {
         pub(super) fn new() -> Self {
-            Self {
-                root: Key::p256(1),
-                timestamp: Key::p256(2),
-                snapshot: Key::p256(3),
-                targets: Key::p256(4),
-                target: br#"{"mediaType":"test"}"#.to_vec(),
-            }
+            Self(edgeverify_testinstance::tuf::Repo::new(
+                br#"{"mediaType":"test"}"#.to_vec(),
+            ))
         }
 
-        pub(super) fn root_signed(&self, version: u64) -> Value {
-            let role = |id: &str| json!({"keyids": [id], "threshold": 1});
-            json!({
-                "_type": "root", "spec_version": "1.0", "version": version, "expires": FAR,
-                "consistent_snapshot": false,
-                "keys": {
-                    "root": self.root.json(), "timestamp": self.timestamp.json(),
-                    "snapshot": self.snapshot.json(), "targets": self.targets.json(),
-                },
-                "roles": {
-                    "root": role("root"), "timestamp": role("timestamp"),
-                    "snapshot": role("snapshot"), "targets": role("targets"),
-                },
-            })
-        }
-
-        pub(super) fn root(&self, version: u64) -> Vec<u8> {
-            sign(&self.root_signed(version), &[("root", &self.root)])
+        /// The same repository with some keys (or the target) replaced.
+        pub(super) fn with_parts(
+            &self,
+            change: impl FnOnce(&mut edgeverify_testinstance::tuf::Repo),
+        ) -> Self {
+            let mut repo = self.0.clone();
+            change(&mut repo);
+            Self(repo)
         }
 
         pub(super) fn state(&self) -> TufState {
@@ -1011,44 +985,12 @@ mod synthetic {
 
         /// timestamp v`version` → snapshot v`version` → targets v`version` → the target.
         pub(super) fn dir(&self, version: u64) -> Dir {
-            self.dir_with(version, |_| {})
+            Dir(self.update_dir(version).files)
         }
 
         /// [`Repo::dir`] with the targets' `signed` changed before it is signed.
         pub(super) fn dir_with(&self, version: u64, change: impl FnOnce(&mut Value)) -> Dir {
-            let mut signed = json!({
-                "_type": "targets", "spec_version": "1.0", "version": version,
-                "expires": FAR,
-                "targets": {"trusted_root.json": {
-                    "length": self.target.len(),
-                    "hashes": {"sha256": sha256_hex(&self.target)},
-                }},
-            });
-            change(&mut signed);
-            let targets = sign(&signed, &[("targets", &self.targets)]);
-            let snapshot = sign(
-                &json!({
-                    "_type": "snapshot", "spec_version": "1.0", "version": version,
-                    "expires": FAR, "meta": {"targets.json": {"version": version}},
-                }),
-                &[("snapshot", &self.snapshot)],
-            );
-            let timestamp = sign(
-                &json!({
-                    "_type": "timestamp", "spec_version": "1.0", "version": version,
-                    "expires": FAR,
-                    "meta": {"snapshot.json": {
-                        "version": version, "length": snapshot.len(),
-                        "hashes": {"sha256": sha256_hex(&snapshot)},
-                    }},
-                }),
-                &[("timestamp", &self.timestamp)],
-            );
-            Dir::default()
-                .with("timestamp.json", timestamp)
-                .with("snapshot.json", snapshot)
-                .with("targets.json", targets)
-                .with("targets/trusted_root.json", self.target.clone())
+            Dir(self.update_dir_with(version, change).files)
         }
     }
 }
@@ -1076,22 +1018,18 @@ fn synthetic_repository_verifies() {
 
 #[test]
 fn ed25519_keys() {
-    let repo = Repo {
-        root: Key::ed25519(1),
-        timestamp: Key::ed25519(2),
-        snapshot: Key::ed25519(3),
-        targets: Key::ed25519(4),
-        ..Repo::new()
-    };
+    let repo = Repo::new().with_parts(|r| {
+        r.root = Key::ed25519(1);
+        r.timestamp = Key::ed25519(2);
+        r.snapshot = Key::ed25519(3);
+        r.targets = Key::ed25519(4);
+    });
     assert!(repo
         .dir(1)
         .verify(&repo.state(), TimePolicy::DangerSkipExpiryChecks)
         .is_ok());
     // A signature by another Ed25519 key does not count.
-    let other = Repo {
-        targets: Key::ed25519(9),
-        ..repo.clone()
-    };
+    let other = repo.with_parts(|r| r.targets = Key::ed25519(9));
     assert_eq!(
         other
             .dir(1)
@@ -1183,10 +1121,7 @@ fn timestamp_key_rotation_resets_the_online_floors() {
     );
     // Root v2 rotates the timestamp key (recovery from a compromised online key): the
     // repository may start its timestamp and snapshot versions again.
-    let rotated = Repo {
-        timestamp: Key::p256(7),
-        ..repo.clone()
-    };
+    let rotated = repo.with_parts(|r| r.timestamp = Key::p256(7));
     let root2 = sign(&rotated.root_signed(2), &[("root", &repo.root)]);
     let update = rotated
         .dir(1)
@@ -1491,19 +1426,13 @@ fn size_limits_of_target_and_state() {
     use edgeverify_core::limits::{MAX_TUF_STATE_BYTES, MAX_TUF_TARGET_BYTES};
     // A target of exactly the limit is fetched; one listed one byte longer is refused
     // before anything is read.
-    let repo = Repo {
-        target: vec![b'x'; MAX_TUF_TARGET_BYTES],
-        ..Repo::new()
-    };
+    let repo = Repo::new().with_parts(|r| r.target = vec![b'x'; MAX_TUF_TARGET_BYTES]);
     let update = repo
         .dir(1)
         .verify(&repo.state(), TimePolicy::DangerSkipExpiryChecks)
         .unwrap();
     assert_eq!(update.target.len(), MAX_TUF_TARGET_BYTES);
-    let repo = Repo {
-        target: vec![b'x'; MAX_TUF_TARGET_BYTES + 1],
-        ..Repo::new()
-    };
+    let repo = Repo::new().with_parts(|r| r.target = vec![b'x'; MAX_TUF_TARGET_BYTES + 1]);
     assert_eq!(
         repo.dir(1)
             .verify(&repo.state(), TimePolicy::DangerSkipExpiryChecks)

@@ -55,6 +55,27 @@
 #define EV_MATCH_REGEX 1
 
 /**
+ * `time_policy` of `ev_trust_root_update`: every metadata role must be unexpired at `now_ms`,
+ * a time the caller vouches is now (a trusted clock, an operator's time). Refused if earlier
+ * than the newest time the state has verified.
+ */
+#define EV_TUF_TIME_TRUSTED_NOW 1
+
+/**
+ * `time_policy` of `ev_trust_root_update`: no trusted clock; expiry is checked against the
+ * newest time the state has verified (a lower bound of now; `now_ms` is ignored). Metadata
+ * that expired since then is not detected.
+ */
+#define EV_TUF_TIME_NEWEST_VERIFIED 2
+
+/**
+ * `time_policy` of `ev_trust_root_update`: DANGER, no expiry check at all (a replay of an old,
+ * validly signed repository state newer than the state's floors is accepted: a freeze attack
+ * is not detected). Signatures, versions, floors, lengths and hashes are still checked.
+ */
+#define EV_TUF_TIME_DANGER_SKIP_EXPIRY_CHECKS 3
+
+/**
  * Capacity that always suffices for `ev_verification_verified_times`: one time per verified
  * transparency-log entry (at most 32) plus one per RFC 3161 timestamp (at most 32).
  */
@@ -174,6 +195,12 @@ enum ev_result
    * specific code for (the detail says which).
    */
   EV_RESULT_DENIED = 2005,
+  /**
+   * A container image's evidence is malformed or missing: a blob that does not match its
+   * descriptor, cosign annotations missing or malformed, a simple-signing payload of another
+   * type, no signature or attestation of the kind asked for.
+   */
+  EV_RESULT_IMAGE_EVIDENCE_INVALID = 2006,
   /**
    * The trust root is not valid JSON of the `trusted_root.json` schema.
    */
@@ -314,6 +341,14 @@ typedef struct ev_policy ev_policy;
 typedef struct ev_trust_root ev_trust_root;
 
 /**
+ * A verified trust-root update: the new `trusted_root.json` and the TUF state to persist.
+ *
+ * Made by `ev_trust_root_update`, released with `ev_tuf_update_free`. Immutable and
+ * thread-safe; it does not refer to the buffers or directory it came from.
+ */
+typedef struct ev_tuf_update ev_tuf_update;
+
+/**
  * The outcome of a successful verification: every check passed, and these are the facts the
  * evidence established (signer identity and issuer, log entry, verified times, artifact
  * digest, verified statement or provenance).
@@ -378,6 +413,48 @@ bool ev_result_is_denial(uint32_t result);
  * writable `size_t`.
  */
 void ev_last_error_detail(char *buf, size_t len, size_t *out_n);
+
+/**
+ * Verifies the container image whose manifest (or index) SHA-256 digest is the 32 bytes at
+ * `sha256_digest`, from the OCI image layout directory `layout_path` (as written by
+ * `cosign save`, `skopeo copy … oci:DIR` or `oras`), offline.
+ *
+ * The layout's cosign evidence for that digest is verified: the legacy `sha256-<hex>.sig` /
+ * `.att` manifests (each layer with its certificate, Rekor SET and RFC 3161 annotations) and
+ * cosign v3 OCI 1.1 referrers holding a Sigstore bundle. Each piece goes through the same checks
+ * as `ev_verify_bundle`, with the image digest as the artifact; the image verifies when one
+ * passes, and the verification describes that one.
+ *
+ * - With an identity or public-key policy, `attestation_type` NULL checks the image's
+ *   signatures (`cosign verify`); otherwise its attestations of that predicate type (`cosign
+ *   verify-attestation --type`): a cosign name (`slsaprovenance`, `slsaprovenance1`, `spdx`,
+ *   `cyclonedx`, `link`, `vuln`, `openvex`, `custom`, …), a URI, or `any`.
+ * - With an SLSA policy (`ev_policy_new_slsa*`) the image's provenance attestation is checked
+ *   with `slsa-verifier verify-image` semantics (only `generator_container_slsa3.yml` is
+ *   trusted without a builder ID; the provenance subject must be the image digest), and
+ *   `attestation_type` must be NULL.
+ *
+ * An evidence store (a directory keyed by image digest, as `edgeverify containerd-verifier`
+ * reads it) is a layout per image: pass `<store>/sha256-<64 hex>`.
+ *
+ * Returns `EV_RESULT_OK` with a new verification in `*verification_out`. Denials: no signature
+ * or attestation of that kind, or malformed evidence (`EV_RESULT_IMAGE_EVIDENCE_INVALID`), and
+ * every code of `ev_verify_bundle`. Not a denial: `EV_RESULT_INVALID_PARAMETER` (no OCI layout
+ * at the path, an unknown `attestation_type`), `EV_RESULT_IO` (a file of the layout cannot be
+ * read). Files are read within the core's limits (a manifest at most 4 MiB) and only if they
+ * are regular files. Ownership and thread safety are as for `ev_verify_bundle`.
+ *
+ * # Safety
+ * As for `ev_verify_bundle`; `layout_path` is NULL or a NUL-terminated string;
+ * `sha256_digest` is NULL or readable for 32 bytes; `attestation_type` is NULL or a
+ * NUL-terminated string.
+ */
+uint32_t ev_verify_image_layout(const struct ev_trust_root *root,
+                                const struct ev_policy *policy,
+                                const char *layout_path,
+                                const uint8_t *sha256_digest,
+                                const char *attestation_type,
+                                struct ev_verification **verification_out);
 
 /**
  * A policy for keyless (Fulcio certificate) signatures: the certificate's identity (its URI or
@@ -558,6 +635,84 @@ uint32_t ev_trust_root_sha256(const struct ev_trust_root *root, uint8_t *sha256_
  * not been released yet.
  */
 void ev_trust_root_free(const struct ev_trust_root *root);
+
+/**
+ * Verifies the TUF update directory `update_dir` (Sigstore's TUF metadata: `N.root.json` for
+ * each root version after the state's, `timestamp.json`, `snapshot.json` or
+ * `V.snapshot.json`, `targets.json` or `V.targets.json`, and `targets/trusted_root.json` or
+ * `targets/HASH.trusted_root.json`) against the device's TUF state, following the TUF
+ * client workflow: root versions one by one, each signed by a threshold of the previous and of
+ * its own root keys; timestamp, snapshot and targets signed by their roles' thresholds under
+ * the newest root; no version below the state's rollback floors; expiry per `time_policy`;
+ * the target exactly the length and hashes targets lists.
+ *
+ * The starting point: `state` (`state_len` bytes, the state JSON a previous update returned
+ * through `ev_tuf_update_state`); or, when `state` is NULL, `tuf_root` (`tuf_root_len` bytes:
+ * a TUF `root.json` of a private instance, signed by its own root keys); or, when both are
+ * NULL, the Sigstore TUF root v15 embedded in the library. Giving both is
+ * `EV_RESULT_INVALID_PARAMETER`. `time_policy` is an `EV_TUF_TIME_*` constant; `now_ms`
+ * (milliseconds since the Unix epoch) is read only with `EV_TUF_TIME_TRUSTED_NOW`. Files are
+ * read during the call, each bounded by the library's limits.
+ *
+ * On success stores a new handle in `*update_out` (release with `ev_tuf_update_free`):
+ * install `ev_tuf_update_trusted_root` and persist `ev_tuf_update_state`, each atomically,
+ * the state first (so the rollback floors are never behind the root in use; an interrupted
+ * install is completed by running the same update again). Nothing is written anywhere by the
+ * library. Returns `EV_RESULT_TRUST_ROOT_UPDATE_REFUSED` (a denial: signatures, versions,
+ * rollback, expiry, lengths, hashes, or a verified target that is not a loadable trust
+ * root), `EV_RESULT_TRUST_ROOT_UPDATE_UNUSABLE` (a file missing or unreadable, an unusable
+ * state or time), `EV_RESULT_NULL_PARAMETER` or `EV_RESULT_INVALID_PARAMETER`; on failure
+ * `*update_out` is untouched and `ev_last_error_detail` says why. Thread-safe.
+ *
+ * # Safety
+ * `state` and `tuf_root` are NULL or readable for their lengths; `update_dir` is NULL or a
+ * NUL-terminated path; `update_out` is NULL or points to writable storage for one pointer.
+ */
+uint32_t ev_trust_root_update(const uint8_t *state,
+                              size_t state_len,
+                              const uint8_t *tuf_root,
+                              size_t tuf_root_len,
+                              const char *update_dir,
+                              uint32_t time_policy,
+                              uint64_t now_ms,
+                              struct ev_tuf_update **update_out);
+
+/**
+ * Points `*data_out` at the verified `trusted_root.json` (exactly the bytes TUF vouched for;
+ * not NUL-terminated) and stores its length in `*len_out`. The bytes belong to the update:
+ * valid until `ev_tuf_update_free`, never to be freed or written. Load them with
+ * `ev_trust_root_from_json`, or install them as the device's trust root file. Returns
+ * `EV_RESULT_OK` or `EV_RESULT_NULL_PARAMETER`. Thread-safe.
+ *
+ * # Safety
+ * `update` is NULL or a live update; `data_out` and `len_out` are NULL or point to writable
+ * storage.
+ */
+uint32_t ev_tuf_update_trusted_root(const struct ev_tuf_update *update,
+                                    const uint8_t **data_out,
+                                    size_t *len_out);
+
+/**
+ * Points `*data_out` at the new TUF state (JSON, the `state` argument of the next
+ * `ev_trust_root_update`: the trusted TUF root, rollback floors, newest verified time and the
+ * verified target's SHA-256) and stores its length in `*len_out`. Lent like
+ * `ev_tuf_update_trusted_root`'s bytes. Returns `EV_RESULT_OK` or `EV_RESULT_NULL_PARAMETER`.
+ * Thread-safe.
+ *
+ * # Safety
+ * As for `ev_tuf_update_trusted_root`.
+ */
+uint32_t ev_tuf_update_state(const struct ev_tuf_update *update,
+                             const uint8_t **data_out,
+                             size_t *len_out);
+
+/**
+ * Releases an update. NULL is ignored.
+ *
+ * # Safety
+ * `update` is NULL or a handle from `ev_trust_root_update` not released yet.
+ */
+void ev_tuf_update_free(struct ev_tuf_update *update);
 
 /**
  * Verifies a Sigstore bundle (JSON, v0.1–v0.3) for an artifact held in memory, against a trust

@@ -92,6 +92,10 @@ pub enum ev_result {
     /// The evidence or the policy said no, for a reason this version of the C library has no
     /// specific code for (the detail says which).
     Denied = 2005,
+    /// A container image's evidence is malformed or missing: a blob that does not match its
+    /// descriptor, cosign annotations missing or malformed, a simple-signing payload of another
+    /// type, no signature or attestation of the kind asked for.
+    ImageEvidenceInvalid = 2006,
 
     // 3000–3999: the trust root. Configuration errors, never a denial.
     /// The trust root is not valid JSON of the `trusted_root.json` schema.
@@ -165,7 +169,7 @@ pub enum ev_result {
 impl ev_result {
     /// Every code, for conversions from C integers and for tests. The `all_codes_are_listed`
     /// test checks it against the enumerators in the generated header.
-    pub(crate) const ALL: [Self; 40] = [
+    pub(crate) const ALL: [Self; 41] = [
         Self::Ok,
         Self::NullParameter,
         Self::InvalidParameter,
@@ -181,6 +185,7 @@ impl ev_result {
         Self::LimitExceeded,
         Self::BundleUnsuitable,
         Self::Denied,
+        Self::ImageEvidenceInvalid,
         Self::TrustRootMalformedJson,
         Self::TrustRootInvalid,
         Self::TrustRootUnsupportedMediaType,
@@ -238,6 +243,7 @@ impl ev_result {
                 "bundle: cannot be checked against this policy or artifact digest"
             }
             Self::Denied => "denied: the evidence or the policy said no",
+            Self::ImageEvidenceInvalid => "image evidence: missing or malformed",
             Self::TrustRootMalformedJson => "trust root: malformed JSON",
             Self::TrustRootInvalid => "trust root: invalid",
             Self::TrustRootUnsupportedMediaType => "trust root: unsupported media type",
@@ -299,6 +305,7 @@ fn denial_code(err: &Error) -> ev_result {
             Document::Bundle => ev_result::BundleMalformedJson,
             Document::EntryBody => ev_result::LogEntryMismatch,
             Document::Statement => ev_result::DsseInvalid,
+            Document::Image => ev_result::ImageEvidenceInvalid,
             _ => ev_result::Denied,
         },
         Error::NoVerifiedTime => ev_result::NoVerifiedTime,
@@ -313,6 +320,7 @@ fn denial_code(err: &Error) -> ev_result {
         Error::UnsupportedEntryKind => ev_result::UnsupportedLogEntryKind,
         Error::UnsupportedMediaType { .. } => ev_result::BundleUnsupportedMediaType,
         Error::Tuf(_) => ev_result::TrustRootUpdateRefused,
+        Error::ImageEvidenceInvalid { .. } => ev_result::ImageEvidenceInvalid,
         _ => ev_result::Denied,
     }
 }

@@ -44,12 +44,15 @@
 
 mod error;
 mod ffi;
+mod image;
 mod panic;
 mod policy;
 mod trust_root;
+mod tuf;
 mod verification;
 
 pub use error::{ev_last_error_detail, ev_result, ev_result_is_denial, ev_result_message};
+pub use image::ev_verify_image_layout;
 pub use policy::{
     ev_policy, ev_policy_free, ev_policy_new_identity, ev_policy_new_identity_matching,
     ev_policy_new_public_key, ev_policy_new_slsa, ev_policy_new_slsa_with_options, EV_MATCH_EXACT,
@@ -58,6 +61,11 @@ pub use policy::{
 pub use trust_root::{
     ev_trust_root, ev_trust_root_embedded, ev_trust_root_free, ev_trust_root_from_json,
     ev_trust_root_sha256,
+};
+pub use tuf::{
+    ev_trust_root_update, ev_tuf_update, ev_tuf_update_free, ev_tuf_update_state,
+    ev_tuf_update_trusted_root, EV_TUF_TIME_DANGER_SKIP_EXPIRY_CHECKS, EV_TUF_TIME_NEWEST_VERIFIED,
+    EV_TUF_TIME_TRUSTED_NOW,
 };
 pub use verification::{
     ev_verification, ev_verification_artifact_sha256, ev_verification_free,
@@ -90,6 +98,7 @@ const _: fn() = || {
     shareable::<ev_trust_root>();
     shareable::<ev_policy>();
     shareable::<ev_verification>();
+    shareable::<ev_tuf_update>();
 };
 
 #[cfg(test)]
@@ -125,8 +134,8 @@ mod tests {
             assert_eq!(before, Some("*/"), "undocumented in the header: {t}");
             checked += 1;
         }
-        // 28 functions, 3 handle types, the result enum and its 40 codes, 10 constants.
-        assert_eq!(checked, 28 + 3 + 1 + 40 + 10);
+        // 33 functions, 4 handle types, the result enum and its 41 codes, 13 constants.
+        assert_eq!(checked, 33 + 4 + 1 + 41 + 13);
     }
 
     #[test]

@@ -79,16 +79,16 @@ impl Castable for ev_verification {
 }
 
 /// The checked arguments every `ev_verify_*` function shares.
-struct Call<'a> {
-    root: &'a ev_trust_root,
-    policy: &'a ev_policy,
+pub(crate) struct Call<'a> {
+    pub(crate) root: &'a ev_trust_root,
+    pub(crate) policy: &'a ev_policy,
     out: Out<'a, *mut ev_verification>,
 }
 
 impl<'a> Call<'a> {
     /// # Safety
     /// As for the `ev_verify_*` functions.
-    unsafe fn new(
+    pub(crate) unsafe fn new(
         root: *const ev_trust_root,
         policy: *const ev_policy,
         verification_out: *mut *mut ev_verification,
@@ -104,16 +104,25 @@ impl<'a> Call<'a> {
     }
 
     fn run(self, bundle: &Bundle, artifact: Artifact<'_>) -> Result<(), Failure> {
-        // A root that can never verify under this policy is a configuration error, not a
-        // denial of this bundle.
+        self.check_root()?;
+        let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
+            .map_err(|e| Failure::core(&e))?;
+        self.finish(inner);
+        Ok(())
+    }
+
+    /// A root that can never verify under this policy is a configuration error, not a denial
+    /// of this evidence.
+    pub(crate) fn check_root(&self) -> Result<(), Failure> {
         self.root
             .inner
             .check_usable_for(&self.policy.inner)
-            .map_err(|e| Failure::core(&e))?;
-        let inner = verify(&self.root.inner, bundle, artifact, &self.policy.inner)
-            .map_err(|e| Failure::core(&e))?;
+            .map_err(|e| Failure::core(&e))
+    }
+
+    /// Hands the verified facts to the caller.
+    pub(crate) fn finish(self, inner: VerifiedBundle) {
         self.out.write(box_into_raw(ev_verification { inner }));
-        Ok(())
     }
 }
 
@@ -291,13 +300,13 @@ pub unsafe extern "C" fn ev_verify_file(
 }
 
 #[cfg(unix)]
-fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+pub(crate) fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
     use std::os::unix::ffi::OsStrExt as _;
     Ok(PathBuf::from(std::ffi::OsStr::from_bytes(cstr.to_bytes())))
 }
 
 #[cfg(not(unix))]
-fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
+pub(crate) fn path(cstr: &CStr) -> Result<PathBuf, Failure> {
     cstr.to_str()
         .map(PathBuf::from)
         .map_err(|_| Failure::new(ev_result::InvalidParameter, "path is not valid UTF-8"))

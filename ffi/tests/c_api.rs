@@ -177,6 +177,63 @@ fn c_api_contract() {
     );
 }
 
+/// `tuf_test.c`: the scratch directory holds a v13 TUF state, the v13 TUF root, the real 2026
+/// update directory (`update/`), a copy with the target one byte off (`tampered/`), one
+/// without the target (`no-target/`), and the trusted root the update must return.
+#[test]
+fn c_tuf_update() {
+    let scratch = scratch_dir("tuf_test-scratch");
+    let tuf = manifest_dir().join("../core/tests/data/tuf/sigstore-production");
+    let read = |rel: &str| std::fs::read(tuf.join(rel)).expect("read the TUF data");
+    let root13 = read("2025-07-11/metadata/root.json");
+    std::fs::write(scratch.join("root_v13.json"), &root13).expect("write");
+    // The device state of the 2025 repository: root v13 and its floors, verified 2025-07-10.
+    let state = edgeverify_core::TufState::from_trusted_root(&root13).expect("root v13");
+    let mut v: serde_json::Value = serde_json::from_slice(&state.to_json()).expect("JSON");
+    v["timestamp_version"] = 398.into();
+    v["snapshot_version"] = 159.into();
+    v["targets_version"] = 11.into();
+    v["newest_verified_time_ms"] = 1_752_148_800_000_u64.into();
+    std::fs::write(
+        scratch.join("state_v13.json"),
+        serde_json::to_vec(&v).expect("JSON"),
+    )
+    .expect("write");
+    let target = read("2026-08-21/targets/trusted_root.json");
+    std::fs::write(scratch.join("expected_trusted_root.json"), &target).expect("write");
+    for (dir, target) in [
+        ("update", Some(target.clone())),
+        ("tampered", {
+            let mut t = target.clone();
+            t[100] ^= 1;
+            Some(t)
+        }),
+        ("no-target", None),
+    ] {
+        let d = scratch.join(dir);
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("targets")).expect("mkdir");
+        for role in ["root", "timestamp", "snapshot", "targets"] {
+            std::fs::write(
+                d.join(format!("{role}.json")),
+                read(&format!("2026-08-21/metadata/{role}.json")),
+            )
+            .expect("write");
+        }
+        for n in [14, 15] {
+            std::fs::write(
+                d.join(format!("{n}.root.json")),
+                read(&format!("root_history/{n}.root.json")),
+            )
+            .expect("write");
+        }
+        if let Some(t) = target {
+            std::fs::write(d.join("targets/trusted_root.json"), t).expect("write");
+        }
+    }
+    run("tuf_test", &[scratch.as_os_str()]);
+}
+
 #[test]
 fn c_conformance_suite() {
     let scratch = scratch_dir("conformance_test-scratch");
@@ -327,4 +384,10 @@ fn c_interop_cases() {
     std::fs::write(&path, manifest).expect("write manifest");
     let count = lines.to_string();
     run("interop_test", &[path.as_os_str(), count.as_ref()]);
+}
+
+#[test]
+fn c_image_layouts() {
+    let data = manifest_dir().join("../core/tests/data/oci/slsa-verifier-gha_generic_container");
+    run("image_test", &[data.as_os_str()]);
 }

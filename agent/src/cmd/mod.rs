@@ -6,12 +6,15 @@ use std::process::ExitCode;
 use edgeverify_core::{Error, ErrorClass};
 
 pub mod check;
+pub mod containerd_verifier;
 pub mod exec;
+pub mod flags;
 pub mod policy;
 pub mod serve;
 pub mod trust_root;
 pub mod verify_artifact;
 pub mod verify_bundle;
+pub mod verify_image;
 
 /// How a command ended, mapped to the documented exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

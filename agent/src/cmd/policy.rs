@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use edgeverify_core::Policy;
+use edgeverify_core::{ImageEvidence, Policy};
 
 use super::Outcome;
 use crate::config::glob::Glob;
@@ -35,7 +35,7 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                         .join(", "),
                     cfg.root_origin
                 );
-                if cfg.rules.is_empty() {
+                if cfg.rules.is_empty() && cfg.images.rules.is_empty() {
                     println!(
                         "  no rules: this policy denies everything (`serve` refuses it without \
                          --allow-empty-policy)"
@@ -53,6 +53,7 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                     };
                     println!("  rule {:?}: {kind}; {mode}; paths {globs:?}", r.name);
                 }
+                print_images(&cfg.images);
                 // First match wins: a later rule an earlier one covers never decides.
                 for w in config::shadowed_globs(&cfg) {
                     eprintln!("edgeverify: warning: {}: {w}", file.display());
@@ -64,5 +65,52 @@ pub fn run(cmd: &PolicyCommand) -> Outcome {
                 Outcome::Unusable
             }
         },
+    }
+}
+
+/// The `[images]` settings and `[[image_rule]]`s, one line each.
+fn print_images(images: &config::images::Images) {
+    if images.rules.is_empty() && images.store.is_none() {
+        return;
+    }
+    println!(
+        "  images: store {}; unmatched images {}; audit log {}",
+        images
+            .store
+            .as_ref()
+            .map_or("(none: image rules cannot verify)".into(), |p| p
+                .display()
+                .to_string()),
+        if images.allow_unmatched {
+            "allowed"
+        } else {
+            "denied"
+        },
+        images
+            .audit_log
+            .as_ref()
+            .map_or("(none)".into(), |p| p.display().to_string()),
+    );
+    for r in &images.rules {
+        let globs: Vec<&str> = r
+            .globs
+            .iter()
+            .map(|g| g.as_str().strip_prefix('/').unwrap_or(g.as_str()))
+            .collect();
+        let kind = match (&r.policy, r.evidence()) {
+            (Policy::Slsa(_), _) => "SLSA provenance".to_string(),
+            (_, ImageEvidence::Attestations { predicate_type }) => {
+                format!("attestations ({})", predicate_type.unwrap_or("any type"))
+            }
+            (_, _) => "signatures".to_string(),
+        };
+        let mode = match r.mode {
+            Mode::Enforce => "enforce",
+            Mode::Audit => "audit",
+        };
+        println!(
+            "  image rule {:?}: {kind}; {mode}; images {globs:?}",
+            r.name
+        );
     }
 }

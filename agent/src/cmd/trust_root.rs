@@ -1,16 +1,29 @@
-//! `edgeverify trust-root compile IN.json OUT.cbor`: the compact CBOR form of a trust root, for
-//! devices that should not parse JSON. `--trusted-root` accepts either form. The CBOR file is
-//! a file of its own: a device that loads it pins its SHA-256, which `compile` prints.
+//! `edgeverify trust-root …`: `compile IN.json OUT.cbor` writes the compact CBOR form of a
+//! trust root, for devices that should not parse JSON (`--trusted-root` accepts either form;
+//! the CBOR file is a file of its own, pinned by its own SHA-256, which `compile` prints).
+//! `update` applies an offline TUF update (`trust_root/update.rs`); `show` prints what a trust root
+//! trusts (`trust_root/show.rs`).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use edgeverify_core::{hex_encode, limits, TrustRoot};
+use edgeverify_core::{hex_encode, limits, TrustRoot, UnixTime};
 
 use super::Outcome;
-use crate::files::read_bounded;
+use crate::files::{read_bounded, write_atomically};
 use crate::gate::artifact::sha256;
+
+mod show;
+mod update;
+
+/// Where packaging installs a trust root other than the embedded one (`packaging/policy.toml`,
+/// `[trust_root] path`), and so where `trust-root update` installs by default.
+pub const DEFAULT_TRUSTED_ROOT_PATH: &str = "/etc/edgeverify/trusted_root.json";
+/// The TUF state directory (`/var/lib/edgeverify` is root's: the daemon cannot change what
+/// the device trusts).
+pub const DEFAULT_STATE_DIR: &str = "/var/lib/edgeverify/tuf";
+/// The state file inside it (core's `TufState::to_json`).
+pub const STATE_FILE: &str = "tuf-state.json";
 
 #[derive(Parser)]
 /// Arguments of `edgeverify trust-root`.
@@ -31,6 +44,14 @@ enum Command {
         #[arg(value_name = "OUT.cbor")]
         output: PathBuf,
     },
+    /// Apply an offline trust-root update: verify the TUF metadata in --from DIR against the
+    /// device's TUF state, then install the verified trusted_root.json and record the state
+    /// (each replaced atomically). Exit 0 installed, 1 refused, 2 not applied (usage, I/O,
+    /// incomplete directory, unusable time).
+    Update(update::UpdateArgs),
+    /// Print what a trust root trusts (logs, CAs, CT logs, TSAs with validity windows), where
+    /// it came from and its SHA-256; without FILE, the embedded one.
+    Show(show::ShowArgs),
 }
 
 /// Runs `edgeverify trust-root …`.
@@ -46,7 +67,45 @@ pub fn run(args: &Args) -> Outcome {
                 Outcome::Unusable
             }
         },
+        Command::Update(args) => report(update::run(args)),
+        Command::Show(args) => report(show::run(args)),
     }
+}
+
+fn report(result: Result<String, (Outcome, String)>) -> Outcome {
+    match result {
+        Ok(text) => {
+            println!("{text}");
+            Outcome::Verified
+        }
+        Err((outcome, message)) => {
+            eprintln!("edgeverify: {message}");
+            outcome
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (UTC; milliseconds dropped).
+pub(crate) fn format_time(t: UnixTime) -> String {
+    let secs = t.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm, for non-negative
+    // days).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn compile(input: &Path, output: &Path) -> Result<String, String> {
@@ -59,7 +118,7 @@ fn compile(input: &Path, output: &Path) -> Result<String, String> {
         Ok(back) if back.to_cbor() == cbor => {}
         _ => return Err("internal error: the compiled trust root does not load back".into()),
     }
-    write_atomically(output, &cbor)
+    write_atomically(output, &cbor, "compile")
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     Ok(format!(
         "wrote {} ({} bytes, sha256 {}: pin this digest in the policy's [trust_root] sha256 \
@@ -92,29 +151,21 @@ fn refuse_same_file(input: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Write to a temporary file next to `path`, flush it to disk, then rename over `path`: a power
-/// cut leaves either the old file or the new one, never half of it.
-fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // Persist the rename itself (best effort: not every filesystem lets a directory be
-        // opened for syncing).
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_times_as_rfc3339_and_back() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "2024-12-31T12:00:00Z",
+            "2026-11-20T13:58:18Z",
+            "2100-03-01T00:00:00Z",
+        ] {
+            let t = UnixTime::parse_rfc3339(text).unwrap();
+            assert_eq!(format_time(t), text);
         }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
-    result
 }

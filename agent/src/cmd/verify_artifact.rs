@@ -10,6 +10,7 @@ use edgeverify_core::{
     hex_encode, limits, verify, Artifact, Bundle, Error, HashAlgorithm, Policy, VerifiedBundle,
 };
 
+use super::flags::SourceFlags;
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::{is_stdin, read_bounded};
@@ -26,18 +27,8 @@ pub struct Args {
     /// Expected source repository, `github.com/ORG/REPO`.
     #[arg(long, value_name = "URI")]
     source_uri: String,
-    /// Expected source tag (exact).
-    #[arg(long, value_name = "TAG", conflicts_with = "source_versioned_tag")]
-    source_tag: Option<String>,
-    /// Expected source branch.
-    #[arg(long, value_name = "BRANCH")]
-    source_branch: Option<String>,
-    /// Expected semantic-version tag prefix (`v1`, `v1.2`, `v1.2.3`).
-    #[arg(long, value_name = "VERSION")]
-    source_versioned_tag: Option<String>,
-    /// Expected builder, `NAME[@VERSION]`.
-    #[arg(long, value_name = "ID")]
-    builder_id: Option<String>,
+    #[command(flatten)]
+    source: SourceFlags,
     /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
     /// the embedded Sigstore public-good root.
     #[arg(long, value_name = "FILE")]
@@ -173,24 +164,7 @@ fn prepare(args: &Args) -> Result<Prepared, Failure> {
 }
 
 fn slsa_policy(args: &Args) -> Result<SlsaPolicy, Error> {
-    let mut policy = SlsaPolicy::new(&args.source_uri).map_err(Error::Provenance)?;
-    if let Some(tag) = &args.source_tag {
-        policy = policy.with_source_tag(tag).map_err(Error::Provenance)?;
-    }
-    if let Some(v) = &args.source_versioned_tag {
-        policy = policy
-            .with_source_versioned_tag(v)
-            .map_err(Error::Provenance)?;
-    }
-    if let Some(branch) = &args.source_branch {
-        policy = policy
-            .with_source_branch(branch)
-            .map_err(Error::Provenance)?;
-    }
-    if let Some(id) = &args.builder_id {
-        policy = policy.with_builder_id(id).map_err(Error::Provenance)?;
-    }
-    Ok(policy)
+    args.source.policy(&args.source_uri)
 }
 
 /// What the command line expected, for a source, tag, branch or builder mismatch.

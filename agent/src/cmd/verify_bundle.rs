@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Parser};
 use edgeverify_core::{
-    artifact_hash_algorithms, hex_decode, hex_encode, limits, verify, AnchoredRegex, Artifact,
-    Bundle, CertificateIdentity, Digest, Error, HashAlgorithm, KeyType, Matcher, Policy, PublicKey,
-    Stage, VerifiedBundle,
+    artifact_hash_algorithms, hex_decode, hex_encode, limits, verify, Artifact, Bundle, Digest,
+    Error, HashAlgorithm, KeyType, Policy, Stage, VerifiedBundle,
 };
 
+use super::flags::SignerFlags;
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::read_bounded;
@@ -17,31 +17,13 @@ use crate::gate::evidence::not_a_bundle;
 
 #[derive(Parser)]
 #[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
-#[command(group(ArgGroup::new("subject").args(["certificate_identity", "certificate_identity_regexp"])))]
-#[command(group(ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])))]
 /// Arguments of `edgeverify verify-bundle`.
 pub struct Args {
     /// The Sigstore bundle (JSON).
     #[arg(long, value_name = "FILE")]
     bundle: PathBuf,
-    /// Expected certificate identity (SAN: URI or e-mail), exact.
-    #[arg(long, value_name = "ID")]
-    certificate_identity: Option<String>,
-    /// Expected certificate identity as a regular expression that must match the whole SAN
-    /// (anchored, unlike cosign: `^https://github.com/org/` matches only that exact text; add
-    /// `.*` to accept what follows).
-    #[arg(long, value_name = "REGEX")]
-    certificate_identity_regexp: Option<String>,
-    /// Expected OIDC issuer, exact.
-    #[arg(long, value_name = "URL")]
-    certificate_oidc_issuer: Option<String>,
-    /// Expected OIDC issuer as a regular expression that must match the whole issuer
-    /// (anchored, as --certificate-identity-regexp).
-    #[arg(long, value_name = "REGEX")]
-    certificate_oidc_issuer_regexp: Option<String>,
-    /// Verify with this PEM public key (self-managed key) instead of a certificate identity.
-    #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
-    key: Option<PathBuf>,
+    #[command(flatten)]
+    signer: SignerFlags,
     /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
     /// the embedded Sigstore public-good root.
     #[arg(long, value_name = "FILE")]
@@ -196,36 +178,7 @@ fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
 }
 
 fn policy(args: &Args) -> Result<Policy, Failure> {
-    let usage = |e: Error| Failure::Unusable(e.to_string());
-    if let Some(key_path) = &args.key {
-        let pem = read_bounded(key_path, 64 * 1024).map_err(Failure::Unusable)?;
-        let pem = String::from_utf8(pem)
-            .map_err(|_| Failure::Unusable(format!("{} is not PEM text", key_path.display())))?;
-        let key = PublicKey::from_pem(&pem)
-            .map_err(|e| Failure::Unusable(format!("{}: {e}", key_path.display())))?;
-        return Ok(Policy::PublicKey(key));
-    }
-    let subject = match (
-        &args.certificate_identity,
-        &args.certificate_identity_regexp,
-    ) {
-        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => regex(re, "--certificate-identity-regexp")?,
-        (None, None) => return Err(Failure::Unusable("missing --certificate-identity".into())),
-    };
-    let issuer = match (
-        &args.certificate_oidc_issuer,
-        &args.certificate_oidc_issuer_regexp,
-    ) {
-        (Some(exact), _) => Matcher::exact(exact).map_err(usage)?,
-        (None, Some(re)) => regex(re, "--certificate-oidc-issuer-regexp")?,
-        (None, None) => {
-            return Err(Failure::Unusable(
-                "missing --certificate-oidc-issuer (the issuer must always be checked)".into(),
-            ))
-        }
-    };
-    Ok(Policy::Identity(CertificateIdentity::new(subject, issuer)))
+    args.signer.policy().map_err(Failure::Unusable)
 }
 
 /// What the command line expected, for an identity or issuer mismatch (the core's error says
@@ -233,13 +186,13 @@ fn policy(args: &Args) -> Result<Policy, Failure> {
 fn expected(args: &Args, e: &Error) -> String {
     let (exact, regexp, flag) = match e.cause() {
         Error::SubjectMismatch { .. } => (
-            &args.certificate_identity,
-            &args.certificate_identity_regexp,
+            &args.signer.certificate_identity,
+            &args.signer.certificate_identity_regexp,
             "--certificate-identity",
         ),
         Error::IssuerMismatch { .. } => (
-            &args.certificate_oidc_issuer,
-            &args.certificate_oidc_issuer_regexp,
+            &args.signer.certificate_oidc_issuer,
+            &args.signer.certificate_oidc_issuer_regexp,
             "--certificate-oidc-issuer",
         ),
         _ => return String::new(),
@@ -252,13 +205,6 @@ fn expected(args: &Args, e: &Error) -> String {
         ),
         (None, None) => String::new(),
     }
-}
-
-/// A regex flag's matcher; a refused pattern is a usage error showing the engine's reason.
-fn regex(pattern: &str, flag: &str) -> Result<Matcher, Failure> {
-    AnchoredRegex::compile(pattern)
-        .map(Matcher::Regex)
-        .map_err(|e| Failure::Unusable(format!("{flag}: {e}")))
 }
 
 fn report_success(args: &Args, v: &VerifiedBundle) {

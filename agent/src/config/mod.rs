@@ -36,6 +36,7 @@ use crate::files;
 use crate::gate::artifact::sha256;
 
 pub(crate) mod glob;
+pub(crate) mod images;
 pub mod toml_subset;
 pub(crate) mod trust_root;
 
@@ -99,6 +100,8 @@ pub struct Config {
     pub(crate) root: TrustRoot,
     /// Human-readable origin of the trust root.
     pub(crate) root_origin: String,
+    /// `[images]` and the `[[image_rule]]`s (`containerd-verifier`).
+    pub(crate) images: images::Images,
 }
 
 /// One `[[rule]]`.
@@ -263,17 +266,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         return Err(at((
             e.line,
             format!(
-                "unknown top-level key {:?} (a policy has a [trust_root] table and [[rule]] tables)",
+                "unknown top-level key {:?} (a policy has a [trust_root] table, [[rule]] tables, \
+                 an [images] table and [[image_rule]] tables)",
                 e.key
             ),
         )));
     }
     let mut trust_root = None;
     let mut rule_tables = Vec::new();
+    let mut image_rule_tables = Vec::new();
+    let mut images = images::Images::default();
     for (name, array, table) in &doc.tables {
         match (name.as_str(), array) {
             ("rule", true) => rule_tables.push(table),
             ("trust_root", false) => trust_root = Some(table),
+            ("image_rule", true) => image_rule_tables.push(table),
+            ("images", false) => images::settings(table, &mut images).map_err(at)?,
+            ("image_rule", false) => {
+                return Err(at((
+                    table.line,
+                    "image rules are [[image_rule]], not [image_rule]".into(),
+                )))
+            }
             ("rule", false) => {
                 return Err(at((table.line, "rules are [[rule]], not [rule]".into())))
             }
@@ -286,7 +300,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             (other, _) => {
                 return Err(at((
                     table.line,
-                    format!("unknown table {other:?} (expected [trust_root] or [[rule]])"),
+                    format!(
+                        "unknown table {other:?} (expected [trust_root], [[rule]], [images] or \
+                         [[image_rule]])"
+                    ),
                 )))
             }
         }
@@ -303,6 +320,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let rule = rule(table, &rules).map_err(at)?;
         rules.push(rule);
     }
+    if image_rule_tables.len() > images::MAX_IMAGE_RULES {
+        return Err(ConfigError {
+            file: path.to_path_buf(),
+            line: None,
+            reason: format!("more than {} image rules", images::MAX_IMAGE_RULES),
+        });
+    }
+    for table in image_rule_tables {
+        let rule = images::rule(table, &images.rules).map_err(at)?;
+        images.rules.push(rule);
+    }
     let loaded = trust_root::from_table(trust_root).map_err(at)?;
     // A trust root that can never verify a rule's kind of evidence is a configuration error
     // now, not a denial of every program later.
@@ -317,44 +345,86 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ))
         })?;
     }
+    for rule in &images.rules {
+        loaded.root.check_usable_for(&rule.policy).map_err(|e| {
+            at((
+                loaded.line,
+                format!(
+                    "trust root {} cannot verify image rule {:?}: {e}",
+                    loaded.origin, rule.name
+                ),
+            ))
+        })?;
+    }
     Ok(Config {
         sha256: sha256(text.as_bytes()),
         rules,
         root: loaded.root,
         root_origin: loaded.origin,
+        images,
     })
+}
+
+/// A rule's `name`, with its line: 1 to 128 printable characters, not among `earlier`.
+/// `what` names the kind of rule in messages (`rule`, `image rule`).
+fn rule_name<'e>(
+    f: &Fields<'_>,
+    table: &Table,
+    what: &str,
+    mut earlier: impl Iterator<Item = &'e str>,
+) -> Result<(String, usize), (usize, String)> {
+    let Some(name) = f.string("name")? else {
+        return Err((table.line, format!("{what} needs a name")));
+    };
+    if name.value.is_empty() || name.value.len() > 128 || name.value.chars().any(char::is_control) {
+        return Err((
+            name.line,
+            format!("{what} name must be 1 to 128 printable characters"),
+        ));
+    }
+    if earlier.any(|n| n == name.value) {
+        return Err((name.line, format!("duplicate {what} name {:?}", name.value)));
+    }
+    Ok((name.value, name.line))
+}
+
+/// A required list of 1 to `max` globs under `key`, with their lines.
+fn glob_list(
+    f: &Fields<'_>,
+    key: &str,
+    max: usize,
+    name_line: usize,
+) -> Result<Vec<At>, (usize, String)> {
+    let Some((items, line)) = f.list(key) else {
+        return Err((name_line, format!("{key} is required (a list of globs)")));
+    };
+    if items.is_empty() || items.len() > max {
+        return Err((line, format!("{key} must list 1 to {max} globs")));
+    }
+    Ok(items)
+}
+
+/// `mode`: "enforce" (the default) or "audit".
+fn rule_mode(f: &Fields<'_>) -> Result<Mode, (usize, String)> {
+    match f.string("mode")? {
+        None => Ok(Mode::Enforce),
+        Some(m) if m.value == "enforce" => Ok(Mode::Enforce),
+        Some(m) if m.value == "audit" => Ok(Mode::Audit),
+        Some(m) => Err((
+            m.line,
+            format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
+        )),
+    }
 }
 
 fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
     let f = Fields::new(table, RULE_KEYS, "[[rule]]")?;
-    let Some(name) = f.string("name")? else {
-        return Err((table.line, "[[rule]] needs a name".into()));
-    };
-    let name_line = name.line;
-    let name = name.value;
-    if name.is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
-        return Err((
-            name_line,
-            "rule name must be 1 to 128 printable characters".into(),
-        ));
-    }
-    if earlier.iter().any(|r| r.name == name) {
-        return Err((name_line, format!("duplicate rule name {name:?}")));
-    }
+    let (name, name_line) =
+        rule_name(&f, table, "rule", earlier.iter().map(|r| r.name.as_str()))
+            .map_err(|(line, reason)| (line, reason.replacen("rule needs", "[[rule]] needs", 1)))?;
     let in_rule = |(line, reason): (usize, String)| (line, format!("rule {name:?}: {reason}"));
 
-    let Some((paths, paths_line)) = f.list("paths") else {
-        return Err(in_rule((
-            name_line,
-            "paths is required (a list of globs)".into(),
-        )));
-    };
-    if paths.is_empty() || paths.len() > MAX_PATHS_PER_RULE {
-        return Err(in_rule((
-            paths_line,
-            format!("paths must list 1 to {MAX_PATHS_PER_RULE} globs"),
-        )));
-    }
+    let paths = glob_list(&f, "paths", MAX_PATHS_PER_RULE, name_line).map_err(in_rule)?;
     let mut globs = Vec::with_capacity(paths.len());
     let mut glob_lines = Vec::with_capacity(paths.len());
     for p in &paths {
@@ -403,17 +473,7 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
         }
     };
 
-    let mode = match f.string("mode").map_err(in_rule)? {
-        None => Mode::Enforce,
-        Some(m) if m.value == "enforce" => Mode::Enforce,
-        Some(m) if m.value == "audit" => Mode::Audit,
-        Some(m) => {
-            return Err(in_rule((
-                m.line,
-                format!("mode must be \"enforce\" or \"audit\", not {:?}", m.value),
-            )))
-        }
-    };
+    let mode = rule_mode(&f).map_err(in_rule)?;
 
     let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
         if let Some(e) = IDENTITY_KEYS.iter().find_map(|k| f.get(k)) {

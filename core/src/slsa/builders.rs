@@ -14,8 +14,8 @@ pub(super) const GENERIC_GENERATOR: &str = "https://github.com/slsa-framework/sl
 pub(super) const GO_BUILDER: &str =
     "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml";
 pub(super) const CONTAINER_BASED_BUILDER: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_container-based_slsa3.yml";
-/// Trusted by default only for `verify-image`, but reachable here with an explicit
-/// `--builder-id`, so it stays in the buildType table.
+/// Trusted by default only for `verify-image`; reachable from `verify-artifact` with an explicit
+/// `--builder-id`.
 pub(super) const CONTAINER_GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml";
 pub(super) const DELEGATOR_GENERIC: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_generic_slsa3.yml";
 pub(super) const DELEGATOR_LOWPERMS: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml";
@@ -30,6 +30,9 @@ pub(super) const DEFAULT_TRUSTED_BUILDERS: [&str; 5] = [
     DELEGATOR_GENERIC,
     DELEGATOR_LOWPERMS,
 ];
+
+/// `verify-image`'s default trusted builders (slsa-verifier `defaultContainerTrustedReusableWorkflows`).
+pub(super) const DEFAULT_TRUSTED_IMAGE_BUILDERS: [&str; 1] = [CONTAINER_GENERATOR];
 
 pub(super) const PREDICATE_V02: &str = "https://slsa.dev/provenance/v0.2";
 pub(super) const PREDICATE_V1: &str = "https://slsa.dev/provenance/v1";

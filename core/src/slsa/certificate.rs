@@ -7,8 +7,7 @@ use crate::x509::FulcioExtensions;
 
 use super::builder_id::{matches_loose, ExpectedBuilderId};
 use super::builders::{
-    DEFAULT_TRUSTED_BUILDERS, DELEGATOR_GENERIC, DELEGATOR_LOWPERMS, GITHUB_ACTIONS_ISSUER,
-    HTTPS_GITHUB_COM,
+    DELEGATOR_GENERIC, DELEGATOR_LOWPERMS, GITHUB_ACTIONS_ISSUER, HTTPS_GITHUB_COM,
 };
 use super::git::is_valid_builder_tag;
 use super::SlsaError;
@@ -170,6 +169,7 @@ impl<'a> CertIdentity<'a> {
     pub(super) fn verify_builder(
         &self,
         expected: Option<&ExpectedBuilderId>,
+        trusted: &[&str],
     ) -> Result<CertBuilder<'a>, SlsaError> {
         if self.issuer != GITHUB_ACTIONS_ISSUER {
             return Err(SlsaError::InvalidOidcIssuer(
@@ -179,11 +179,14 @@ impl<'a> CertIdentity<'a> {
         if self.workflow_ref.is_empty() {
             return Err(SlsaError::MalformedUri("SAN workflow URI has no @ref"));
         }
-        let is_delegator =
-            self.workflow == DELEGATOR_GENERIC || self.workflow == DELEGATOR_LOWPERMS;
+        // `isTrustedDelegatorBuilder`: a BYOB delegator, and one the caller trusts (never for
+        // images).
+        let is_delegator = (self.workflow == DELEGATOR_GENERIC
+            || self.workflow == DELEGATOR_LOWPERMS)
+            && trusted.contains(&self.workflow);
         let byob = match expected {
             None => {
-                if !DEFAULT_TRUSTED_BUILDERS.contains(&self.workflow) {
+                if !trusted.contains(&self.workflow) {
                     return Err(SlsaError::UntrustedReusableWorkflow(
                         "signing workflow is not a trusted builder",
                     ));

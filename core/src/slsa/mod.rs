@@ -103,7 +103,7 @@ pub fn verify_provenance(
 ) -> Result<VerifiedProvenance, SlsaError> {
     // Certificate identity (slsa-verifier `verifyEnvAndCert`, before the provenance).
     let identity = CertIdentity::from_claims(claims)?;
-    let builder = identity.verify_builder(policy.builder_id.as_ref())?;
+    let builder = identity.verify_builder(policy.builder_id.as_ref(), policy.trusted_builders())?;
     if identity.source_repository != policy.source.certificate_form {
         return Err(SlsaError::MismatchSource(
             "certificate source repository differs from --source-uri",

@@ -9,7 +9,7 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 
 use super::builder_id::{parse_builder_id, ExpectedBuilderId};
-use super::builders::HTTPS_GITHUB_COM;
+use super::builders::{DEFAULT_TRUSTED_BUILDERS, DEFAULT_TRUSTED_IMAGE_BUILDERS, HTTPS_GITHUB_COM};
 use super::semver::VersionedTag;
 use super::SlsaError;
 use crate::limits::MAX_POLICY_VALUE_BYTES;
@@ -23,6 +23,18 @@ pub struct SlsaPolicy {
     pub(super) branch: Option<String>,
     pub(super) tag: Option<TagRequirement>,
     pub(super) builder_id: Option<ExpectedBuilderId>,
+    pub(super) subject: SubjectKind,
+}
+
+/// What the provenance is checked for, which decides the builders trusted without
+/// `--builder-id`: slsa-verifier's `verify-artifact` or `verify-image`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SubjectKind {
+    /// Files: the generic generator, the Go builder, the container-based builder and the BYOB
+    /// delegators.
+    Artifact,
+    /// Container images: `generator_container_slsa3` only.
+    Image,
 }
 
 impl SlsaPolicy {
@@ -42,7 +54,30 @@ impl SlsaPolicy {
             branch: None,
             tag: None,
             builder_id: None,
+            subject: SubjectKind::Artifact,
         })
+    }
+
+    /// The same policy for a container image (`slsa-verifier verify-image`): without
+    /// `--builder-id`, only `generator_container_slsa3.yml` is trusted, and BYOB delegators are
+    /// not. The provenance subject must then be the image manifest digest. The policy
+    /// [`crate::verify_image`] takes.
+    pub fn for_images(mut self) -> Self {
+        self.subject = SubjectKind::Image;
+        self
+    }
+
+    /// Whether the policy is for container images ([`Self::for_images`]).
+    pub fn is_for_images(&self) -> bool {
+        self.subject == SubjectKind::Image
+    }
+
+    /// The builders trusted without `--builder-id`.
+    pub(super) fn trusted_builders(&self) -> &'static [&'static str] {
+        match self.subject {
+            SubjectKind::Artifact => &DEFAULT_TRUSTED_BUILDERS,
+            SubjectKind::Image => &DEFAULT_TRUSTED_IMAGE_BUILDERS,
+        }
     }
 
     /// `--source-tag`: the exact tag name (without `refs/tags/`) the build must come from.

@@ -1329,7 +1329,10 @@ fn oidc_issuer_check_backs_up_the_coarse_gate() {
         source_repository: "o/r",
         source_commit: "c",
     };
-    let err = identity.verify_builder(None).err().unwrap();
+    let err = identity
+        .verify_builder(None, &DEFAULT_TRUSTED_BUILDERS)
+        .err()
+        .unwrap();
     assert_eq!(err.slsa_verifier_name(), "ErrorInvalidOIDCIssuer");
 }
 

@@ -85,7 +85,7 @@ pub(super) struct Timestamps {
 /// padded bundle, never evidence. The count is bounded while the bundle is read
 /// ([`crate::limits::MAX_TIMESTAMPS`]).
 pub(super) fn timestamps(bundle: &Bundle, root: &TrustRoot) -> Result<Timestamps, Error> {
-    let signature = bundle.signature_bytes();
+    let signature = bundle.timestamped_bytes();
     for (i, ts) in bundle.timestamps.iter().enumerate() {
         if bundle
             .timestamps

@@ -133,6 +133,44 @@ func (v *Verifier) VerifyBundleArtifactDigest(bundle []byte, d Digest, p Policy)
 	})
 }
 
+// VerifyImageLayout verifies the container image whose manifest (or index) digest is image
+// (SHA-256) from the OCI image layout directory layoutDir (cosign save, skopeo copy … oci:DIR),
+// offline. With an identity or key policy, attestationType "" checks the image's signatures
+// (cosign verify); otherwise its attestations of that type (cosign verify-attestation --type:
+// "slsaprovenance", "slsaprovenance1", "spdx", …, a URI, or "any"). With an SLSA policy the
+// image's provenance is checked with slsa-verifier verify-image semantics, and
+// attestationType must be "".
+func (v *Verifier) VerifyImageLayout(layoutDir string, image Digest, attestationType string, p Policy) (*Verification, error) {
+	if image.Algorithm != SHA256 || len(image.Value) != 32 {
+		return nil, &Error{Code: CodeInvalidParameter, Detail: "image: a SHA-256 digest is required, not " + image.String()}
+	}
+	cDir, err := cString(layoutDir, "layout directory")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cDir))
+	cType, err := optionalCString(attestationType, "attestation type")
+	if err != nil {
+		return nil, err
+	}
+	if cType != nil {
+		defer C.free(unsafe.Pointer(cType))
+	}
+	digest := image.Value
+	return v.verify(p, func(root *C.struct_ev_trust_root, policy *C.struct_ev_policy,
+		out **C.struct_ev_verification) C.uint32_t {
+		return C.ev_verify_image_layout(root, policy, cDir,
+			(*C.uint8_t)(unsafe.Pointer(&digest[0])), cType, out)
+	})
+}
+
+// VerifyImageInStore verifies the image from an evidence store: the directory storeDir holds
+// one OCI image layout per image, named sha256-<64 hex> after the image digest (the layout
+// edgeverify containerd-verifier reads). Otherwise as VerifyImageLayout.
+func (v *Verifier) VerifyImageInStore(storeDir string, image Digest, attestationType string, p Policy) (*Verification, error) {
+	return v.VerifyImageLayout(ImageStorePath(storeDir, image), image, attestationType, p)
+}
+
 type verifyFunc func(*C.struct_ev_trust_root, *C.struct_ev_policy, **C.struct_ev_verification) C.uint32_t
 
 func (v *Verifier) verify(p Policy, f verifyFunc) (*Verification, error) {
@@ -415,6 +453,7 @@ var (
 	_ = [1]struct{}{}[CodeLimitExceeded-C.EV_RESULT_LIMIT_EXCEEDED]
 	_ = [1]struct{}{}[CodeBundleUnsuitable-C.EV_RESULT_BUNDLE_UNSUITABLE]
 	_ = [1]struct{}{}[CodeDenied-C.EV_RESULT_DENIED]
+	_ = [1]struct{}{}[CodeImageEvidenceInvalid-C.EV_RESULT_IMAGE_EVIDENCE_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootMalformedJSON-C.EV_RESULT_TRUST_ROOT_MALFORMED_JSON]
 	_ = [1]struct{}{}[CodeTrustRootInvalid-C.EV_RESULT_TRUST_ROOT_INVALID]
 	_ = [1]struct{}{}[CodeTrustRootUnsupportedMediaType-C.EV_RESULT_TRUST_ROOT_UNSUPPORTED_MEDIA_TYPE]

@@ -3,6 +3,7 @@ package edgeverify
 import (
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -80,4 +81,10 @@ func ParseDigest(s string) (Digest, error) {
 		return invalid("not hexadecimal")
 	}
 	return Digest{Algorithm: alg, Value: value}, nil
+}
+
+// ImageStorePath is where an evidence store keeps an image's OCI layout:
+// <storeDir>/sha256-<64 hex> (the digest's algorithm name, a dash, its hex value).
+func ImageStorePath(storeDir string, image Digest) string {
+	return filepath.Join(storeDir, image.Algorithm.String()+"-"+hex.EncodeToString(image.Value))
 }

@@ -65,6 +65,7 @@ const (
 	CodeLimitExceeded                 Code = 2003
 	CodeBundleUnsuitable              Code = 2004
 	CodeDenied                        Code = 2005
+	CodeImageEvidenceInvalid          Code = 2006
 	CodeTrustRootMalformedJSON        Code = 3000
 	CodeTrustRootInvalid              Code = 3001
 	CodeTrustRootUnsupportedMediaType Code = 3002

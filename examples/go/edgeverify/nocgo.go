@@ -2,7 +2,10 @@
 
 package edgeverify
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Verifier is unavailable without cgo: every method returns ErrUnavailable. This twin keeps
 // CGO_ENABLED=0 builds of importing packages compiling.
@@ -43,6 +46,16 @@ func (*Verifier) VerifyBundleDigest([]byte, [32]byte, Policy) (*Verification, er
 	return nil, ErrUnavailable
 }
 
+// VerifyImageLayout returns ErrUnavailable without cgo.
+func (*Verifier) VerifyImageLayout(string, Digest, string, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
+// VerifyImageInStore returns ErrUnavailable without cgo.
+func (*Verifier) VerifyImageInStore(string, Digest, string, Policy) (*Verification, error) {
+	return nil, ErrUnavailable
+}
+
 // VerifyFile returns ErrUnavailable without cgo.
 func VerifyFile(string, string, Policy) (*Verification, error) { return nil, ErrUnavailable }
 
@@ -52,3 +65,17 @@ func codeIsDenial(c Code) bool {
 }
 
 func codeMessage(c Code) string { return "result code " + strconv.FormatUint(uint64(c), 10) }
+
+// UpdateTrustRoot returns ErrUnavailable without cgo.
+func UpdateTrustRoot([]byte, []byte, string, UpdateTime) (*TrustRootUpdate, error) {
+	return nil, ErrUnavailable
+}
+
+// TrustedNow is inert without cgo.
+func TrustedNow(time.Time) UpdateTime { return UpdateTime{} }
+
+// NewestVerifiedTime is inert without cgo.
+func NewestVerifiedTime() UpdateTime { return UpdateTime{} }
+
+// DangerSkipExpiryChecks is inert without cgo.
+func DangerSkipExpiryChecks() UpdateTime { return UpdateTime{} }

@@ -95,6 +95,48 @@ pub(crate) fn intoto_v002(
     Ok((("intoto", "0.0.2"), canonical(&body)?))
 }
 
+/// intoto 0.0.1 (cosign's legacy attestations): the hash of the whole envelope as submitted
+/// (`envelope`, its exact bytes), the payload hash and the signer; no signature.
+pub(crate) fn intoto_v001(
+    envelope: &[u8],
+    payload: &[u8],
+    signer_pem: &str,
+) -> Result<(KindVersion, Vec<u8>), Error> {
+    let body = json!({
+        "apiVersion": "0.0.1",
+        "kind": "intoto",
+        "spec": {
+            "content": {
+                "hash": {"algorithm": "sha256", "value": hex(&HashAlg::Sha256.digest(envelope))},
+                "payloadHash": {"algorithm": "sha256", "value": hex(&HashAlg::Sha256.digest(payload))}
+            },
+            "publicKey": v1_verifier(signer_pem)
+        }
+    });
+    Ok((("intoto", "0.0.1"), canonical(&body)?))
+}
+
+/// rekord 0.0.1 (cosign before hashedrekord): signature, X.509 signer and the data's SHA-256.
+pub(crate) fn rekord_v001(
+    data: &[u8],
+    signature: &[u8],
+    signer_pem: &str,
+) -> Result<(KindVersion, Vec<u8>), Error> {
+    let body = json!({
+        "apiVersion": "0.0.1",
+        "kind": "rekord",
+        "spec": {
+            "data": {"hash": {"algorithm": "sha256", "value": hex(&HashAlg::Sha256.digest(data))}},
+            "signature": {
+                "content": b64(signature),
+                "format": "x509",
+                "publicKey": {"content": v1_verifier(signer_pem)}
+            }
+        }
+    });
+    Ok((("rekord", "0.0.1"), canonical(&body)?))
+}
+
 /// How a Rekor v2 entry records the signer.
 #[derive(Clone, Debug)]
 pub(crate) enum V2Verifier {

@@ -66,16 +66,16 @@ impl InstanceConfig {
 /// v2 logs (real Merkle trees holding every entry they signed), an RFC 3161 TSA, a
 /// self-managed signing key, and a log the trust root never lists.
 pub struct Instance {
-    config: InstanceConfig,
-    seed: Seed,
-    fulcio: Fulcio,
-    ct: CtLog,
-    rekor_v1: RekorV1,
+    pub(crate) config: InstanceConfig,
+    pub(crate) seed: Seed,
+    pub(crate) fulcio: Fulcio,
+    pub(crate) ct: CtLog,
+    pub(crate) rekor_v1: RekorV1,
     rekor_v2: RekorV2,
-    tsa: Tsa,
+    pub(crate) tsa: Tsa,
     unknown_log: RekorV1,
-    clock: u64,
-    signed: u64,
+    pub(crate) clock: u64,
+    pub(crate) signed: u64,
 }
 
 /// The moments of one signature, all derived from the clock.
@@ -135,7 +135,7 @@ impl Instance {
         self.managed_key(alg)?.public_key_pem()
     }
 
-    fn managed_key(&self, alg: KeyAlg) -> Result<SigningKey, Error> {
+    pub(crate) fn managed_key(&self, alg: KeyAlg) -> Result<SigningKey, Error> {
         self.seed.key(alg, &format!("managed-key/{alg:?}"))
     }
 

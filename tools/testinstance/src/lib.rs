@@ -29,10 +29,15 @@
 //! of an output: [`tamper`]. The command line (`cargo run -p edgeverify-testinstance -- gen
 //! --scenario NAME --out DIR`) writes a scenario directory; see the README.
 //!
-//! Extension points for work not done yet: cosign's legacy OCI signatures (`.sig`/`.att`
-//! layers) would be another output type built from the same [`Instance`] (its Fulcio leaf,
-//! Rekor v1 entry and SET); a TUF repository signing `trusted_root.json` would take
+//! Container images: [`Instance::sign_image_legacy`] signs an image the legacy cosign way
+//! (`.sig`/`.att` layers with cosign's annotations: certificate, chain, Rekor SET, RFC 3161
+//! timestamp) and [`ImageLayout`] writes an OCI image layout holding them and cosign v3
+//! referrers. A TUF repository signing `trusted_root.json` would take
 //! [`Instance::trusted_root`] as its target.
+//!
+//! A private deployment publishes its trust root through TUF: [`tuf::Repo`] signs root,
+//! timestamp, snapshot and targets metadata with fixed test keys, with any bytes (an
+//! instance's `trusted_root.json`) as the `trusted_root.json` target.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -48,6 +53,7 @@
 mod artifact;
 mod body;
 pub mod catalog;
+mod cosign;
 mod crypto;
 mod der_write;
 mod expectation;
@@ -62,9 +68,13 @@ mod seed;
 mod spec;
 pub mod tamper;
 mod tsa;
+pub mod tuf;
 mod x509;
 
 pub use artifact::{Artifact, ArtifactInfo, GeneratedContent};
+pub use cosign::{
+    annotation, CosignLayer, ImageLayout, LegacyBody, LegacySigner, LegacySpec, SignedLayer,
+};
 pub use crypto::{Digests, HashAlg, KeyAlg};
 pub use expectation::{Expectation, Verdict};
 pub use identity::{GithubRun, Identity, San, GITHUB_ISSUER};
