@@ -174,16 +174,17 @@ fn expected(args: &Args, e: &Error) -> String {
             ("--source-uri", Some(&args.source_uri))
         }
         Error::Provenance(slsa::SlsaError::MismatchTag(_)) => {
-            ("--source-tag", args.source_tag.as_ref())
+            ("--source-tag", args.source.source_tag.as_ref())
         }
-        Error::Provenance(slsa::SlsaError::MismatchVersionedTag(_)) => {
-            ("--source-versioned-tag", args.source_versioned_tag.as_ref())
-        }
+        Error::Provenance(slsa::SlsaError::MismatchVersionedTag(_)) => (
+            "--source-versioned-tag",
+            args.source.source_versioned_tag.as_ref(),
+        ),
         Error::Provenance(slsa::SlsaError::MismatchBranch(_)) => {
-            ("--source-branch", args.source_branch.as_ref())
+            ("--source-branch", args.source.source_branch.as_ref())
         }
         Error::Provenance(slsa::SlsaError::MismatchBuilderId(_)) => {
-            ("--builder-id", args.builder_id.as_ref())
+            ("--builder-id", args.source.builder_id.as_ref())
         }
         _ => return String::new(),
     };
