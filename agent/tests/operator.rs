@@ -522,7 +522,14 @@ fn the_readme_exec_example_runs_as_written() {
         "{}\n{}",
         sed.replace("/tmp/", &format!("{}/", dir.path().display())),
         exec.replace("/tmp/", &format!("{}/", dir.path().display()))
-            .replace("edgeverify ", &format!("{BIN} "))
+            // Under an emulator (cross tests) the binary runs through it, as everywhere else.
+            .replace(
+                "edgeverify ",
+                &format!(
+                    "{} {BIN} ",
+                    std::env::var("EDGEVERIFY_TEST_RUNNER").unwrap_or_default()
+                )
+            )
     );
     let out = std::process::Command::new("sh")
         .current_dir(&root)
