@@ -109,10 +109,25 @@ fn version(m: &Metadata) -> (u64, u64, i64, i64, i64, i64) {
     )
 }
 
-/// Reads a file that must not exceed `limit` bytes (the CLI's inputs: any readable file,
-/// pipes included).
+/// The command-line name for standard input.
+pub(crate) const STDIN: &str = "-";
+
+/// Whether `path` is `-`, standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN
+}
+
+/// Reads a file that must not exceed `limit` bytes (the CLI's inputs). `-` is standard input
+/// (read up to the limit, so `/dev/zero` piped in ends too); a path must name a regular file:
+/// a FIFO or a device there (whose read could block or never end) is refused unopened.
 pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    if is_stdin(path) {
+        return read_at_most(io::stdin().lock(), limit)
+            .map_err(|e| format!("cannot read standard input: {e}"))?
+            .ok_or_else(|| format!("standard input is larger than {limit} bytes"));
+    }
+    let (file, _) =
+        open_regular(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     read_at_most(file, limit)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         .ok_or_else(|| format!("{} is larger than {limit} bytes", path.display()))

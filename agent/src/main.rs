@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use edgeverify_agent::cmd::{
-    containerd_verifier, exec, policy, serve, trust_root, verify_artifact, verify_bundle,
+    check, containerd_verifier, exec, policy, serve, trust_root, verify_artifact, verify_bundle,
     verify_image,
 };
 
@@ -48,6 +48,9 @@ enum Command {
     Exec(exec::Args),
     /// Answer "may this program run?" for local processes over a Unix socket.
     Serve(serve::Args),
+    /// Ask a running `serve` whether programs may run (exit 0 all allowed, 1 one denied, 2
+    /// could not ask).
+    Check(check::Args),
     /// Policy files for `exec` and `serve`.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::TrustRoot(args) => trust_root::run(&args).into(),
         Command::Exec(args) => exec::run(&args).into(),
         Command::Serve(args) => serve::run(args).into(),
+        Command::Check(args) => check::run(&args).into(),
         Command::Policy(cmd) => policy::run(&cmd).into(),
     }
 }

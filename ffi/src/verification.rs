@@ -319,9 +319,36 @@ fn io_failure(what: &str, path: &std::path::Path, err: &std::io::Error) -> Failu
     )
 }
 
+/// Opens `path` only if it is a regular file: reading a FIFO would block until a writer comes
+/// and a device such as `/dev/zero` never ends. Checked before the open (so a FIFO is never
+/// opened) and again on the open file (a path swapped in between is still refused; a FIFO
+/// swapped in exactly then can only block this call, as any `open` of a hostile path can).
+fn open_regular(what: &str, path: &std::path::Path) -> Result<File, Failure> {
+    let not_regular = || {
+        Failure::new(
+            ev_result::Io,
+            std::format!(
+                "cannot read {what} {}: not a regular file (a FIFO, device, socket or \
+                 directory)",
+                path.display()
+            ),
+        )
+    };
+    let before = std::fs::metadata(path).map_err(|e| io_failure(what, path, &e))?;
+    if !before.is_file() {
+        return Err(not_regular());
+    }
+    let file = File::open(path).map_err(|e| io_failure(what, path, &e))?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => Ok(file),
+        Ok(_) => Err(not_regular()),
+        Err(e) => Err(io_failure(what, path, &e)),
+    }
+}
+
 /// Reads the bundle file, refusing to read more than [`limits::MAX_BUNDLE_BYTES`].
 fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
-    let file = File::open(path).map_err(|e| io_failure("bundle", path, &e))?;
+    let file = open_regular("bundle", path)?;
     let mut json = Vec::new();
     // One byte past the limit tells "too large" from "exactly at the limit".
     let cap = u64::try_from(limits::MAX_BUNDLE_BYTES)
@@ -345,7 +372,7 @@ fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
 
 /// Streams the file through one hasher per algorithm.
 fn hash_file(path: &std::path::Path, algorithms: &[HashAlgorithm]) -> Result<Vec<Digest>, Failure> {
-    let file = File::open(path).map_err(|e| io_failure("artifact", path, &e))?;
+    let file = open_regular("artifact", path)?;
     let mut reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
     let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
     loop {

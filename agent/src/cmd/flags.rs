@@ -70,7 +70,9 @@ pub struct SignerFlags {
         conflicts_with = "certificate_identity_regexp"
     )]
     pub(crate) certificate_identity: Option<String>,
-    /// Expected certificate identity as a regular expression matching the whole SAN.
+    /// Expected certificate identity as a regular expression that must match the whole SAN
+    /// (anchored, unlike cosign: `^https://github.com/org/` matches only that exact text; add
+    /// `.*` to accept what follows).
     #[arg(long, value_name = "REGEX")]
     pub(crate) certificate_identity_regexp: Option<String>,
     /// Expected OIDC issuer, exact.
@@ -80,7 +82,8 @@ pub struct SignerFlags {
         conflicts_with = "certificate_oidc_issuer_regexp"
     )]
     pub(crate) certificate_oidc_issuer: Option<String>,
-    /// Expected OIDC issuer as a regular expression matching the whole issuer.
+    /// Expected OIDC issuer as a regular expression that must match the whole issuer
+    /// (anchored, as --certificate-identity-regexp).
     #[arg(long, value_name = "REGEX")]
     pub(crate) certificate_oidc_issuer_regexp: Option<String>,
     /// Verify with this PEM public key (self-managed key) instead of a certificate identity.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use edgeverify_core::{Error, ErrorClass};
 
+pub mod check;
 pub mod containerd_verifier;
 pub mod exec;
 pub mod flags;

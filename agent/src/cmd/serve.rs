@@ -46,6 +46,9 @@ use crate::gate::cache::Cache;
 use crate::gate::{self, printable, Decision, Options, Slots};
 use crate::sys::{self, PeerCredentials, Signal, SignalWaiter};
 
+/// Where the daemon listens unless told otherwise (the packaged unit's socket), and where
+/// `edgeverify check` asks.
+pub(crate) const DEFAULT_SOCKET: &str = "/run/edgeverify/edgeverify.sock";
 /// Longest request line (a path is at most 4096 bytes, plus JSON).
 pub(crate) const MAX_REQUEST_LINE_BYTES: usize = 16 * 1024;
 /// Most simultaneous connections; more are answered with an error and closed.
@@ -76,7 +79,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     policy: PathBuf,
     /// The Unix socket to listen on (created; a stale socket there is replaced).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_SOCKET)]
     socket: PathBuf,
     /// Permissions of the socket, octal. Connecting needs write permission.
     #[arg(long, value_name = "OCTAL", default_value = "0600", value_parser = parse_mode)]

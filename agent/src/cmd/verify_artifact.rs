@@ -13,8 +13,9 @@ use edgeverify_core::{
 use super::flags::SourceFlags;
 use super::Outcome;
 use crate::config::trust_root;
-use crate::files::read_bounded;
+use crate::files::{is_stdin, read_bounded};
 use crate::gate::artifact;
+use crate::gate::evidence::{is_legacy_envelope, not_a_bundle};
 
 #[derive(Parser)]
 /// Arguments of `edgeverify verify-artifact`.
@@ -35,10 +36,12 @@ pub struct Args {
     /// After verification, print the verified in-toto statement (JSON) on stdout.
     #[arg(long)]
     print_provenance: bool,
-    /// Print one JSON object per artifact on stdout.
+    /// Print one JSON object per artifact on stdout; a failure before any artifact (I/O,
+    /// legacy format, policy) prints one object with `"artifact": null`.
     #[arg(long)]
     json: bool,
-    /// The artifacts; each is verified against the provenance independently.
+    /// The artifacts; each is verified against the provenance independently. `-` reads one
+    /// from standard input.
     #[arg(value_name = "ARTIFACT", required = true)]
     artifacts: Vec<PathBuf>,
 }
@@ -47,8 +50,9 @@ pub struct Args {
 enum Failure {
     /// The evidence or the policy said no.
     Rejected(Error),
-    /// The provenance is a legacy envelope that cannot be verified offline.
-    Legacy,
+    /// The provenance is not a bundle (a legacy envelope that cannot be verified offline, an
+    /// artifact, `{}`): the error name and why.
+    NotABundle(&'static str, &'static str),
     /// Unusable input or configuration.
     Unusable(String),
 }
@@ -58,14 +62,18 @@ pub fn run(args: &Args) -> Outcome {
     let prepared = match prepare(args) {
         Ok(p) => p,
         Err(Failure::Unusable(msg)) => {
+            json_failure(args, None, "ErrorInput", &msg);
             eprintln!("edgeverify: error: {msg}");
             return Outcome::Unusable;
         }
-        Err(Failure::Legacy) => {
-            eprintln!("FAILED: SLSA verification failed: {LEGACY_MESSAGE}");
+        Err(Failure::NotABundle(name, why)) => {
+            let msg = format!("{}: {why}", args.provenance_path.display());
+            json_failure(args, None, name, &msg);
+            eprintln!("FAILED: SLSA verification failed: {msg}");
             return Outcome::Rejected;
         }
         Err(Failure::Rejected(e)) => {
+            json_failure(args, None, slsa::error_name(&e), &e.to_string());
             eprintln!(
                 "FAILED: SLSA verification failed: {}",
                 slsa::describe_error(&e)
@@ -80,41 +88,44 @@ pub fn run(args: &Args) -> Outcome {
         let digests = match artifact::hash_file(path, &[HashAlgorithm::Sha256]) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("edgeverify: error: cannot read {}: {e}", path.display());
+                let msg = format!("cannot read {}: {e}", path.display());
+                json_failure(args, Some(path), "ErrorInput", &msg);
+                eprintln!("edgeverify: error: {msg}");
                 return Outcome::Unusable;
             }
         };
         let verified = match verify(&root, &bundle, Artifact::Digests(&digests), &policy) {
             Ok(v) => v,
             Err(e) => {
-                if args.json {
-                    let json = serde_json::json!({
-                        "artifact": path.display().to_string(),
-                        "verified": false,
-                        "error": slsa::error_name(&e),
-                        "reason": e.to_string(),
-                    });
-                    println!("{json}");
-                }
+                json_failure(args, Some(path), slsa::error_name(&e), &e.to_string());
                 eprintln!(
-                    "FAILED: SLSA verification failed for {}: {}",
+                    "FAILED: SLSA verification failed for {}: {}{}",
                     path.display(),
-                    slsa::describe_error(&e)
+                    slsa::describe_error(&e),
+                    expected(args, &e)
                 );
                 return Outcome::of_failure(&e);
             }
         };
         let Some(provenance) = verified.provenance() else {
+            json_failure(
+                args,
+                Some(path),
+                "ErrorInternal",
+                "verified without provenance",
+            );
             eprintln!("edgeverify: error: internal: SLSA policy verified without provenance");
             return Outcome::Unusable;
         };
         // slsa-verifier: every artifact must come from the same builder.
         match &builder {
             Some(b) if b != provenance.builder_id() => {
-                eprintln!(
-                    "FAILED: SLSA verification failed: encountered different builderIDs ({b}, {})",
+                let msg = format!(
+                    "encountered different builderIDs ({b}, {})",
                     provenance.builder_id()
                 );
+                json_failure(args, Some(path), "ErrorMismatchBuilderID", &msg);
+                eprintln!("FAILED: SLSA verification failed: {msg}");
                 return Outcome::Rejected;
             }
             _ => builder = Some(provenance.builder_id().to_string()),
@@ -134,15 +145,21 @@ pub fn run(args: &Args) -> Outcome {
 type Prepared = (edgeverify_core::TrustRoot, Bundle, Policy);
 
 fn prepare(args: &Args) -> Result<Prepared, Failure> {
+    if args.artifacts.iter().filter(|p| is_stdin(p)).count() > 1 {
+        return Err(Failure::Unusable(
+            "`-` (standard input) can be given as one artifact only".into(),
+        ));
+    }
     let policy = Policy::Slsa(slsa_policy(args).map_err(|e| Failure::Unusable(e.to_string()))?);
     let root =
         trust_root::load(args.trusted_root.as_deref(), &policy).map_err(Failure::Unusable)?;
     let json =
         read_bounded(&args.provenance_path, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
-    if is_legacy_envelope(&json) {
-        return Err(Failure::Legacy);
-    }
-    let bundle = Bundle::from_json(&json).map_err(Failure::Rejected)?;
+    let bundle = Bundle::from_json(&json).map_err(|e| match not_a_bundle(&json) {
+        Some(why) if is_legacy_envelope(&json) => Failure::NotABundle("ErrorLegacyEnvelope", why),
+        Some(why) => Failure::NotABundle("ErrorUnexpectedBundleContent", why),
+        None => Failure::Rejected(e),
+    })?;
     Ok((root, bundle, policy))
 }
 
@@ -150,25 +167,40 @@ fn slsa_policy(args: &Args) -> Result<SlsaPolicy, Error> {
     args.source.policy(&args.source_uri)
 }
 
-const LEGACY_MESSAGE: &str = "the provenance is a legacy DSSE envelope (slsa-github-generator \
-before v2.1.0, e.g. KubeEdge <= v1.20) with no transparency-log proof inside, so it cannot be \
-verified offline (slsa-verifier fetches that proof from Rekor over the network). Verification \
-needs a Sigstore bundle carrying the Rekor entry (the *.intoto.jsonl produced by generator >= \
-v2.1.0, or a .sigstore.json bundle for this artifact)";
-
-/// A bare DSSE envelope: a JSON object with `payloadType` and `signatures` but no bundle
-/// `mediaType`. Detected so that such files fail with an explanation, never "verified" on the
-/// strength of a signature alone.
-fn is_legacy_envelope(json: &[u8]) -> bool {
-    // The legacy `.intoto.jsonl` holds one envelope per line; the first decides.
-    let first_line = json.split(|b| *b == b'\n').next().unwrap_or(json);
-    match serde_json::from_slice::<serde_json::Value>(first_line) {
-        Ok(serde_json::Value::Object(map)) => {
-            !map.contains_key("mediaType")
-                && map.contains_key("payloadType")
-                && map.contains_key("signatures")
+/// What the command line expected, for a source, tag, branch or builder mismatch.
+fn expected(args: &Args, e: &Error) -> String {
+    let (flag, value) = match e.cause() {
+        Error::Provenance(slsa::SlsaError::MismatchSource(_)) => {
+            ("--source-uri", Some(&args.source_uri))
         }
-        _ => false,
+        Error::Provenance(slsa::SlsaError::MismatchTag(_)) => {
+            ("--source-tag", args.source.source_tag.as_ref())
+        }
+        Error::Provenance(slsa::SlsaError::MismatchVersionedTag(_)) => (
+            "--source-versioned-tag",
+            args.source.source_versioned_tag.as_ref(),
+        ),
+        Error::Provenance(slsa::SlsaError::MismatchBranch(_)) => {
+            ("--source-branch", args.source.source_branch.as_ref())
+        }
+        Error::Provenance(slsa::SlsaError::MismatchBuilderId(_)) => {
+            ("--builder-id", args.source.builder_id.as_ref())
+        }
+        _ => return String::new(),
+    };
+    value.map_or_else(String::new, |v| format!(" (expected {flag} {v:?})"))
+}
+
+/// With `--json`, the one object that says this run (or this artifact) failed.
+fn json_failure(args: &Args, artifact: Option<&std::path::Path>, error: &str, reason: &str) {
+    if args.json {
+        let json = serde_json::json!({
+            "artifact": artifact.map(|p| p.display().to_string()),
+            "verified": false,
+            "error": error,
+            "reason": reason,
+        });
+        println!("{json}");
     }
 }
 
@@ -190,7 +222,9 @@ fn report(args: &Args, path: &std::path::Path, v: &VerifiedBundle) {
         });
         println!("{json}");
     } else {
-        println!(
+        // A human line: stderr, so that stdout carries only what was asked for
+        // (`--print-provenance`), as slsa-verifier does.
+        eprintln!(
             "Verified {}: built by {} from {} (commit {}){}",
             path.display(),
             p.builder_id(),

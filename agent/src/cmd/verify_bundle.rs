@@ -13,6 +13,7 @@ use super::Outcome;
 use crate::config::trust_root;
 use crate::files::read_bounded;
 use crate::gate::artifact::{self, ReadArtifact};
+use crate::gate::evidence::not_a_bundle;
 
 #[derive(Parser)]
 #[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
@@ -30,8 +31,8 @@ pub struct Args {
     /// Print the verdict as one JSON object on stdout.
     #[arg(long)]
     json: bool,
-    /// The artifact path, or its digest: `sha256:<64 hex>`, `sha384:<96 hex>` or
-    /// `sha512:<128 hex>`.
+    /// The artifact path (`-`: standard input), or its digest: `sha256:<64 hex>`,
+    /// `sha384:<96 hex>` or `sha512:<128 hex>`.
     #[arg(value_name = "FILE_OR_DIGEST")]
     artifact: String,
 }
@@ -47,7 +48,7 @@ pub fn run(args: &Args) -> Outcome {
             let outcome = Outcome::of_failure(&e);
             report_failure(
                 args,
-                &e.to_string(),
+                &format!("{e}{}", expected(args, &e)),
                 Some(e.stage()),
                 outcome == Outcome::Unusable,
             );
@@ -57,11 +58,18 @@ pub fn run(args: &Args) -> Outcome {
             report_failure(args, &msg, None, true);
             Outcome::Unusable
         }
+        Err(Failure::NotABundle(msg)) => {
+            report_failure(args, &msg, Some(Stage::Bundle), false);
+            Outcome::Rejected
+        }
     }
 }
 
 enum Failure {
     Rejected(Error),
+    /// Not a bundle (a legacy envelope, the artifact, `{}`): said so (exit 1, as
+    /// `verify-artifact`).
+    NotABundle(String),
     Unusable(String),
 }
 
@@ -78,7 +86,10 @@ fn verify_bundle(args: &Args) -> Result<VerifiedBundle, Failure> {
         trust_root::load(args.trusted_root.as_deref(), &policy).map_err(Failure::Unusable)?;
     let bundle_json =
         read_bounded(&args.bundle, limits::MAX_BUNDLE_BYTES).map_err(Failure::Unusable)?;
-    let bundle = Bundle::from_json(&bundle_json)?;
+    let bundle = Bundle::from_json(&bundle_json).map_err(|e| match not_a_bundle(&bundle_json) {
+        Some(why) => Failure::NotABundle(format!("{}: {why}", args.bundle.display())),
+        None => e.into(),
+    })?;
     let verified = match artifact {
         ArtifactArg::Digest(d) => verify(&root, &bundle, Artifact::Digests(&[d]), &policy)?,
         ArtifactArg::Path(path) if needs_artifact_bytes(&bundle, &policy) => {
@@ -168,6 +179,32 @@ fn needs_artifact_bytes(bundle: &Bundle, policy: &Policy) -> bool {
 
 fn policy(args: &Args) -> Result<Policy, Failure> {
     args.signer.policy().map_err(Failure::Unusable)
+}
+
+/// What the command line expected, for an identity or issuer mismatch (the core's error says
+/// what was found).
+fn expected(args: &Args, e: &Error) -> String {
+    let (exact, regexp, flag) = match e.cause() {
+        Error::SubjectMismatch { .. } => (
+            &args.signer.certificate_identity,
+            &args.signer.certificate_identity_regexp,
+            "--certificate-identity",
+        ),
+        Error::IssuerMismatch { .. } => (
+            &args.signer.certificate_oidc_issuer,
+            &args.signer.certificate_oidc_issuer_regexp,
+            "--certificate-oidc-issuer",
+        ),
+        _ => return String::new(),
+    };
+    match (exact, regexp) {
+        (Some(v), _) => format!(" (expected {flag} {v:?})"),
+        (None, Some(re)) => format!(
+            " (expected a match of {flag}-regexp {re:?}, which must match the whole value: add \
+             \".*\" to accept what follows a prefix)"
+        ),
+        (None, None) => String::new(),
+    }
 }
 
 fn report_success(args: &Args, v: &VerifiedBundle) {

@@ -119,6 +119,9 @@ pub(crate) struct Rule {
     pub(crate) max_size: u64,
     /// Dynamic-loader variables `exec` keeps for this rule's programs (`insecure_keep_env`).
     pub(crate) keep_env: Vec<String>,
+    /// The requirement keys the rule gives and their values (`source_uri`,
+    /// `certificate_identity_regexp`, …), so that a denial can say what the rule expected.
+    pub(crate) expected: Vec<(&'static str, String)>,
 }
 
 /// What a failed verification does under a rule.
@@ -501,7 +504,19 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
         identity_policy(&f, name_line).map_err(in_rule)?
     };
 
+    let mut expected = Vec::new();
+    for key in ["source_uri"]
+        .iter()
+        .chain(SLSA_OPTIONAL_KEYS)
+        .chain(IDENTITY_KEYS)
+    {
+        if let Some(v) = f.string(key).map_err(in_rule)? {
+            expected.push((*key, v.value));
+        }
+    }
+
     Ok(Rule {
+        expected,
         name,
         line: table.line,
         globs,

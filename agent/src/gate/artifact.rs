@@ -1,11 +1,12 @@
 //! Hashing: artifacts streamed from disk (never held whole in memory), and the SHA-256 of
 //! bytes already in memory (evidence, the policy file, the cache file's body).
 
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
 use edgeverify_core::{Digest, HashAlgorithm, Hasher};
+
+use crate::files;
 
 /// Read buffer: large enough for SD-card throughput, small enough for any device.
 const READ_BUFFER_BYTES: usize = 256 * 1024;
@@ -123,7 +124,10 @@ pub(crate) fn read_small_or_hash(
     path: &Path,
     algorithms: &[HashAlgorithm],
 ) -> io::Result<ReadArtifact> {
-    let mut file = File::open(path)?;
+    if files::is_stdin(path) {
+        return hash_reader(io::stdin().lock(), algorithms).map(ReadArtifact::Digests);
+    }
+    let (mut file, _) = files::open_regular(path)?;
     let small = file
         .metadata()
         .is_ok_and(|m| m.is_file() && m.len() <= READ_BUFFER_BYTES as u64);
@@ -141,9 +145,13 @@ pub(crate) fn read_small_or_hash(
     hash_reader(io::Cursor::new(bytes).chain(file), algorithms).map(ReadArtifact::Digests)
 }
 
-/// Hashes the file at `path` (see [`hash_reader`]).
+/// Hashes the regular file at `path`, or standard input for `-` (see [`hash_reader`]; a
+/// FIFO or device is refused unopened, so that `/dev/zero` cannot keep it hashing forever).
 pub(crate) fn hash_file(path: &Path, algorithms: &[HashAlgorithm]) -> io::Result<Vec<Digest>> {
-    hash_reader(File::open(path)?, algorithms)
+    if files::is_stdin(path) {
+        return hash_reader(io::stdin().lock(), algorithms);
+    }
+    hash_reader(files::open_regular(path)?.0, algorithms)
 }
 
 /// SHA-256 of `bytes`.

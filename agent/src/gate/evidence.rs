@@ -42,3 +42,53 @@ pub(super) fn read(handle: &File, meta: &Metadata, path: &str) -> Result<Vec<u8>
         Err(e) => Err(format!("cannot read evidence {path}: {e}")),
     }
 }
+
+/// Why a legacy provenance file cannot be used: said the same way by `verify-bundle`,
+/// `verify-artifact`, `exec` and `serve`.
+pub(crate) const LEGACY_MESSAGE: &str = "the provenance is a legacy DSSE envelope \
+(slsa-github-generator before v2.1.0, e.g. KubeEdge <= v1.20) with no transparency-log proof \
+inside, so it cannot be verified offline (slsa-verifier fetches that proof from Rekor over the \
+network). Verification needs a Sigstore bundle carrying the Rekor entry (the *.intoto.jsonl \
+produced by generator >= v2.1.0, or a .sigstore.json bundle for this artifact)";
+
+/// Why a file that [`edgeverify_core::Bundle::from_json`] refused is not a Sigstore bundle at
+/// all, when it is one of the usual mistakes: a legacy envelope ([`LEGACY_MESSAGE`]), not JSON
+/// (typically the artifact given as the bundle), or JSON without a bundle `mediaType` (`{}`,
+/// an in-toto statement, a trust root). `None`: a bundle with something wrong inside, for the
+/// core's own error to describe. Call it only after the core refused the file (it parses it
+/// again).
+pub(crate) fn not_a_bundle(json: &[u8]) -> Option<&'static str> {
+    if is_legacy_envelope(json) {
+        return Some(LEGACY_MESSAGE);
+    }
+    if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Some(
+            "not a Sigstore bundle: not a JSON object (an artifact given in place of the \
+             bundle? The bundle is the .sigstore.json or .intoto.jsonl file)",
+        );
+    }
+    match serde_json::from_slice::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(map)) if !map.contains_key("mediaType") => Some(
+            "not a Sigstore bundle: a JSON object without \"mediaType\" (a bundle has \
+             \"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\" or an earlier \
+             version)",
+        ),
+        _ => None,
+    }
+}
+
+/// A bare DSSE envelope: a JSON object with `payloadType` and `signatures` but no bundle
+/// `mediaType`. Detected so that such files fail with an explanation, never "verified" on the
+/// strength of a signature alone.
+pub(crate) fn is_legacy_envelope(json: &[u8]) -> bool {
+    // The legacy `.intoto.jsonl` holds one envelope per line; the first decides.
+    let first_line = json.split(|b| *b == b'\n').next().unwrap_or(json);
+    match serde_json::from_slice::<serde_json::Value>(first_line) {
+        Ok(serde_json::Value::Object(map)) => {
+            !map.contains_key("mediaType")
+                && map.contains_key("payloadType")
+                && map.contains_key("signatures")
+        }
+        _ => false,
+    }
+}

@@ -19,7 +19,7 @@ use crate::files;
 pub(crate) mod artifact;
 pub(crate) mod audit;
 pub(crate) mod cache;
-mod evidence;
+pub(crate) mod evidence;
 mod mounts;
 
 use artifact::{sha256, Bounds, HashError};
@@ -265,7 +265,10 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
     let evidence_sha256 = sha256(&evidence_bytes);
     let bundle = match Bundle::from_json(&evidence_bytes) {
         Ok(b) => b,
-        Err(e) => return Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}")),
+        Err(e) => {
+            let why = evidence::not_a_bundle(&evidence_bytes).map_or(e.to_string(), String::from);
+            return Decision::deny(Some(rule), format!("evidence {evidence_path}: {why}"));
+        }
     };
     drop(evidence_bytes);
     // SHA-256 first (the content key below), then whatever else the evidence names it by.
@@ -347,11 +350,53 @@ pub(crate) fn decide(cfg: &Config, program: &Program, opts: &Options<'_>) -> Dec
             allowed(rule, identity, content, false)
         }
         Err(e) => {
-            let mut d = Decision::deny(Some(rule), format!("evidence {evidence_path}: {e}"));
+            let reason = format!("evidence {evidence_path}: {}", in_policy_terms(rule, &e));
+            let mut d = Decision::deny(Some(rule), reason);
             d.sha256 = Some(content);
             d
         }
     }
+}
+
+/// A verification failure in the words of the policy file: the core names the CLI flags
+/// (`--source-uri`), a rule has keys (`source_uri`); a mismatch also says what the rule
+/// expected, under which key.
+fn in_policy_terms(rule: &Rule, e: &edgeverify_core::Error) -> String {
+    use edgeverify_core::slsa::SlsaError;
+    use edgeverify_core::Error;
+    let mut text = e.to_string();
+    for (flag, key) in [
+        ("--source-uri", "source_uri"),
+        ("--source-tag", "source_tag"),
+        ("--source-versioned-tag", "source_versioned_tag"),
+        ("--source-branch", "source_branch"),
+        ("--builder-id", "builder_id"),
+    ] {
+        text = text.replace(flag, key);
+    }
+    let keys: &[&str] = match e.cause() {
+        Error::SubjectMismatch { .. } => &["certificate_identity", "certificate_identity_regexp"],
+        Error::IssuerMismatch { .. } => {
+            &["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"]
+        }
+        Error::Provenance(SlsaError::MismatchSource(_)) => &["source_uri"],
+        Error::Provenance(SlsaError::MismatchTag(_)) => &["source_tag"],
+        Error::Provenance(SlsaError::MismatchVersionedTag(_)) => &["source_versioned_tag"],
+        Error::Provenance(SlsaError::MismatchBranch(_)) => &["source_branch"],
+        Error::Provenance(SlsaError::MismatchBuilderId(_)) => &["builder_id"],
+        _ => &[],
+    };
+    if let Some((key, value)) = rule.expected.iter().find(|(k, _)| keys.contains(k)) {
+        text.push_str(&format!(
+            " (rule \"{}\" expects {key} = {value:?}",
+            rule.name
+        ));
+        if key.ends_with("_regexp") {
+            text.push_str(", a pattern that must match the whole value");
+        }
+        text.push(')');
+    }
+    text
 }
 
 /// `text` with every control character escaped (`\n`, `\u{1b}`, …), as the audit log's JSON

@@ -4,7 +4,10 @@
  * streaming. Usage: api_test CONFORMANCE_DIR EXAMPLES_DIR SCRATCH_DIR
  * SPDX-License-Identifier: Apache-2.0
  */
+/* mkfifo */
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -457,8 +460,21 @@ static void test_files(const struct ev_trust_root *root) {
   CHECK(rc == EV_RESULT_IO && !ev_result_is_denial(rc));
   CHECK(strstr(detail(d, sizeof d), "does-not-exist") != NULL);
   CHECK_RC(ev_verify_file(root, policy, artifact_path, missing, &v), EV_RESULT_IO);
-  /* A directory opens but cannot be read. */
+  /* A directory, a FIFO (no writer: reading would block) and a device (never ends) are
+     refused without being read. */
   CHECK_RC(ev_verify_file(root, policy, artifact_path, scratch_dir, &v), EV_RESULT_IO);
+  CHECK(v == SENTINEL);
+  char fifo[4096];
+  JOIN(fifo, "%s/fifo", scratch_dir);
+  CHECK(mkfifo(fifo, 0600) == 0);
+  CHECK_RC(ev_verify_file(root, policy, artifact_path, fifo, &v), EV_RESULT_IO);
+  CHECK(strstr(detail(d, sizeof d), "not a regular file") != NULL);
+  CHECK_RC(ev_verify_file(root, policy, fifo, bundle_path, &v), EV_RESULT_IO);
+  CHECK(strstr(detail(d, sizeof d), "not a regular file") != NULL);
+  remove(fifo);
+  CHECK_RC(ev_verify_file(root, policy, "/dev/zero", bundle_path, &v), EV_RESULT_IO);
+  CHECK(strstr(detail(d, sizeof d), "not a regular file") != NULL);
+  CHECK_RC(ev_verify_file(root, policy, artifact_path, "/dev/zero", &v), EV_RESULT_IO);
   CHECK(v == SENTINEL);
 
   /* A bundle file over the 4 MiB limit is refused before parsing. */
