@@ -39,13 +39,18 @@ if ! git diff --exit-code -- ffi/include/edgeverify.h; then
 fi
 
 step "C tests under valgrind (no errors, no leaks)"
-EV_C_TESTS=valgrind cargo test -p edgeverify-ffi --test c_api --locked
+# --workspace (the test target exists in ffi only): the README test command's feature set, so
+# cargo reuses that build instead of compiling a second copy of the dependencies.
+EV_C_TESTS=valgrind cargo test --workspace --test c_api --locked
 
 step "Go package (cgo, static libedgeverify.a via pkg-config)"
-cargo build -p edgeverify-ffi --locked
-mkdir -p target/debug/pkgconfig
-ffi/pkg-config.sh target/debug > target/debug/pkgconfig/edgeverify.pc
-export PKG_CONFIG_PATH="$PWD/target/debug/pkgconfig"
+# The static library the test build above made (target/debug/deps/libedgeverify.a), copied to a
+# directory of its own: deps/ also holds libedgeverify.so, which the linker would prefer.
+go_lib=target/debug/go-static
+mkdir -p "$go_lib/pkgconfig"
+cp target/debug/deps/libedgeverify.a "$go_lib/"
+ffi/pkg-config.sh "$go_lib" > "$go_lib/pkgconfig/edgeverify.pc"
+export PKG_CONFIG_PATH="$PWD/$go_lib/pkgconfig"
 # Offline and reproducible: no module downloads, caches inside target/ when HOME is unset.
 export GOFLAGS=-mod=readonly GOPROXY=off
 [ -n "${HOME:-}" ] || export GOCACHE="$PWD/target/go-cache" GOPATH="$PWD/target/go-path"
