@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=core/tests/data/testinstance
+gen=$(bash .ci/built.sh bin edgeverify-testinstance)   # the README test command's build
 rm -rf "$out"
-cargo run -q --locked -p edgeverify-testinstance -- gen --all --out "$out" >/dev/null
+"$gen" gen --all --out "$out" >/dev/null
 git diff --exit-code -- "$out"
 test -z "$(git status --porcelain -- "$out")"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The keadm-upgrade example must allow the real sample release artifact and refuse a tampered one.
 set -euo pipefail
-run() { cargo run -q --locked -p edgeverify-agent --example keadm_upgrade -- "$@"; }
+cd "$(dirname "$0")/../.."
+example=$(bash .ci/built.sh example keadm_upgrade)   # the README test command's build
+run() { "$example" "$@"; }
 run examples/artifacts/binary-linux-amd64 examples/artifacts/binary-linux-amd64.intoto.jsonl \
     github.com/slsa-framework/example-package --branch main
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -4,9 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Pinned: the committed header must be byte-identical to what this version generates.
-CBINDGEN_VERSION=0.29.4
-
 step() { printf -- '--- %s (%ss)\n' "$1" "$SECONDS"; }
 
 step "tools"
@@ -20,17 +17,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# A debug build of cbindgen: it generates the same header, and compiles in a third of the time
-# of a release build (about 50 s of CPU instead of 160 s). Kept per version, reused when present.
-cbindgen_root="${CARGO_HOME:-$HOME/.cargo}/edgeverify-tools/cbindgen-$CBINDGEN_VERSION"
-cbindgen="$cbindgen_root/bin/cbindgen"
-if [ "$("$cbindgen" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  cargo install cbindgen --version "=$CBINDGEN_VERSION" --locked --debug --quiet \
-    --root "$cbindgen_root"
-fi
+cbindgen=$(bash .ci/tools.sh path cbindgen)   # pinned there, with the reason
 go version
 
-step "header is up to date (cbindgen $CBINDGEN_VERSION)"
+step "header is up to date ($("$cbindgen" --version))"
 "$cbindgen" --quiet --config ffi/cbindgen.toml --crate edgeverify-ffi \
   --output ffi/include/edgeverify.h ffi
 if ! git diff --exit-code -- ffi/include/edgeverify.h; then
@@ -39,13 +29,18 @@ if ! git diff --exit-code -- ffi/include/edgeverify.h; then
 fi
 
 step "C tests under valgrind (no errors, no leaks)"
-EV_C_TESTS=valgrind cargo test -p edgeverify-ffi --test c_api --locked
+# --workspace (the test target exists in ffi only): the README test command's feature set, so
+# cargo reuses that build instead of compiling a second copy of the dependencies.
+EV_C_TESTS=valgrind cargo test --workspace --test c_api --locked
 
 step "Go package (cgo, static libedgeverify.a via pkg-config)"
-cargo build -p edgeverify-ffi --locked
-mkdir -p target/debug/pkgconfig
-ffi/pkg-config.sh target/debug > target/debug/pkgconfig/edgeverify.pc
-export PKG_CONFIG_PATH="$PWD/target/debug/pkgconfig"
+# The static library the test build above made (target/debug/deps/libedgeverify.a), copied to a
+# directory of its own: deps/ also holds libedgeverify.so, which the linker would prefer.
+go_lib=target/debug/go-static
+mkdir -p "$go_lib/pkgconfig"
+cp target/debug/deps/libedgeverify.a "$go_lib/"
+ffi/pkg-config.sh "$go_lib" > "$go_lib/pkgconfig/edgeverify.pc"
+export PKG_CONFIG_PATH="$PWD/$go_lib/pkgconfig"
 # Offline and reproducible: no module downloads, caches inside target/ when HOME is unset.
 export GOFLAGS=-mod=readonly GOPROXY=off
 [ -n "${HOME:-}" ] || export GOCACHE="$PWD/target/go-cache" GOPATH="$PWD/target/go-path"

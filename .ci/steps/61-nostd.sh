@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # no_std proof: edgeverify-core's whole graph builds without std (host check, a canary that
-# must be caught, a bare-metal RISC-V build with ring's C code compiled by clang, and a
-# Cortex-M4F build with the pure-Rust crypto provider, where ring does not build).
+# must be caught, a bare-metal RISC-V check with ring's C code compiled by clang, and a
+# Cortex-M4F check with the pure-Rust crypto provider, where ring does not build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$SECONDS
