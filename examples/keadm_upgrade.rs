@@ -78,7 +78,7 @@ fn check(
         Artifact::Digests(&[digest]),
         &Policy::Slsa(policy),
     )
-    .map_err(|e| (1, slsa::describe_error(&e)))?;
+    .map_err(|e| (1, format!("{}: {e}", slsa::error_name(&e))))?;
     let p = verified
         .provenance()
         .ok_or((1, "no provenance".to_string()))?;

@@ -39,6 +39,16 @@ impl Outcome {
     }
 }
 
+/// One line for a failed SLSA verification, as `verify-artifact` and `verify-image` print it:
+/// slsa-verifier's error name ([`edgeverify_core::slsa::error_name`]), then the reason. A
+/// provenance mismatch is told without the stage prefix: its name already says what failed.
+pub(crate) fn describe_slsa_failure(e: &Error) -> String {
+    match e.cause() {
+        Error::Provenance(p) => format!("{}: {p}", p.slsa_verifier_name()),
+        _ => format!("{}: {e}", edgeverify_core::slsa::error_name(e)),
+    }
+}
+
 impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
         match o {

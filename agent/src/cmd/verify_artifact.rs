@@ -76,7 +76,7 @@ pub fn run(args: &Args) -> Outcome {
             json_failure(args, None, slsa::error_name(&e), &e.to_string());
             eprintln!(
                 "FAILED: SLSA verification failed: {}",
-                slsa::describe_error(&e)
+                super::describe_slsa_failure(&e)
             );
             return Outcome::of_failure(&e);
         }
@@ -101,7 +101,7 @@ pub fn run(args: &Args) -> Outcome {
                 eprintln!(
                     "FAILED: SLSA verification failed for {}: {}{}",
                     path.display(),
-                    slsa::describe_error(&e),
+                    super::describe_slsa_failure(&e),
                     expected(args, &e)
                 );
                 return Outcome::of_failure(&e);

@@ -230,7 +230,7 @@ fn report_failure(args: &Args, name: &str, e: &Error, detail: &str) {
     if slsa_mode && e.class() == ErrorClass::Denied {
         eprintln!(
             "FAILED: SLSA verification failed: {}",
-            slsa::describe_error(e)
+            super::describe_slsa_failure(e)
         );
     } else if e.class() == ErrorClass::Denied {
         eprintln!("edgeverify: verification failed: {name}: {detail}");

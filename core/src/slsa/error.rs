@@ -1,7 +1,6 @@
-//! slsa-verifier's error sentinels, and the one-line presentation of any verification failure
-//! in its words.
+//! slsa-verifier's error sentinels, and the name of any verification failure in its words
+//! (the agent prints it).
 
-use alloc::string::String;
 use core::fmt;
 
 /// Why the policy stage rejected the provenance: one variant per slsa-verifier error sentinel
@@ -145,7 +144,8 @@ impl core::error::Error for SlsaError {}
 /// failures with its own sentinels). Failures slsa-verifier has no sentinel for (RFC 3161
 /// timestamps, which it does not use) map to the closest one, `ErrorInvalidCertificate`.
 ///
-/// CLI presentation: it belongs to the agent, where it is to move.
+/// A stable identifier, not presentation: core's tests compare it with slsa-verifier's
+/// expectation rows, and front ends print it (the agent's `describe_slsa_failure`).
 pub fn error_name(e: &crate::Error) -> &'static str {
     use crate::{Document, Error};
     match e.cause() {
@@ -171,13 +171,5 @@ pub fn error_name(e: &crate::Error) -> &'static str {
         | Error::NoVerifiedTime
         | Error::TimestampInvalid { .. } => "ErrorInvalidCertificate",
         _ => "ErrorUnexpectedBundleContent",
-    }
-}
-
-/// One line for a failed SLSA verification: slsa-verifier's error name, then the reason.
-pub fn describe_error(e: &crate::Error) -> String {
-    match e.cause() {
-        crate::Error::Provenance(p) => alloc::format!("{}: {p}", p.slsa_verifier_name()),
-        _ => alloc::format!("{}: {e}", error_name(e)),
     }
 }

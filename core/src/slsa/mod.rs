@@ -78,7 +78,7 @@ mod tests;
 use crate::dsse::IN_TOTO_PAYLOAD_TYPE;
 
 pub use certificate::CertificateClaims;
-pub use error::{describe_error, error_name, SlsaError};
+pub use error::{error_name, SlsaError};
 pub use policy::SlsaPolicy;
 pub use result::VerifiedProvenance;
 
