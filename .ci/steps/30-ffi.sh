@@ -41,9 +41,11 @@ mkdir -p "$go_lib/pkgconfig"
 cp target/debug/deps/libedgeverify.a "$go_lib/"
 ffi/pkg-config.sh "$go_lib" > "$go_lib/pkgconfig/edgeverify.pc"
 export PKG_CONFIG_PATH="$PWD/$go_lib/pkgconfig"
-# Offline and reproducible: no module downloads, caches inside target/ when HOME is unset.
+# Offline and reproducible: no module downloads; the build cache is this checkout's own. Go 1.19
+# keys its cache without pkg-config's output, so a cache shared with an earlier build links the
+# library path that build saw (the CI failure of stop 20: a stale target/debug/libedgeverify.a).
 export GOFLAGS=-mod=readonly GOPROXY=off
-[ -n "${HOME:-}" ] || export GOCACHE="$PWD/target/go-cache" GOPATH="$PWD/target/go-path"
+export GOCACHE="$PWD/target/go-cache" GOPATH="$PWD/target/go-path"
 (
   cd examples/go
   test -z "$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting" >&2; exit 1; }
