@@ -1,0 +1,127 @@
+//! ECDSA P-256 signature verification, variable time, over precomputed tables.
+//!
+//! Why it exists: after `nistp384`, ring's P-256 checks (certificate transparency SCT, Rekor
+//! SET and checkpoint, the artifact's signature: ~60 µs each) were the largest remaining
+//! share of a warm verification (`BENCHMARKS.md`, issue 17). Three of them are by trust-root
+//! keys known in advance, so tables for those keys (static for the embedded root's CT log
+//! and Rekor keys, built by `TrustRoot::remember_chain_signatures` for a loaded root's) and
+//! for the generator leave ~32 doublings per check.
+//!
+//! The algorithm is `weierstrass`'s, shared with P-384; the field and scalar arithmetic is
+//! fiat-crypto's formally verified code (`field.rs`). The module is checked against every
+//! Wycheproof ECDSA P-256 vector (the tests below) and differentially fuzzed against ring
+//! (`fuzz/fuzz_targets/p256_vs_ring.rs`).
+
+mod field;
+#[rustfmt::skip]
+mod tables;
+
+use super::nistp384::hex;
+use super::weierstrass::{self, Affine, TableShape};
+
+/// The curve P-256 (`weierstrass::Curve`), with its fiat-crypto types and static tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct P256;
+
+impl weierstrass::Curve for P256 {
+    type Limbs = [u64; 4];
+    type Fe = field::FieldElement;
+    type Scalar = field::Scalar;
+    const BYTES: usize = 32;
+    const B: &'static [u8] =
+        &hex::<32>("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
+    const GX: &'static [u8] =
+        &hex::<32>("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
+    const GY: &'static [u8] =
+        &hex::<32>("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+    /// Eight 32-bit pieces, 16 odd multiples each (8 KiB): ~32 doublings per check with a key
+    /// table.
+    const FIXED_SHAPE: TableShape = TableShape {
+        pieces: 8,
+        window: 6,
+    };
+    /// Eight pieces, 8 odd multiples each (4 KiB per key).
+    const KEY_SHAPE: TableShape = TableShape {
+        pieces: 8,
+        window: 5,
+    };
+    /// The whole scalar, 8 odd multiples.
+    const ON_THE_FLY_SHAPE: TableShape = TableShape {
+        pieces: 1,
+        window: 5,
+    };
+
+    fn generator_table() -> &'static [Affine<Self>] {
+        tables::GENERATOR
+    }
+
+    fn embedded_key_table(uncompressed: &[u8]) -> Option<&'static [Affine<Self>]> {
+        tables::embedded_key_table(uncompressed)
+    }
+}
+
+/// A P-256 key's precomputed table, for a key that verifies many signatures (a trust root's
+/// transparency and certificate-transparency logs).
+pub(crate) type KeyTable = weierstrass::KeyTable<P256>;
+
+/// Verifies an ASN.1 DER ECDSA signature over `digest` (any length: the leftmost 256 bits
+/// count) with an uncompressed P-256 point. `known` are tables built in advance; the
+/// embedded root's keys have static ones.
+pub(crate) fn verify_prehashed<'a>(
+    uncompressed: &[u8],
+    digest: &[u8],
+    signature: &[u8],
+    known: impl IntoIterator<Item = &'a KeyTable>,
+) -> bool {
+    weierstrass::verify_prehashed::<P256>(uncompressed, digest, signature, known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::KeyType;
+    use alloc::vec::Vec;
+
+    /// The uncompressed P-256 keys of the embedded trust root's transparency logs and
+    /// certificate-transparency logs.
+    fn embedded_log_keys() -> Vec<Vec<u8>> {
+        let root = crate::TrustRoot::embedded_production().unwrap();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for log in root.tlogs.iter().chain(&root.ctlogs) {
+            if let Some(key) = &log.key {
+                if key.key_type == KeyType::EcdsaP256 && !keys.contains(&key.raw) {
+                    keys.push(key.raw.clone());
+                }
+            }
+        }
+        keys
+    }
+
+    /// `tables.rs` is exactly what this computes: the generator's table and the embedded
+    /// root's P-256 log keys' tables. Regenerate with
+    /// `EDGEVERIFY_WRITE_P256_TABLES=1 cargo test -p edgeverify-core --lib generated_tables`.
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "hundreds of thousands of field operations; too slow for Miri"
+    )]
+    fn generated_tables_are_current() {
+        let keys = embedded_log_keys();
+        assert!(!keys.is_empty());
+        let src = weierstrass::tables_source::<P256>(
+            "P256",
+            "nistp256",
+            "EDGEVERIFY_WRITE_P256_TABLES",
+            &keys,
+        );
+        #[cfg(feature = "std")]
+        if std::env::var_os("EDGEVERIFY_WRITE_P256_TABLES").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/crypto/nistp256/tables.rs");
+            std::fs::write(path, &src).unwrap();
+        }
+        assert!(
+            src == include_str!("nistp256/tables.rs"),
+            "tables.rs is stale: regenerate it (see this test's doc)"
+        );
+    }
+}
