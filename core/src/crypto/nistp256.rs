@@ -76,6 +76,16 @@ pub(crate) fn verify_prehashed<'a>(
     weierstrass::verify_prehashed::<P256>(uncompressed, digest, signature, known)
 }
 
+/// Whether a check by this key would use a precomputed table (one of `known`, or a static
+/// one) rather than build one on the fly.
+pub(crate) fn has_table<'a>(
+    uncompressed: &[u8],
+    mut known: impl Iterator<Item = &'a KeyTable>,
+) -> bool {
+    use weierstrass::Curve as _;
+    P256::embedded_key_table(uncompressed).is_some() || known.any(|t| t.is_for(uncompressed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +133,107 @@ mod tests {
             src == include_str!("nistp256/tables.rs"),
             "tables.rs is stale: regenerate it (see this test's doc)"
         );
+    }
+
+    /// Every Wycheproof ECDSA P-256 verification vector with a SHA-2 digest (DER signatures;
+    /// SHA-256 and SHA-512): the verdict must be the file's with the table built on the fly,
+    /// with a trust-root table for the key, and through `PublicKey` (the product's dispatch)
+    /// both as a loaded trust root's key (its own table: ours) and as any other key (ring
+    /// with the `ring` provider) or over the digest (ours); ring must agree too.
+    #[test]
+    #[cfg_attr(miri, ignore = "1,038 full verifications; too slow for Miri")]
+    fn wycheproof_p256_vectors() {
+        use crate::crypto::{Digest, HashAlgorithm, PublicKey};
+        use crate::encoding::hex_decode;
+        let files: [(&str, HashAlgorithm, usize); 2] = [
+            (
+                include_str!("../../tests/data/wycheproof/ecdsa_secp256r1_sha256_test.json"),
+                HashAlgorithm::Sha256,
+                484,
+            ),
+            (
+                include_str!("../../tests/data/wycheproof/ecdsa_secp256r1_sha512_test.json"),
+                HashAlgorithm::Sha512,
+                554,
+            ),
+        ];
+        for (json, hash, count) in files {
+            let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+            let mut seen = 0;
+            let (mut valid, mut invalid) = (0, 0);
+            for group in doc["testGroups"].as_array().unwrap() {
+                assert_eq!(group["publicKey"]["curve"], "secp256r1");
+                let point =
+                    hex_decode(group["publicKey"]["uncompressed"].as_str().unwrap()).unwrap();
+                let spki = hex_decode(group["publicKeyDer"].as_str().unwrap()).unwrap();
+                let key = PublicKey::from_spki_der(&spki).unwrap();
+                let mut loaded = key.clone();
+                assert!(loaded.precompute_table(), "a table for every vector key");
+                let table = KeyTable::build(&point).unwrap();
+                for case in group["tests"].as_array().unwrap() {
+                    seen += 1;
+                    let id = &case["tcId"];
+                    let msg = hex_decode(case["msg"].as_str().unwrap()).unwrap();
+                    let sig = hex_decode(case["sig"].as_str().unwrap()).unwrap();
+                    let expect = match case["result"].as_str().unwrap() {
+                        "valid" => true,
+                        "invalid" => false,
+                        other => panic!("tcId {id}: unexpected result {other}"),
+                    };
+                    if expect {
+                        valid += 1;
+                    } else {
+                        invalid += 1;
+                    }
+                    let digest = hash.digest(&msg);
+                    let with_table =
+                        verify_prehashed(&point, digest.as_bytes(), &sig, Some(&table));
+                    assert_eq!(with_table, expect, "{hash:?} tcId {id} (key table)");
+                    let on_the_fly = verify_prehashed(&point, digest.as_bytes(), &sig, None);
+                    assert_eq!(on_the_fly, expect, "{hash:?} tcId {id} (on the fly)");
+                    if hash == HashAlgorithm::Sha256 {
+                        let product = key.verify(hash, &msg, &sig).is_ok();
+                        assert_eq!(product, expect, "{hash:?} tcId {id} (PublicKey)");
+                        let product = loaded.verify(hash, &msg, &sig).is_ok();
+                        assert_eq!(product, expect, "{hash:?} tcId {id} (loaded PublicKey)");
+                        let d = Digest::new(hash, digest.as_bytes()).unwrap();
+                        let product = key.verify_prehashed(&d, &sig).is_ok();
+                        assert_eq!(product, expect, "{hash:?} tcId {id} (PublicKey digest)");
+                        #[cfg(feature = "ring")]
+                        {
+                            let ring_ok = ring::signature::UnparsedPublicKey::new(
+                                &ring::signature::ECDSA_P256_SHA256_ASN1,
+                                &point,
+                            )
+                            .verify(&msg, &sig)
+                            .is_ok();
+                            assert_eq!(ring_ok, expect, "{hash:?} tcId {id}: ring disagrees");
+                        }
+                    }
+                }
+            }
+            assert_eq!(seen, count, "{hash:?}: every vector of the file");
+            assert!(
+                valid > 100 && invalid > 300,
+                "{hash:?}: {valid} valid, {invalid} invalid"
+            );
+        }
+    }
+
+    /// Checks by the embedded root's log keys use their static tables, and a loaded root's
+    /// keys get their own.
+    #[test]
+    fn log_keys_have_tables() {
+        let keys = embedded_log_keys();
+        for key in &keys {
+            assert!(has_table(key, core::iter::empty()));
+        }
+        let wycheproof_key = crate::encoding::hex_decode(
+            "0404aaec73635726f213fb8a9e64da3b8632e41495a944d0045b522eba7240fad587d9315798aaa3a5ba01775787ced05eaaf7b4e09fc81d6d1aa546e8365d525d",
+        )
+        .unwrap();
+        assert!(!has_table(&wycheproof_key, core::iter::empty()));
+        let table = KeyTable::build(&wycheproof_key).unwrap();
+        assert!(has_table(&wycheproof_key, core::iter::once(&table)));
     }
 }

@@ -32,8 +32,11 @@ pub(crate) trait Curve: Copy + Debug + PartialEq + Eq + 'static {
     const BYTES: usize;
     /// The coefficient b, big-endian.
     const B: &'static [u8];
-    /// The generator's coordinates, big-endian.
+    /// The generator's coordinates, big-endian (only the tests that generate the static
+    /// tables read them).
+    #[allow(dead_code)]
     const GX: &'static [u8];
+    #[allow(dead_code)]
     const GY: &'static [u8];
     /// Shape of the generator's static table.
     const FIXED_SHAPE: TableShape;
@@ -440,6 +443,11 @@ impl<C: Curve> KeyTable<C> {
             Some(_) => None,
             None => Self::build(uncompressed),
         }
+    }
+
+    /// Whether this is the table of exactly this uncompressed point.
+    pub(crate) fn is_for(&self, uncompressed: &[u8]) -> bool {
+        self.point == uncompressed
     }
 
     /// The table's points (for the generated static tables).
