@@ -516,6 +516,23 @@ impl PublicKey {
     }
 }
 
+/// ECDSA (ASN.1 DER signature) over a digest, with core's own verifiers (the `rustcrypto`
+/// provider's ECDSA checks): `raw` is the uncompressed point. Ed25519 (pure) and RSA need the
+/// message itself.
+#[cfg_attr(feature = "ring", allow(dead_code))]
+fn verify_ecdsa_prehashed(
+    key_type: KeyType,
+    raw: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    match key_type {
+        KeyType::EcdsaP256 => verify_p256(raw, prehash, signature, None),
+        KeyType::EcdsaP384 => verify_p384(raw, prehash, signature, None),
+        KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
+    }
+}
+
 /// ECDSA P-256 (ASN.1 DER signature) over a digest, with `nistp256` (and the tables of keys
 /// known in advance).
 fn verify_p256<'a>(
