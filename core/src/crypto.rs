@@ -32,9 +32,9 @@ compile_error!("edgeverify-core needs a crypto provider: feature `ring` (default
 
 mod nistp256;
 mod nistp384;
-mod weierstrass;
 #[cfg(feature = "ring")]
 mod ring_provider;
+mod weierstrass;
 #[cfg(feature = "ring")]
 use ring_provider as provider;
 
@@ -475,7 +475,10 @@ impl PublicKey {
             // (`BENCHMARKS.md`, issue 17). RustCrypto is slower than ours either way.
             (KeyType::EcdsaP256, HashAlgorithm::Sha256 | HashAlgorithm::Sha384)
                 if !cfg!(feature = "ring")
-                    || nistp256::has_table(&self.raw, tables.clone().filter_map(KeyTable::p256)) =>
+                    || nistp256::has_table(
+                        &self.raw,
+                        tables.clone().filter_map(KeyTable::p256),
+                    ) =>
             {
                 verify_p256(
                     &self.raw,

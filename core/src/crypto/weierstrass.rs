@@ -258,7 +258,11 @@ pub(crate) fn batch_to_affine<C: Curve>(points: &[Jacobian<C>]) -> Option<Vec<Af
     let mut out = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate().rev() {
         // inverse = 1 / (z_0 ⋯ z_i) here.
-        let before = if i == 0 { C::Fe::ONE } else { *prefix.get(i - 1)? };
+        let before = if i == 0 {
+            C::Fe::ONE
+        } else {
+            *prefix.get(i - 1)?
+        };
         let z_inv = inverse.mul(&before);
         inverse = inverse.mul(&p.z);
         let z_inv2 = z_inv.square();
@@ -385,7 +389,10 @@ pub(crate) fn multi_mul<C: Curve>(terms: &[(TableRef<'_, C>, C::Limbs)]) -> Jaco
                 .unwrap_or(&[]);
             let start = piece * shape.piece_bits(bits);
             let len = shape.piece_bits(bits).min(bits.saturating_sub(start));
-            streams.push((recode_wnaf(scalar.as_ref(), start, len, shape.window), points));
+            streams.push((
+                recode_wnaf(scalar.as_ref(), start, len, shape.window),
+                points,
+            ));
         }
     }
     let top = streams

@@ -118,7 +118,10 @@ pub(crate) fn sub_limbs<L: Copy + Default + AsRef<[u64]> + AsMut<[u64]>>(a: &L, 
 
 /// `a + b` (little-endian limbs) and whether it overflowed, with fiat-crypto's carry
 /// primitive.
-pub(crate) fn add_limbs<L: Copy + Default + AsRef<[u64]> + AsMut<[u64]>>(a: &L, b: &L) -> (L, bool) {
+pub(crate) fn add_limbs<L: Copy + Default + AsRef<[u64]> + AsMut<[u64]>>(
+    a: &L,
+    b: &L,
+) -> (L, bool) {
     let mut out = L::default();
     let mut carry = 0u8;
     for ((o, x), y) in out.as_mut().iter_mut().zip(a.as_ref()).zip(b.as_ref()) {
