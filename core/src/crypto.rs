@@ -15,9 +15,10 @@
 //! verified field arithmetic, variable-time multiplication over precomputed tables), several
 //! times faster than ring 0.17's generic C; it also serves P-384 digests directly. ECDSA P-256
 //! is core's own too (`nistp256`, the same algorithm: `weierstrass`) wherever it is faster:
-//! keys with a precomputed table (the embedded root's logs, a loaded root's once
-//! `TrustRoot::remember_chain_signatures` ran), digests, and every check with `rustcrypto`;
-//! ring keeps P-256 checks by other keys (ring's assembly beats a table built on the fly).
+//! digests (instead of RustCrypto), and every check with `rustcrypto` (with tables for the
+//! embedded root's logs, and a loaded root's once `TrustRoot::remember_chain_signatures`
+//! ran); ring keeps P-256 checks of messages, where its assembly beats ours even with a key
+//! table (`BENCHMARKS.md`, issue 17).
 
 use alloc::vec::Vec;
 
@@ -409,9 +410,11 @@ impl PublicKey {
     /// root's logs). Returns whether a table was built.
     pub(crate) fn precompute_table(&mut self) -> bool {
         let table = match self.key_type {
-            KeyType::EcdsaP256 => {
+            // Only the RustCrypto provider checks P-256 with ours (see `verify_with_tables`).
+            KeyType::EcdsaP256 if !cfg!(feature = "ring") => {
                 nistp256::KeyTable::build_unless_static(&self.raw).map(KeyTable::P256)
             }
+            KeyType::EcdsaP256 => None,
             KeyType::EcdsaP384 => {
                 nistp384::KeyTable::build_unless_static(&self.raw).map(KeyTable::P384)
             }
@@ -470,15 +473,11 @@ impl PublicKey {
                 signature,
                 tables.filter_map(KeyTable::p384),
             ),
-            // Ours where the key has a table (static for the embedded root's logs, or built
-            // for a loaded root's): faster than ring's assembly then, not without one
-            // (`BENCHMARKS.md`, issue 17). RustCrypto is slower than ours either way.
+            // With ring, ring: its assembly beats ours even with a key table (60 vs 67 µs,
+            // `BENCHMARKS.md`, issue 17). With RustCrypto, ours: 67 µs with a table (the
+            // embedded root's logs, a loaded root's), 154 µs without, RustCrypto 268 µs.
             (KeyType::EcdsaP256, HashAlgorithm::Sha256 | HashAlgorithm::Sha384)
-                if !cfg!(feature = "ring")
-                    || nistp256::has_table(
-                        &self.raw,
-                        tables.clone().filter_map(KeyTable::p256),
-                    ) =>
+                if !cfg!(feature = "ring") =>
             {
                 verify_p256(
                     &self.raw,
@@ -501,7 +500,7 @@ impl PublicKey {
         let prehash = digest.as_bytes();
         match self.key_type {
             // Ours for both curves: ring cannot take a digest, and ours is faster than
-            // RustCrypto's (`BENCHMARKS.md`, issue 17).
+            // RustCrypto's (P-256: 154 vs 268 µs, `BENCHMARKS.md`, issue 17).
             KeyType::EcdsaP256 => verify_p256(
                 &self.raw,
                 prehash,

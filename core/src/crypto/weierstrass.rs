@@ -452,11 +452,6 @@ impl<C: Curve> KeyTable<C> {
         }
     }
 
-    /// Whether this is the table of exactly this uncompressed point.
-    pub(crate) fn is_for(&self, uncompressed: &[u8]) -> bool {
-        self.point == uncompressed
-    }
-
     /// The table's points (for the generated static tables).
     #[cfg(test)]
     pub(crate) fn points(&self) -> &[Affine<C>] {
