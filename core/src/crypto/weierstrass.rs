@@ -655,4 +655,4 @@ pub(crate) fn tables_source<C: Curve>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

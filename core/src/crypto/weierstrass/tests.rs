@@ -160,3 +160,84 @@ fn inverse_and_range_checks_p256() {
 fn inverse_and_range_checks_p384() {
     inverse_and_range_checks::<P384>();
 }
+
+/// One Wycheproof ECDSA verification case.
+pub(crate) struct WycheproofCase {
+    pub(crate) id: u64,
+    pub(crate) msg: Vec<u8>,
+    pub(crate) sig: Vec<u8>,
+    pub(crate) valid: bool,
+}
+
+/// One group of a Wycheproof ECDSA file: its key (uncompressed point, SPKI) and cases.
+pub(crate) struct WycheproofGroup {
+    pub(crate) point: Vec<u8>,
+    pub(crate) spki: Vec<u8>,
+    pub(crate) cases: Vec<WycheproofCase>,
+}
+
+/// Every group of a Wycheproof ECDSA verification file for `curve`, checked to hold exactly
+/// `count` cases, both valid and invalid ones in number (so a truncated file fails).
+pub(crate) fn wycheproof_groups(json: &str, curve: &str, count: usize) -> Vec<WycheproofGroup> {
+    use crate::encoding::hex_decode;
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    let hex = |v: &serde_json::Value| hex_decode(v.as_str().unwrap()).unwrap();
+    let groups: Vec<WycheproofGroup> = doc["testGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            assert_eq!(group["publicKey"]["curve"], curve);
+            let cases = group["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|case| WycheproofCase {
+                    id: case["tcId"].as_u64().unwrap(),
+                    msg: hex(&case["msg"]),
+                    sig: hex(&case["sig"]),
+                    valid: match case["result"].as_str().unwrap() {
+                        "valid" => true,
+                        "invalid" => false,
+                        other => panic!("tcId {}: unexpected result {other}", case["tcId"]),
+                    },
+                })
+                .collect();
+            WycheproofGroup {
+                point: hex(&group["publicKey"]["uncompressed"]),
+                spki: hex(&group["publicKeyDer"]),
+                cases,
+            }
+        })
+        .collect();
+    let cases = groups.iter().flat_map(|g| &g.cases);
+    assert_eq!(cases.clone().count(), count, "every vector of the file");
+    let valid = cases.clone().filter(|c| c.valid).count();
+    assert!(
+        valid > 100 && count - valid > 300,
+        "{valid} valid of {count}"
+    );
+    groups
+}
+
+/// Checks that a curve's generated `tables.rs` (`current`, at `path`) is what
+/// [`tables_source`] computes for `keys`, rewriting it first when `variable` is set.
+pub(crate) fn check_tables_source<C: Curve>(
+    curve: &str,
+    module: &str,
+    variable: &str,
+    keys: &[Vec<u8>],
+    path: &str,
+    current: &str,
+) {
+    assert!(!keys.is_empty());
+    let src = tables_source::<C>(curve, module, variable, keys);
+    #[cfg(feature = "std")]
+    if std::env::var_os(variable).is_some() {
+        std::fs::write(path, &src).unwrap();
+    }
+    assert!(
+        src == current,
+        "{path} is stale: regenerate it with `{variable}=1 cargo test -p edgeverify-core --lib generated_tables`"
+    );
+}
