@@ -288,6 +288,22 @@ def main():
             if len(sig) < 256:
                 write("p384_vs_ring", bytes([0]) + point[1:] + bytes([0, len(sig)]) + sig + msg)
 
+    # p256_vs_ring (fuzz_targets/p256_vs_ring.rs): the same for P-256 (32-byte secrets,
+    # 64-byte points, Wycheproof's P-256 vectors), plus `embedded` seeds (mode 2: one of the
+    # embedded root's log keys, with its static table, and a signature).
+    for kind in range(8):
+        secret = bytes(range(1 + kind, 33 + kind))
+        write("p256_vs_ring", bytes([1, kind % 2, kind, 3, 0, 5]) + b"a message to sign")
+        write("p256_vs_ring", bytes([3]) + secret + bytes([0, kind, 17, 0, 1]) + b"x" * 40)
+    wycheproof = os.path.join(DATA, "wycheproof", "ecdsa_secp256r1_sha256_test.json")
+    for group in json.loads(read(wycheproof))["testGroups"][:6]:
+        point = bytes.fromhex(group["publicKey"]["uncompressed"])
+        for case in group["tests"][:8]:
+            sig, msg = bytes.fromhex(case["sig"]), bytes.fromhex(case["msg"])
+            if len(sig) < 256:
+                write("p256_vs_ring", bytes([0]) + point[1:] + bytes([1, len(sig)]) + sig + msg)
+                write("p256_vs_ring", bytes([2, len(msg) % 3, 1, len(sig)]) + sig + msg)
+
     for target in sorted(os.listdir(CORPUS)):
         print(f"{target}: {len(os.listdir(os.path.join(CORPUS, target)))} seeds")
 

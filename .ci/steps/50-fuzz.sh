@@ -2,8 +2,9 @@
 # Fuzz smoke: when a nightly toolchain is present, build every target in fuzz/ (cargo-fuzz,
 # AddressSanitizer) and run each for FUZZ_SECONDS (default 10) from seeds built out of the test
 # vectors. Any crash, leak, timeout or forged verification fails the step. The long runs and
-# their results are in fuzz/RESULTS.md. 10 s keeps the step near 5 minutes on CI (17 targets; the
-# build is most of it); it catches a target that no longer builds or crashes on its seeds.
+# their results are in fuzz/RESULTS.md. 10 s keeps the step near 5 minutes on CI (18 targets,
+# all that `cargo fuzz list` names; the build is most of it); it catches a target that no longer
+# builds or crashes on its seeds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-10}

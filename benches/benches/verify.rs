@@ -66,6 +66,39 @@ fn p256_verify() {
     FLOOR.p256();
 }
 
+/// core's own P-256 (`crypto::nistp256`) on the same key, message and signature as
+/// `p256_verify`: the key's table built on the fly (any key; the product keeps ring there).
+#[divan::bench]
+fn p256_verify_core() {
+    assert!(FLOOR.p256_core());
+}
+
+/// core's P-256 with the key's table built in advance (a trust root's log keys; the
+/// embedded root's have the same tables, static).
+#[divan::bench]
+fn p256_verify_core_key_table(bencher: divan::Bencher) {
+    let table = FLOOR.p256_core_table();
+    bencher.bench(|| assert!(FLOOR.p256_core_with(&table)));
+}
+
+/// Building a P-256 key's table (once per trust-root log key, at load).
+#[divan::bench]
+fn p256_key_table_build() {
+    divan::black_box(FLOOR.p256_core_table());
+}
+
+/// RustCrypto `p256` (what the digest-only path used before issue 17) on the same kind of
+/// check.
+#[divan::bench]
+fn p256_verify_rustcrypto(bencher: divan::Bencher) {
+    use p256::ecdsa::signature::{Signer as _, Verifier as _};
+    let key = p256::ecdsa::SigningKey::from_bytes(&[7u8; 32].into()).unwrap();
+    let message = [0x5a_u8; 1024];
+    let signature: p256::ecdsa::Signature = key.sign(&message);
+    let verifying = *key.verifying_key();
+    bencher.bench(|| verifying.verify(&message, &signature).unwrap());
+}
+
 #[divan::bench]
 fn p384_verify() {
     FLOOR.p384();

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use edgeverify_core::__bench::p384_bench;
+use edgeverify_core::__bench::{p256_bench, p384_bench};
 use edgeverify_core::{
     verify, Artifact, Bundle, CertificateIdentity, HashAlgorithm, Policy, TrustRoot, VerifiedBundle,
 };
@@ -193,6 +193,25 @@ impl Floor {
         signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, &self.p256.0)
             .verify(&self.message, &self.p256.1)
             .unwrap();
+    }
+
+    /// The same P-256 check with core's own verifier (`crypto::nistp256`), the key's table
+    /// built on the fly.
+    pub fn p256_core(&self) -> bool {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &self.message);
+        p256_bench::verify(&self.p256.0, digest.as_ref(), &self.p256.1)
+    }
+
+    /// The P-256 key's table, as a trust root holds it for its log keys.
+    pub fn p256_core_table(&self) -> p256_bench::Table {
+        p256_bench::Table::new(&self.p256.0).unwrap()
+    }
+
+    /// The P-256 check with core's verifier and the key's table built in advance (SHA-256
+    /// of the message included, as ring's check includes it).
+    pub fn p256_core_with(&self, table: &p256_bench::Table) -> bool {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &self.message);
+        table.verify(&self.p256.0, digest.as_ref(), &self.p256.1)
     }
 
     /// One ECDSA P-384 / SHA-384 check.

@@ -4,8 +4,7 @@
 //! - `ring` (feature `ring`, the default): ring does hashing and every signature check it can,
 //!   with assembly on x86_64 and ARM. ring cannot verify ECDSA from a digest computed elsewhere
 //!   (it always hashes the message itself), so the digest-only path for P-256 — the caller
-//!   streamed a large artifact and hands us its SHA-256 — uses RustCrypto `p256` prehash
-//!   verification.
+//!   streamed a large artifact and hands us its SHA-256 — uses core's own `nistp256`.
 //! - `rustcrypto` (feature `rustcrypto` without `ring`): pure Rust (`sha2`, `p256`,
 //!   `ed25519-dalek`), for targets ring cannot build for, such as `thumbv7em-none-eabihf`.
 //!   It supports ECDSA P-256/P-384 and Ed25519 — everything Sigstore's public-good instance
@@ -14,7 +13,12 @@
 //!
 //! ECDSA P-384, with either provider, is core's own verifier (`nistp384`: fiat-crypto's
 //! verified field arithmetic, variable-time multiplication over precomputed tables), several
-//! times faster than ring 0.17's generic C; it also serves P-384 digests directly.
+//! times faster than ring 0.17's generic C; it also serves P-384 digests directly. ECDSA P-256
+//! is core's own too (`nistp256`, the same algorithm: `weierstrass`) wherever it is faster:
+//! digests (instead of RustCrypto), and every check with `rustcrypto` (with tables for the
+//! embedded root's logs, and a loaded root's once `TrustRoot::remember_chain_signatures`
+//! ran); ring keeps P-256 checks of messages, where its assembly beats ours even with a key
+//! table (`BENCHMARKS.md`, issue 17).
 
 use alloc::vec::Vec;
 
@@ -27,10 +31,11 @@ use crate::error::Error;
 #[cfg(not(any(feature = "ring", feature = "rustcrypto")))]
 compile_error!("edgeverify-core needs a crypto provider: feature `ring` (default) or `rustcrypto`");
 
+mod nistp256;
 mod nistp384;
-pub(crate) use nistp384::KeyTable;
 #[cfg(feature = "ring")]
 mod ring_provider;
+mod weierstrass;
 #[cfg(feature = "ring")]
 use ring_provider as provider;
 
@@ -275,7 +280,46 @@ pub struct PublicKey {
     /// What ring wants: the uncompressed EC point, the PKCS#1 RSAPublicKey, or the raw
     /// Ed25519 key.
     raw: Vec<u8>,
+    /// The key's own precomputed table, once [`PublicKey::precompute_table`] ran.
+    own_table: OwnTable,
 }
+
+/// A precomputed table for an ECDSA key known in advance (a trust root's logs and
+/// authorities): the same verdicts as without it, in less time (`nistp256`, `nistp384`).
+#[derive(Clone, Debug)]
+pub(crate) enum KeyTable {
+    P256(nistp256::KeyTable),
+    P384(nistp384::KeyTable),
+}
+
+impl KeyTable {
+    fn p256(&self) -> Option<&nistp256::KeyTable> {
+        match self {
+            Self::P256(t) => Some(t),
+            Self::P384(_) => None,
+        }
+    }
+
+    fn p384(&self) -> Option<&nistp384::KeyTable> {
+        match self {
+            Self::P384(t) => Some(t),
+            Self::P256(_) => None,
+        }
+    }
+}
+
+/// A key's table, derived from the key alone: a cache, so keys compare equal whether or not
+/// theirs was built. Shared, so cloning a key does not copy it.
+#[derive(Clone, Debug, Default)]
+struct OwnTable(Option<alloc::sync::Arc<KeyTable>>);
+
+impl PartialEq for OwnTable {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for OwnTable {}
 
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
@@ -317,6 +361,7 @@ impl PublicKey {
             key_type,
             der: der.to_vec(),
             raw: raw.to_vec(),
+            own_table: OwnTable::default(),
         })
     }
 
@@ -341,6 +386,7 @@ impl PublicKey {
             key_type: KeyType::Rsa,
             der: der.to_vec(),
             raw: der.to_vec(),
+            own_table: OwnTable::default(),
         })
     }
 
@@ -354,8 +400,28 @@ impl PublicKey {
     /// key types and for keys that already have a static table (the embedded trust root's).
     pub(crate) fn p384_key_table(&self) -> Option<KeyTable> {
         (self.key_type == KeyType::EcdsaP384)
-            .then(|| KeyTable::build_unless_static(&self.raw))
+            .then(|| nistp384::KeyTable::build_unless_static(&self.raw))
             .flatten()
+            .map(KeyTable::P384)
+    }
+
+    /// Builds this key's own table (P-256 and P-384 keys without a static one), so that its
+    /// later checks skip most doublings: for keys that verify many signatures (a loaded trust
+    /// root's logs). Returns whether a table was built.
+    pub(crate) fn precompute_table(&mut self) -> bool {
+        let table = match self.key_type {
+            // Only the RustCrypto provider checks P-256 with ours (see `verify_with_tables`).
+            KeyType::EcdsaP256 if !cfg!(feature = "ring") => {
+                nistp256::KeyTable::build_unless_static(&self.raw).map(KeyTable::P256)
+            }
+            KeyType::EcdsaP256 => None,
+            KeyType::EcdsaP384 => {
+                nistp384::KeyTable::build_unless_static(&self.raw).map(KeyTable::P384)
+            }
+            KeyType::Ed25519 | KeyType::Rsa => None,
+        };
+        self.own_table = OwnTable(table.map(alloc::sync::Arc::new));
+        self.own_table.0.is_some()
     }
 
     /// The key type.
@@ -398,14 +464,28 @@ impl PublicKey {
         signature: &[u8],
         key_tables: &[KeyTable],
     ) -> Result<(), SignatureError> {
+        let tables = key_tables.iter().chain(self.own_table.0.as_deref());
         match (self.key_type, hash) {
             // Both providers: ours is several times faster than either (`nistp384`).
             (KeyType::EcdsaP384, HashAlgorithm::Sha256 | HashAlgorithm::Sha384) => verify_p384(
                 &self.raw,
                 hash.digest(message).as_bytes(),
                 signature,
-                key_tables,
+                tables.filter_map(KeyTable::p384),
             ),
+            // With ring, ring: its assembly beats ours even with a key table (60 vs 67 µs,
+            // `BENCHMARKS.md`, issue 17). With RustCrypto, ours: 67 µs with a table (the
+            // embedded root's logs, a loaded root's), 154 µs without, RustCrypto 268 µs.
+            (KeyType::EcdsaP256, HashAlgorithm::Sha256 | HashAlgorithm::Sha384)
+                if !cfg!(feature = "ring") =>
+            {
+                verify_p256(
+                    &self.raw,
+                    hash.digest(message).as_bytes(),
+                    signature,
+                    tables.filter_map(KeyTable::p256),
+                )
+            }
             _ => provider::verify(self.key_type, hash, &self.raw, message, signature),
         }
     }
@@ -416,40 +496,67 @@ impl PublicKey {
         digest: &Digest,
         signature: &[u8],
     ) -> Result<(), SignatureError> {
-        verify_ecdsa_prehashed(self.key_type, &self.raw, digest.as_bytes(), signature)
+        let tables = self.own_table.0.as_deref().into_iter();
+        let prehash = digest.as_bytes();
+        match self.key_type {
+            // Ours for both curves: ring cannot take a digest, and ours is faster than
+            // RustCrypto's (P-256: 154 vs 268 µs, `BENCHMARKS.md`, issue 17).
+            KeyType::EcdsaP256 => verify_p256(
+                &self.raw,
+                prehash,
+                signature,
+                tables.filter_map(KeyTable::p256),
+            ),
+            KeyType::EcdsaP384 => verify_p384(
+                &self.raw,
+                prehash,
+                signature,
+                tables.filter_map(KeyTable::p384),
+            ),
+            KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
+        }
     }
 }
 
-/// ECDSA (ASN.1 DER signature) over a digest, with RustCrypto: `raw` is the uncompressed
-/// point. Ed25519 (pure) and RSA need the message itself.
+/// ECDSA (ASN.1 DER signature) over a digest, with core's own verifiers (the `rustcrypto`
+/// provider's ECDSA checks): `raw` is the uncompressed point. Ed25519 (pure) and RSA need the
+/// message itself.
+#[cfg_attr(feature = "ring", allow(dead_code))]
 fn verify_ecdsa_prehashed(
     key_type: KeyType,
     raw: &[u8],
     prehash: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureError> {
-    use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
     match key_type {
-        KeyType::EcdsaP256 => {
-            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(raw)
-                .map_err(|_| SignatureError::Invalid)?;
-            let sig =
-                p256::ecdsa::Signature::from_der(signature).map_err(|_| SignatureError::Invalid)?;
-            key.verify_prehash(prehash, &sig)
-                .map_err(|_| SignatureError::Invalid)
-        }
-        KeyType::EcdsaP384 => verify_p384(raw, prehash, signature, &[]),
+        KeyType::EcdsaP256 => verify_p256(raw, prehash, signature, None),
+        KeyType::EcdsaP384 => verify_p384(raw, prehash, signature, None),
         KeyType::Ed25519 | KeyType::Rsa => Err(SignatureError::Unsupported),
+    }
+}
+
+/// ECDSA P-256 (ASN.1 DER signature) over a digest, with `nistp256` (and the tables of keys
+/// known in advance).
+fn verify_p256<'a>(
+    raw: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+    key_tables: impl IntoIterator<Item = &'a nistp256::KeyTable>,
+) -> Result<(), SignatureError> {
+    if nistp256::verify_prehashed(raw, prehash, signature, key_tables) {
+        Ok(())
+    } else {
+        Err(SignatureError::Invalid)
     }
 }
 
 /// ECDSA P-384 (ASN.1 DER signature) over a digest, with `nistp384` (and the tables of keys
 /// known in advance).
-fn verify_p384(
+fn verify_p384<'a>(
     raw: &[u8],
     prehash: &[u8],
     signature: &[u8],
-    key_tables: &[KeyTable],
+    key_tables: impl IntoIterator<Item = &'a nistp384::KeyTable>,
 ) -> Result<(), SignatureError> {
     if nistp384::verify_prehashed(raw, prehash, signature, key_tables) {
         Ok(())
@@ -458,30 +565,46 @@ fn verify_p384(
     }
 }
 
-/// Benchmark hooks for the P-384 verifier (re-exported by `__bench`; not API).
-pub mod p384_bench {
-    use super::nistp384::{verify_prehashed, KeyTable};
+/// Benchmark and fuzzing hooks for one of core's own ECDSA verifiers (re-exported by
+/// `__bench`; not API).
+macro_rules! ecdsa_bench_hooks {
+    ($(#[$doc:meta])* $name:ident, $module:ident) => {
+        $(#[$doc])*
+        pub mod $name {
+            use super::$module::{verify_prehashed, KeyTable};
 
-    /// One verification over a SHA-384 (or other) digest, the key's table built on the fly
-    /// unless the key is one of the embedded trust root's.
-    pub fn verify(point: &[u8], digest: &[u8], signature: &[u8]) -> bool {
-        verify_prehashed(point, digest, signature, &[])
-    }
+            /// One verification over a digest, the key's table built on the fly unless the
+            /// key is one of the embedded trust root's.
+            pub fn verify(point: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+                verify_prehashed(point, digest, signature, None)
+            }
 
-    /// A key's precomputed table, as a loaded trust root holds it.
-    pub struct Table(KeyTable);
+            /// A key's precomputed table, as a loaded trust root holds it.
+            pub struct Table(KeyTable);
 
-    impl Table {
-        /// Builds the table; `None` if `point` is not an uncompressed P-384 point.
-        pub fn new(point: &[u8]) -> Option<Self> {
-            KeyTable::build(point).map(Self)
+            impl Table {
+                /// Builds the table; `None` if `point` is not an uncompressed point.
+                pub fn new(point: &[u8]) -> Option<Self> {
+                    KeyTable::build(point).map(Self)
+                }
+
+                /// One verification with this table.
+                pub fn verify(&self, point: &[u8], digest: &[u8], signature: &[u8]) -> bool {
+                    verify_prehashed(point, digest, signature, Some(&self.0))
+                }
+            }
         }
+    };
+}
 
-        /// One verification with this table.
-        pub fn verify(&self, point: &[u8], digest: &[u8], signature: &[u8]) -> bool {
-            verify_prehashed(point, digest, signature, core::slice::from_ref(&self.0))
-        }
-    }
+ecdsa_bench_hooks! {
+    /// Benchmark hooks for the P-256 verifier (`nistp256`).
+    p256_bench, nistp256
+}
+
+ecdsa_bench_hooks! {
+    /// Benchmark hooks for the P-384 verifier (`nistp384`).
+    p384_bench, nistp384
 }
 
 /// ECDSA P-384 in certificate chains (webpki hands over the subjectPublicKey, the signed
@@ -656,7 +779,8 @@ impl SignatureVerificationAlgorithm for RememberingAlgorithm<'_> {
         }
         if let Some(hash) = self.p384 {
             let digest = hash.digest(message);
-            return verify_p384(public_key, digest.as_bytes(), signature, self.key_tables)
+            let tables = self.key_tables.iter().filter_map(KeyTable::p384);
+            return verify_p384(public_key, digest.as_bytes(), signature, tables)
                 .map_err(|_| rustls_pki_types::InvalidSignature);
         }
         self.inner.verify_signature(public_key, message, signature)

@@ -123,7 +123,7 @@ pub use x509::FulcioExtensions;
 /// Benchmark hooks: not part of the API, no stability promise.
 #[doc(hidden)]
 pub mod __bench {
-    pub use crate::crypto::p384_bench;
+    pub use crate::crypto::{p256_bench, p384_bench};
     pub use crate::verify::verify_probed;
 }
 

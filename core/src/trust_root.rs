@@ -205,8 +205,11 @@ impl TrustRoot {
     /// before, and a link that did not verify here is checked, and fails, at verification.
     ///
     /// It also precomputes a P-384 table for each authority's signing key (the Fulcio
-    /// intermediate, the TSA certificate), so that checks by those keys skip most of their
-    /// doublings (`crypto::nistp384`).
+    /// intermediate, the TSA certificate) and a P-256 or P-384 table for each transparency and
+    /// certificate-transparency log's key (Rekor entries and checkpoints, SCTs), so that checks
+    /// by those keys skip most of their doublings (`crypto::nistp384`, `crypto::nistp256`;
+    /// P-256 tables only with the `rustcrypto` provider: ring's own P-256 is faster). The
+    /// embedded root's keys have static tables already.
     ///
     /// It costs one check per chain link up front, so it pays off for a trust root that
     /// verifies many bundles (a daemon, a C API handle), not for a single verification.
@@ -226,6 +229,11 @@ impl TrustRoot {
                 .and_then(|der| x509::p384_key_table(der))
                 .into_iter()
                 .collect();
+        }
+        for log in self.tlogs.iter_mut().chain(self.ctlogs.iter_mut()) {
+            if let Some(key) = &mut log.key {
+                key.precompute_table();
+            }
         }
         count
     }

@@ -1,4 +1,4 @@
-//! The `rustcrypto` provider: pure Rust (`sha2`, `p256`, `p384`, `ed25519-dalek`), for
+//! The `rustcrypto` provider: pure Rust (`sha2`, `ed25519-dalek`, core's own ECDSA), for
 //! targets ring cannot build for. ECDSA P-256/P-384 and Ed25519 only: RSA is unsupported and
 //! fails closed.
 
