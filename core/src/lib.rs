@@ -111,7 +111,10 @@ pub use error::{Document, Error, ErrorClass, SignerKind, Stage};
 pub use image::{verify_image, VerifiedImage};
 pub use policy::{AnchoredRegex, CertificateIdentity, Matcher, PatternError, Policy};
 pub use time::{TimeRange, UnixTime};
-pub use trust_root::{ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_SHA256};
+pub use trust_root::{
+    ServiceKind, TrustRoot, TrustedService, EMBEDDED_PRODUCTION_CBOR_SHA256,
+    EMBEDDED_PRODUCTION_SHA256,
+};
 pub use tuf::{
     verify_update, verify_update_target, ReadFailed, TimePolicy, TufError, TufRole, TufState,
     UpdateSource, UpdatedTrust, VerifiedTarget, EMBEDDED_TUF_ROOT_SHA256,

@@ -30,6 +30,13 @@ pub(crate) const EMBEDDED_PRODUCTION_JSON: &[u8] =
 pub const EMBEDDED_PRODUCTION_SHA256: &str =
     "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66";
 
+/// SHA-256 (lowercase hex) of the embedded production root in its compact CBOR form, as
+/// `edgeverify trust-root compile` writes it: a device that loads that file and pins this
+/// digest gets the same start-up as with the embedded root (its chain links are known good).
+/// A test compiles the embedded root on every run and checks this value.
+pub const EMBEDDED_PRODUCTION_CBOR_SHA256: &str =
+    "8c6c06ff1a3987a51d78128895632db641c98c69f54d0cacbd197ff0ee2344a3";
+
 const MEDIA_TYPES: &[&str] = &[
     "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
     "application/vnd.dev.sigstore.trustedroot.v0.1+json",
@@ -135,18 +142,16 @@ impl TrustRoot {
         .with_pinned_chain_signatures())
     }
 
-    /// For the embedded root's exact bytes (the embedded root, or the same file given as
-    /// `--trusted-root`): its chain links are remembered without checking them at load,
-    /// because they were checked when its pin was recorded and are checked again on every test
-    /// run (`tests::embedded_chain_links_are_proven`): a pinned SHA-256 fixes every byte of
+    /// For the embedded root's exact bytes (the embedded root, the same file given as
+    /// `--trusted-root`, or its compact CBOR form): its chain links are remembered without
+    /// checking them at load, because they were checked when its pin was recorded and are
+    /// checked again on every test run (`tests::embedded_chain_links_are_proven`): a SHA-256
+    /// of the loaded file ([`TrustRoot::source_sha256`], for either form) fixes every byte of
     /// every link. Any other root is returned unchanged (its links are checked at
     /// verification, or once by [`TrustRoot::remember_chain_signatures`]).
-    ///
-    /// The CBOR form can carry the same fact once its pin covers the file it was compiled from
-    /// (the trust-lifecycle issue): `cbor::decode` should then call this, and only then; today
-    /// its `source_sha256` is a claim inside the file, not a digest of it, so it does not.
     fn with_pinned_chain_signatures(mut self) -> Self {
-        if crate::encoding::hex_encode(&self.source_sha256) == EMBEDDED_PRODUCTION_SHA256 {
+        let digest = crate::encoding::hex_encode(&self.source_sha256);
+        if digest == EMBEDDED_PRODUCTION_SHA256 || digest == EMBEDDED_PRODUCTION_CBOR_SHA256 {
             for ca in self
                 .certificate_authorities
                 .iter_mut()
@@ -628,6 +633,24 @@ mod tests {
         other.push(b'\n');
         let other = TrustRoot::from_json(&other).unwrap();
         assert!(links(&other).iter().all(|l| l.is_empty()));
+        // Its compact CBOR form, compiled here, has the pinned digest and the same links; a
+        // compiled root that differs in one byte of a certificate does not.
+        let cbor = vouched.to_cbor();
+        assert_eq!(
+            crate::encoding::hex_encode(&crypto::sha256(&cbor)),
+            EMBEDDED_PRODUCTION_CBOR_SHA256
+        );
+        let compiled = TrustRoot::from_cbor(&cbor).unwrap();
+        assert_eq!(links(&compiled), links(&checked));
+        let der = &checked.certificate_authorities[1].chain[0];
+        let at = cbor
+            .windows(der.len())
+            .position(|w| w == der.as_slice())
+            .unwrap();
+        let mut doctored = cbor.clone();
+        doctored[at + der.len() - 1] ^= 1;
+        let doctored = TrustRoot::from_cbor(&doctored).unwrap();
+        assert!(links(&doctored).iter().all(|l| l.is_empty()));
     }
 
     /// A root whose Fulcio intermediate carries a broken signature is not the pinned root, so

@@ -176,7 +176,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<TrustRoot, Error> {
         certificate_authorities,
         timestamp_authorities,
         source_sha256: crypto::sha256(bytes),
-    })
+    }
+    .with_pinned_chain_signatures())
 }
 
 fn read_logs(d: &mut Decoder<'_>) -> Result<Vec<TransparencyLog>, Error> {
