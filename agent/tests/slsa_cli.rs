@@ -183,3 +183,74 @@ fn print_provenance_prints_the_verified_statement() {
         "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
     );
 }
+
+/// A release: several artifacts against one provenance, in one process. Each gets its own
+/// verdict line (JSON), the first that is not a subject stops the run with slsa-verifier's
+/// `ErrorMismatchHash` for that artifact, and those before it were reported verified.
+#[test]
+fn several_artifacts_against_one_provenance() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = std::env::temp_dir().join(format!("ev-release-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let binary = fs::read(repo.join("examples/artifacts/binary-linux-amd64")).unwrap();
+    let names = ["a1", "a2", "a3", "foreign", "a4"];
+    for name in names {
+        let mut bytes = binary.clone();
+        if name == "foreign" {
+            bytes.push(0);
+        }
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+    let run = |names: &[&str]| {
+        common::edgeverify_command()
+            .current_dir(&repo)
+            .args([
+                "verify-artifact",
+                "--json",
+                "--provenance-path",
+                "examples/artifacts/binary-linux-amd64.intoto.jsonl",
+                "--source-uri",
+                "github.com/slsa-framework/example-package",
+            ])
+            .args(names.iter().map(|n| dir.join(n)))
+            .output()
+            .unwrap()
+    };
+    let lines = |out: &std::process::Output| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+
+    let all_good = run(&["a1", "a2", "a3", "a4"]);
+    assert_eq!(all_good.status.code(), Some(0), "{all_good:?}");
+    let reports = lines(&all_good);
+    assert_eq!(reports.len(), 4);
+    for (report, name) in reports.iter().zip(["a1", "a2", "a3", "a4"]) {
+        assert_eq!(report["verified"], true);
+        assert!(report["artifact"].as_str().unwrap().ends_with(name));
+        assert_eq!(
+            report["sha256"],
+            "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
+        );
+        assert_eq!(report["source_uri"], reports[0]["source_uri"]);
+    }
+
+    let one_foreign = run(&names);
+    assert_eq!(one_foreign.status.code(), Some(1), "{one_foreign:?}");
+    let reports = lines(&one_foreign);
+    assert_eq!(
+        reports.len(),
+        4,
+        "three verified, then the failure: {reports:?}"
+    );
+    assert!(reports[..3].iter().all(|r| r["verified"] == true));
+    assert_eq!(reports[3]["verified"], false);
+    assert!(reports[3]["artifact"]
+        .as_str()
+        .unwrap()
+        .ends_with("foreign"));
+    assert_eq!(reports[3]["error"], "ErrorMismatchHash");
+    fs::remove_dir_all(&dir).unwrap();
+}

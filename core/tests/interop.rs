@@ -294,3 +294,108 @@ fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// A release checks many artifacts against one bundle: `VerifiedBundle::for_another_artifact`
+/// repeats only the artifact step, and must give what a whole new verification gives. For every
+/// case that verifies, each probe (the other subjects of its statement, another artifact's
+/// digests, mixed, missing and malformed digest sets) gets the same verdict, the same matched
+/// digest, or the same error in the same stage.
+#[test]
+fn another_artifact_gets_the_verdict_of_a_whole_verification() {
+    let mut cases = cases("interop");
+    cases.extend(self::cases("testinstance"));
+    let mut compared = 0;
+    let mut verified_probes = 0;
+    for case in &cases {
+        if needs_rsa_this_build_lacks(case) {
+            continue;
+        }
+        let Ok(root) = case.trust_root() else {
+            continue;
+        };
+        let Ok(bundle) =
+            Bundle::from_json(&fs::read(case.dir.join("bundle.sigstore.json")).unwrap())
+        else {
+            continue;
+        };
+        let policy = case.policy();
+        let own = case.digests();
+        let Ok(first) = verify(&root, &bundle, Artifact::Digests(&own), &policy) else {
+            continue;
+        };
+        let other: Vec<Digest> = [
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ]
+        .iter()
+        .map(|a| a.digest(b"another artifact of the release"))
+        .collect();
+        let mut probes: Vec<Vec<Digest>> = vec![own.clone(), other.clone(), vec![]];
+        probes.extend(own.iter().map(|d| vec![*d]));
+        probes.extend(other.iter().map(|d| vec![*d]));
+        // Mixed: one digest of another artifact with this one's others, and the reverse.
+        for i in 0..own.len() {
+            let mut mixed = own.clone();
+            if let Some(o) = other.iter().find(|o| o.algorithm() == own[i].algorithm()) {
+                mixed[i] = *o;
+                probes.push(mixed);
+            }
+            let mut reverse: Vec<Digest> = other
+                .iter()
+                .filter(|o| o.algorithm() != own[i].algorithm())
+                .copied()
+                .collect();
+            reverse.push(own[i]);
+            probes.push(reverse);
+        }
+        probes.push(vec![own[0], own[0]]);
+        if let Some((_, statement)) = first.payload() {
+            let statement: Value = serde_json::from_slice(statement).unwrap();
+            for subject in statement["subject"].as_array().unwrap() {
+                let digests: Vec<Digest> = subject["digest"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|(alg, hex)| {
+                        let alg = HashAlgorithm::from_name(alg)?;
+                        Digest::new(alg, &hex_decode(hex.as_str()?)?)
+                    })
+                    .collect();
+                if !digests.is_empty() {
+                    probes.push(digests);
+                }
+            }
+        }
+        for probe in &probes {
+            compared += 1;
+            let whole = verify(&root, &bundle, Artifact::Digests(probe), &policy);
+            let again = first.for_another_artifact(probe);
+            match (&whole, &again) {
+                (Ok(w), Ok(a)) => {
+                    verified_probes += 1;
+                    assert_eq!(w.matched_digest(), a.matched_digest(), "{}", case.name);
+                    assert_eq!(w.artifact_sha256(), a.artifact_sha256(), "{}", case.name);
+                    assert_eq!(w.identity(), a.identity(), "{}", case.name);
+                    assert_eq!(w.log_entries(), a.log_entries(), "{}", case.name);
+                }
+                (Err(w), Err(a)) => {
+                    assert_eq!(w.cause(), a.cause(), "{} {probe:?}", case.name);
+                    assert_eq!(w.stage(), a.stage(), "{} {probe:?}", case.name);
+                }
+                _ => panic!(
+                    "{} {probe:?}: whole verification {:?}, for another artifact {:?}",
+                    case.name,
+                    whole.as_ref().err(),
+                    again.as_ref().err()
+                ),
+            }
+        }
+    }
+    eprintln!("{compared} probes, {verified_probes} verified");
+    assert!(compared >= 300, "only {compared} probes");
+    assert!(
+        verified_probes >= 60,
+        "only {verified_probes} verified probes"
+    );
+}

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use edgeverify_core::slsa::{self, SlsaPolicy};
 use edgeverify_core::{
     verify, Artifact, Bundle, CertificateIdentity, Digest, Error, HashAlgorithm, Matcher, Policy,
-    TrustRoot,
+    TrustRoot, VerifiedBundle,
 };
 
 fn vectors() -> PathBuf {
@@ -66,6 +66,10 @@ fn every_offline_verify_artifact_row_gives_the_production_verdict() {
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     let mut wrong = Vec::new();
     let mut checked = 0;
+    // A release: the first verification that passed for each provenance and policy, and every
+    // row's verdict, to check `for_another_artifact` against below.
+    let mut passed: HashMap<String, VerifiedBundle> = HashMap::new();
+    let mut verdicts: Vec<(String, Digest, String)> = Vec::new();
     for row in manifest() {
         if row["offline_verifiable"] != "yes" || row["command"] != "verify-artifact" {
             continue;
@@ -89,10 +93,12 @@ fn every_offline_verify_artifact_row_gives_the_production_verdict() {
                 // What passed is the statement that was verified, for this very artifact.
                 assert!(v.provenance().is_some());
                 assert_eq!(v.artifact_sha256(), Some(&digest));
+                passed.entry(release_key(&row)).or_insert(v);
                 "pass".to_string()
             }
             Err(e) => slsa::error_name(&e).to_string(),
         };
+        verdicts.push((release_key(&row), digest, got.clone()));
         *tally.entry(got.clone()).or_default() += 1;
         if got != expected {
             wrong.push(format!(
@@ -103,6 +109,29 @@ fn every_offline_verify_artifact_row_gives_the_production_verdict() {
     }
     eprintln!("{checked} rows: {tally:?}");
     assert!(checked >= 2200, "only {checked} rows");
+    // Each row again, from the first verification that passed with the same provenance and
+    // policy: only the artifact steps run, and the verdict must be the whole verification's.
+    let mut compared = 0;
+    for (key, digest, whole) in &verdicts {
+        let Some(first) = passed.get(key) else {
+            continue;
+        };
+        compared += 1;
+        let again = match first.for_another_artifact(&[*digest]) {
+            Ok(v) => {
+                assert_eq!(v.artifact_sha256(), Some(digest));
+                "pass".to_string()
+            }
+            Err(e) => slsa::error_name(&e).to_string(),
+        };
+        if &again != whole {
+            wrong.push(format!(
+                "{key}: whole verification {whole}, for another artifact {again}"
+            ));
+        }
+    }
+    eprintln!("{compared} rows compared with for_another_artifact");
+    assert!(compared >= 500, "only {compared} rows compared");
     assert!(
         wrong.is_empty(),
         "{} row(s) wrong:\n{}",
@@ -140,6 +169,20 @@ fn crypto_only_rows_give_their_verdict() {
         assert_eq!(got, expected, "{}", row["case_id"]);
     }
     assert_eq!(seen, 6);
+}
+
+/// Rows that share a provenance and a policy: one release.
+fn release_key(row: &HashMap<String, String>) -> String {
+    [
+        "provenance",
+        "source_uri",
+        "builder_id",
+        "source_branch",
+        "source_tag",
+        "source_versioned_tag",
+    ]
+    .map(|k| row[k].as_str())
+    .join("|")
 }
 
 fn first_subject_sha256(bundle_json: &[u8]) -> Digest {

@@ -84,6 +84,9 @@ pub fn run(args: &Args) -> Outcome {
     let (root, bundle, policy) = prepared;
     let mut builder: Option<String> = None;
     let mut statement: Vec<u8> = Vec::new();
+    // The bundle is verified once; each further artifact repeats only the artifact steps
+    // (subject match, SLSA policy), with the verdict a whole verification would give.
+    let mut first: Option<VerifiedBundle> = None;
     for path in &args.artifacts {
         let digests = match artifact::hash_file(path, &[HashAlgorithm::Sha256]) {
             Ok(d) => d,
@@ -94,7 +97,11 @@ pub fn run(args: &Args) -> Outcome {
                 return Outcome::Unusable;
             }
         };
-        let verified = match verify(&root, &bundle, Artifact::Digests(&digests), &policy) {
+        let verdict = match &first {
+            Some(first) => first.for_another_artifact(&digests),
+            None => verify(&root, &bundle, Artifact::Digests(&digests), &policy),
+        };
+        let verified = match verdict {
             Ok(v) => v,
             Err(e) => {
                 json_failure(args, Some(path), slsa::error_name(&e), &e.to_string());
@@ -132,6 +139,7 @@ pub fn run(args: &Args) -> Outcome {
         }
         statement = provenance.statement().to_vec();
         report(args, path, &verified);
+        first.get_or_insert(verified);
     }
     if args.print_provenance {
         let mut out = std::io::stdout().lock();

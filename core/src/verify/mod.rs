@@ -139,6 +139,10 @@ pub fn verify_probed(
         &prepared.digests,
         matched_digest,
         bundle,
+        prepared
+            .statement
+            .map(|statement| statement.subjects)
+            .unwrap_or_default(),
         provenance,
     ))
 }

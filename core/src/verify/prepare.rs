@@ -111,36 +111,46 @@ fn artifact_digests(
     statement: Option<&Statement>,
 ) -> Result<Vec<Digest>, Error> {
     let digests = match artifact {
-        Artifact::Digests(given) => {
-            let distinct = given.iter().enumerate().all(|(i, d)| {
-                given
-                    .iter()
-                    .skip(i + 1)
-                    .all(|o| o.algorithm() != d.algorithm())
-            });
-            if given.is_empty() || !distinct {
-                return Err(Error::InvalidInput {
-                    reason: "give at least one artifact digest, at most one per algorithm",
-                });
-            }
-            given.to_vec()
-        }
+        Artifact::Digests(given) => given_digests(given)?,
         Artifact::Bytes(bytes) => evidence_algorithms(bundle, Some(key), statement)
             .into_iter()
             .map(|alg| alg.digest(bytes))
             .collect(),
     };
-    // slsa-verifier matches subjects by SHA-256 only; the caller's policy needs it.
-    if matches!(policy, Policy::Slsa(_))
-        && !digests
-            .iter()
-            .any(|d| d.algorithm() == HashAlgorithm::Sha256)
-    {
-        return Err(Error::InvalidInput {
-            reason: "SLSA verification needs the artifact's SHA-256",
-        });
+    if matches!(policy, Policy::Slsa(_)) {
+        require_sha256_for_slsa(&digests)?;
     }
     Ok(digests)
+}
+
+/// Digests the caller gave for an artifact: at least one, at most one per algorithm.
+pub(super) fn given_digests(given: &[Digest]) -> Result<Vec<Digest>, Error> {
+    let distinct = given.iter().enumerate().all(|(i, d)| {
+        given
+            .iter()
+            .skip(i + 1)
+            .all(|o| o.algorithm() != d.algorithm())
+    });
+    if given.is_empty() || !distinct {
+        return Err(Error::InvalidInput {
+            reason: "give at least one artifact digest, at most one per algorithm",
+        });
+    }
+    Ok(given.to_vec())
+}
+
+/// slsa-verifier matches subjects by SHA-256 only; an SLSA policy needs the artifact's.
+pub(super) fn require_sha256_for_slsa(digests: &[Digest]) -> Result<(), Error> {
+    if digests
+        .iter()
+        .any(|d| d.algorithm() == HashAlgorithm::Sha256)
+    {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput {
+            reason: "SLSA verification needs the artifact's SHA-256",
+        })
+    }
 }
 
 /// Every algorithm in which the evidence may name the artifact, SHA-256 first, each once:

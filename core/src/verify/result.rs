@@ -4,9 +4,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::stages::SignerSummary;
+use super::prepare::{given_digests, require_sha256_for_slsa};
+use super::signature::match_subjects;
+use super::stages::{ProvenanceCheck, SignerSummary};
 use crate::bundle::{Bundle, Content};
 use crate::crypto::{Digest, HashAlgorithm};
+use crate::dsse::Subject;
+use crate::error::{Error, Stage};
 use crate::slsa::VerifiedProvenance;
 use crate::time::UnixTime;
 use crate::tlog;
@@ -23,7 +27,11 @@ pub struct VerifiedBundle {
     artifact_sha256: Option<Digest>,
     matched_digest: Digest,
     payload: Option<(String, Vec<u8>)>,
+    /// The verified statement's subjects (DSSE); empty for message signatures.
+    subjects: Vec<Subject>,
     provenance: Option<VerifiedProvenance>,
+    /// For SLSA policies, the policy stage's inputs besides the artifact.
+    provenance_check: Option<ProvenanceCheck>,
 }
 
 /// A transparency-log entry whose evidence verified.
@@ -45,8 +53,10 @@ impl VerifiedBundle {
         digests: &[Digest],
         matched_digest: Digest,
         bundle: &Bundle,
-        provenance: Option<VerifiedProvenance>,
+        subjects: Vec<Subject>,
+        provenance: Option<(VerifiedProvenance, ProvenanceCheck)>,
     ) -> Self {
+        let (provenance, provenance_check) = provenance.unzip();
         Self {
             identity: signer.identity,
             issuer: signer.issuer,
@@ -60,17 +70,68 @@ impl VerifiedBundle {
                 })
                 .collect(),
             verified_times,
-            artifact_sha256: digests
-                .iter()
-                .find(|d| d.algorithm() == HashAlgorithm::Sha256)
-                .copied(),
+            artifact_sha256: sha256_of(digests),
             matched_digest,
             payload: match &bundle.content {
                 Content::Dsse(env) => Some((env.payload_type.clone(), env.payload.clone())),
                 Content::MessageSignature { .. } => None,
             },
+            subjects,
             provenance,
+            provenance_check,
         }
+    }
+
+    /// The same bundle, verified for another artifact (a release: one provenance for many
+    /// binaries, `verify-artifact A B …`). Every check this verification passed but its artifact
+    /// step is independent of the artifact, so only that step runs again: the in-toto subject
+    /// match (§9.2) for DSSE; for a message signature, which covers one digest only, equality
+    /// with that digest. `digests` are the other artifact's, given as for
+    /// [`Artifact::Digests`](super::Artifact::Digests). Denials and input errors are those a
+    /// whole new verification of the bundle for that artifact gives (tested against it).
+    pub fn for_another_artifact(&self, digests: &[Digest]) -> Result<Self, Error> {
+        let digests = given_digests(digests).map_err(|e| e.at(Stage::Input))?;
+        if self.provenance_check.is_some() {
+            require_sha256_for_slsa(&digests).map_err(|e| e.at(Stage::Input))?;
+        }
+        let matched_digest = if let Some((_, statement)) = &self.payload {
+            let matched =
+                match_subjects(&self.subjects, &digests).map_err(|e| e.at(Stage::Signature))?;
+            if let Some(check) = &self.provenance_check {
+                let provenance = check
+                    .run(statement, &digests)
+                    .map_err(|e| e.at(Stage::Provenance))?;
+                return Ok(Self {
+                    artifact_sha256: sha256_of(&digests),
+                    matched_digest: matched,
+                    provenance: Some(provenance),
+                    ..self.clone()
+                });
+            }
+            matched
+        } else {
+            // A whole verification would stop at the log entry recording the signed digest.
+            let signed = self.matched_digest;
+            let against = "transparency log entry";
+            match digests.iter().find(|d| d.algorithm() == signed.algorithm()) {
+                Some(d) if *d == signed => signed,
+                Some(_) => {
+                    return Err(Error::ArtifactDigestMismatch { against }.at(Stage::TransparencyLog))
+                }
+                None => {
+                    return Err(Error::ArtifactDigestMissing {
+                        algorithm: signed.algorithm(),
+                        needed_by: against,
+                    }
+                    .at(Stage::TransparencyLog))
+                }
+            }
+        };
+        Ok(Self {
+            artifact_sha256: sha256_of(&digests),
+            matched_digest,
+            ..self.clone()
+        })
     }
 
     /// The signer's identity (certificate SAN: URI, else e-mail); `None` for key bundles.
@@ -129,4 +190,11 @@ impl VerifiedBundle {
     pub fn provenance(&self) -> Option<&VerifiedProvenance> {
         self.provenance.as_ref()
     }
+}
+
+fn sha256_of(digests: &[Digest]) -> Option<Digest> {
+    digests
+        .iter()
+        .find(|d| d.algorithm() == HashAlgorithm::Sha256)
+        .copied()
 }

@@ -7,7 +7,7 @@ use super::prepare::Prepared;
 use super::Artifact;
 use crate::bundle::{Bundle, Content};
 use crate::crypto::{Digest, HashAlgorithm, KeyType, PublicKey, SignatureError};
-use crate::dsse::{self, Statement};
+use crate::dsse::{self, Subject};
 use crate::error::Error;
 
 /// A message signature over the artifact (or a prehashed one over its digest), or the DSSE
@@ -34,10 +34,15 @@ pub(super) fn verify_signature(
             let statement = prepared.statement.as_ref().ok_or(Error::DsseInvalid {
                 reason: "missing statement",
             })?;
-            matching_subject_digest(statement, digests)
-                .ok_or_else(|| unmatched_subjects(statement, digests))
+            match_subjects(&statement.subjects, digests)
         }
     }
+}
+
+/// The in-toto subject match of §9.2 alone: some subject names the artifact (sigstore-go's
+/// rule, [`matching_subject_digest`]). Returns that subject's digest.
+pub(super) fn match_subjects(subjects: &[Subject], digests: &[Digest]) -> Result<Digest, Error> {
+    matching_subject_digest(subjects, digests).ok_or_else(|| unmatched_subjects(subjects, digests))
 }
 
 /// ECDSA keys sign with their default hash; for P-384, signatures over SHA-256 from older
@@ -122,10 +127,9 @@ fn verify_message_signature(
 /// Why no subject matched: the statement names the artifact in no algorithm that was given
 /// (the evidence needs another digest: the statement's strongest), or it names another
 /// artifact.
-fn unmatched_subjects(statement: &Statement, artifact: &[Digest]) -> Error {
+fn unmatched_subjects(subjects: &[Subject], artifact: &[Digest]) -> Error {
     let named = |alg: HashAlgorithm| {
-        statement
-            .subjects
+        subjects
             .iter()
             .any(|s| s.digests.iter().any(|d| d.algorithm() == alg))
     };
@@ -150,13 +154,13 @@ fn unmatched_subjects(statement: &Statement, artifact: &[Digest]) -> Error {
 
 /// sigstore-go's rule: for each subject take its strongest digest we can compare; some
 /// subject must match the artifact. Returns that subject digest.
-fn matching_subject_digest(statement: &Statement, artifact: &[Digest]) -> Option<Digest> {
+fn matching_subject_digest(subjects: &[Subject], artifact: &[Digest]) -> Option<Digest> {
     let strength = |a: HashAlgorithm| match a {
         HashAlgorithm::Sha256 => 1,
         HashAlgorithm::Sha384 => 2,
         HashAlgorithm::Sha512 => 3,
     };
-    statement.subjects.iter().find_map(|s| {
+    subjects.iter().find_map(|s| {
         s.digests
             .iter()
             .filter(|d| artifact.iter().any(|a| a.algorithm() == d.algorithm()))

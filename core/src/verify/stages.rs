@@ -262,22 +262,53 @@ pub(super) fn provenance(
     signer: &SignerKey<'_>,
     digests: &[Digest],
     policy: &SlsaPolicy,
-) -> Result<VerifiedProvenance, Error> {
+) -> Result<(VerifiedProvenance, ProvenanceCheck), Error> {
     let (Content::Dsse(env), SignerKey::Certificate(leaf)) = (&bundle.content, signer) else {
         return Err(Error::DsseInvalid {
             reason: "SLSA provenance must be a DSSE envelope signed with a certificate",
         });
     };
-    let sha256 = digests
-        .iter()
-        .find(|d| d.algorithm() == HashAlgorithm::Sha256)
-        .and_then(|d| <&[u8; 32]>::try_from(d.as_bytes()).ok())
-        .ok_or(Error::InvalidInput {
-            reason: "SLSA verification needs the artifact's SHA-256",
-        })?;
-    let claims = CertificateClaims::from_certificate(leaf.first_uri.as_deref(), &leaf.extensions);
-    slsa::verify_provenance(&env.payload_type, &env.payload, &claims, sha256, policy)
+    let check = ProvenanceCheck {
+        payload_type: env.payload_type.clone(),
+        claims: CertificateClaims::from_certificate(leaf.first_uri.as_deref(), &leaf.extensions),
+        policy: policy.clone(),
+    };
+    let verified = check.run(&env.payload, digests)?;
+    Ok((verified, check))
+}
+
+/// What the SLSA stage judges besides the artifact, kept so that the same provenance can be
+/// judged for another artifact of the release (`VerifiedBundle::for_another_artifact`).
+#[derive(Clone, Debug)]
+pub(super) struct ProvenanceCheck {
+    payload_type: String,
+    claims: CertificateClaims,
+    policy: SlsaPolicy,
+}
+
+impl ProvenanceCheck {
+    /// slsa-verifier's policy stage for the artifact with these digests (its SHA-256).
+    pub(super) fn run(
+        &self,
+        statement: &[u8],
+        digests: &[Digest],
+    ) -> Result<VerifiedProvenance, Error> {
+        let sha256 = digests
+            .iter()
+            .find(|d| d.algorithm() == HashAlgorithm::Sha256)
+            .and_then(|d| <&[u8; 32]>::try_from(d.as_bytes()).ok())
+            .ok_or(Error::InvalidInput {
+                reason: "SLSA verification needs the artifact's SHA-256",
+            })?;
+        slsa::verify_provenance(
+            &self.payload_type,
+            statement,
+            &self.claims,
+            sha256,
+            &self.policy,
+        )
         .map_err(Error::Provenance)
+    }
 }
 
 #[cfg(test)]
