@@ -136,13 +136,9 @@ pub fn verify_probed(
         signer,
         entries,
         verified_times,
-        &prepared.digests,
+        prepared,
         matched_digest,
         bundle,
-        prepared
-            .statement
-            .map(|statement| statement.subjects)
-            .unwrap_or_default(),
         provenance,
     ))
 }

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::prepare::{given_digests, require_sha256_for_slsa};
+use super::prepare::{given_digests, require_sha256_for_slsa, Prepared};
 use super::signature::match_subjects;
 use super::stages::{ProvenanceCheck, SignerSummary};
 use crate::bundle::{Bundle, Content};
@@ -50,12 +50,15 @@ impl VerifiedBundle {
         signer: SignerSummary,
         entries: Vec<tlog::VerifiedEntry>,
         verified_times: Vec<UnixTime>,
-        digests: &[Digest],
+        prepared: Prepared<'_>,
         matched_digest: Digest,
         bundle: &Bundle,
-        subjects: Vec<Subject>,
         provenance: Option<(VerifiedProvenance, ProvenanceCheck)>,
     ) -> Self {
+        let subjects = prepared
+            .statement
+            .map(|statement| statement.subjects)
+            .unwrap_or_default();
         let (provenance, provenance_check) = provenance.unzip();
         Self {
             identity: signer.identity,
@@ -70,7 +73,7 @@ impl VerifiedBundle {
                 })
                 .collect(),
             verified_times,
-            artifact_sha256: sha256_of(digests),
+            artifact_sha256: sha256_of(&prepared.digests),
             matched_digest,
             payload: match &bundle.content {
                 Content::Dsse(env) => Some((env.payload_type.clone(), env.payload.clone())),
