@@ -786,6 +786,30 @@ uint32_t ev_verify_bundle_artifact_digest(const struct ev_trust_root *root,
                                           struct ev_verification **verification_out);
 
 /**
+ * The bundle of `verification`, verified for another artifact known by its digest: for a
+ * release, one provenance and many binaries (`keadm`, `edgecore`, …). Only the steps that
+ * depend on the artifact run again — the in-toto subject match (and, under an SLSA policy, the
+ * provenance checks) for a DSSE bundle; for a message signature, which covers one digest,
+ * equality with it — so each further artifact costs its hash and microseconds. The verdict is
+ * the one `ev_verify_bundle_artifact_digest` would give with the same bundle, root, policy and
+ * digest (denials and their codes included).
+ *
+ * `algorithm` and `digest`/`digest_len` are as for `ev_verify_bundle_artifact_digest`.
+ * Returns `EV_RESULT_OK` and stores a new verification in `*verification_out` (release it with
+ * `ev_verification_free`; `verification` stays valid and unchanged) only if the artifact is
+ * covered; otherwise a denial or parameter code, `*verification_out` untouched. Thread-safe.
+ *
+ * # Safety
+ * `verification` is NULL or a live verification; `digest` is NULL or readable for
+ * `digest_len` bytes; `verification_out` is NULL or points to writable storage for one pointer.
+ */
+uint32_t ev_verification_for_artifact_digest(const struct ev_verification *verification,
+                                             uint32_t algorithm,
+                                             const uint8_t *digest,
+                                             size_t digest_len,
+                                             struct ev_verification **verification_out);
+
+/**
  * Verifies the artifact at the file path `artifact_path` with the bundle at the file path
  * `bundle_path` (for example a release binary and its `.intoto.jsonl` / `.sigstore.json`).
  *

@@ -68,12 +68,12 @@ pub use tuf::{
     EV_TUF_TIME_TRUSTED_NOW,
 };
 pub use verification::{
-    ev_verification, ev_verification_artifact_sha256, ev_verification_free,
-    ev_verification_identity, ev_verification_integrated_time, ev_verification_issuer,
-    ev_verification_log_index, ev_verification_matched_digest, ev_verification_provenance,
-    ev_verification_statement, ev_verification_verified_times, ev_verify_bundle,
-    ev_verify_bundle_artifact_digest, ev_verify_bundle_digest, ev_verify_file, EV_HASH_SHA256,
-    EV_HASH_SHA384, EV_HASH_SHA512, EV_MAX_DIGEST_LEN, EV_MAX_VERIFIED_TIMES,
+    ev_verification, ev_verification_artifact_sha256, ev_verification_for_artifact_digest,
+    ev_verification_free, ev_verification_identity, ev_verification_integrated_time,
+    ev_verification_issuer, ev_verification_log_index, ev_verification_matched_digest,
+    ev_verification_provenance, ev_verification_statement, ev_verification_verified_times,
+    ev_verify_bundle, ev_verify_bundle_artifact_digest, ev_verify_bundle_digest, ev_verify_file,
+    EV_HASH_SHA256, EV_HASH_SHA384, EV_HASH_SHA512, EV_MAX_DIGEST_LEN, EV_MAX_VERIFIED_TIMES,
 };
 
 /// Major version of the library this header belongs to (`ev_version()` gives the library's).

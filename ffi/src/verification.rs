@@ -233,28 +233,80 @@ pub unsafe extern "C" fn ev_verify_bundle_artifact_digest(
         let call = unsafe { Call::new(root, policy, verification_out) }?;
         // SAFETY: caller's contract on `bundle`.
         let bundle = unsafe { try_bytes(bundle, bundle_len, "bundle") }?;
-        let alg = hash_algorithm(algorithm).ok_or_else(|| {
-            Failure::new(
-                ev_result::InvalidParameter,
-                std::format!(
-                    "algorithm is {algorithm}: not EV_HASH_SHA256, EV_HASH_SHA384 or EV_HASH_SHA512"
-                ),
-            )
-        })?;
         // SAFETY: caller's contract on `digest`.
-        let value = unsafe { try_bytes(digest, digest_len, "digest") }?;
-        let digest = Digest::new(alg, value).ok_or_else(|| {
-            Failure::new(
-                ev_result::InvalidParameter,
-                std::format!(
-                    "a {} digest is {} bytes, digest_len is {digest_len}",
-                    alg.rekor_name(),
-                    alg.output_len()
-                ),
-            )
-        })?;
+        let digest = unsafe { artifact_digest(algorithm, digest, digest_len) }?;
         let bundle = parse_bundle(bundle)?;
         call.run(&bundle, Artifact::Digests(&[digest]))
+    })
+}
+
+/// An artifact digest given as an `EV_HASH_*` code and `digest_len` bytes at `digest`.
+///
+/// # Safety
+/// `digest` is NULL or readable for `digest_len` bytes.
+unsafe fn artifact_digest(
+    algorithm: u32,
+    digest: *const u8,
+    digest_len: usize,
+) -> Result<Digest, Failure> {
+    let alg = hash_algorithm(algorithm).ok_or_else(|| {
+        Failure::new(
+            ev_result::InvalidParameter,
+            std::format!(
+                "algorithm is {algorithm}: not EV_HASH_SHA256, EV_HASH_SHA384 or EV_HASH_SHA512"
+            ),
+        )
+    })?;
+    // SAFETY: caller's contract on `digest`.
+    let value = unsafe { try_bytes(digest, digest_len, "digest") }?;
+    Digest::new(alg, value).ok_or_else(|| {
+        Failure::new(
+            ev_result::InvalidParameter,
+            std::format!(
+                "a {} digest is {} bytes, digest_len is {digest_len}",
+                alg.rekor_name(),
+                alg.output_len()
+            ),
+        )
+    })
+}
+
+/// The bundle of `verification`, verified for another artifact known by its digest: for a
+/// release, one provenance and many binaries (`keadm`, `edgecore`, …). Only the steps that
+/// depend on the artifact run again — the in-toto subject match (and, under an SLSA policy, the
+/// provenance checks) for a DSSE bundle; for a message signature, which covers one digest,
+/// equality with it — so each further artifact costs its hash and microseconds. The verdict is
+/// the one `ev_verify_bundle_artifact_digest` would give with the same bundle, root, policy and
+/// digest (denials and their codes included).
+///
+/// `algorithm` and `digest`/`digest_len` are as for `ev_verify_bundle_artifact_digest`.
+/// Returns `EV_RESULT_OK` and stores a new verification in `*verification_out` (release it with
+/// `ev_verification_free`; `verification` stays valid and unchanged) only if the artifact is
+/// covered; otherwise a denial or parameter code, `*verification_out` untouched. Thread-safe.
+///
+/// # Safety
+/// `verification` is NULL or a live verification; `digest` is NULL or readable for
+/// `digest_len` bytes; `verification_out` is NULL or points to writable storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ev_verification_for_artifact_digest(
+    verification: *const ev_verification,
+    algorithm: u32,
+    digest: *const u8,
+    digest_len: usize,
+    verification_out: *mut *mut ev_verification,
+) -> u32 {
+    result_boundary(|| {
+        // SAFETY: caller's contract on `verification`.
+        let v = unsafe { self::verification(verification) }?;
+        // SAFETY: caller's contract on `verification_out`.
+        let out = unsafe { Out::new(verification_out, "verification_out") }?;
+        // SAFETY: caller's contract on `digest`.
+        let digest = unsafe { artifact_digest(algorithm, digest, digest_len) }?;
+        let inner = v
+            .for_another_artifact(&[digest])
+            .map_err(|e| Failure::core(&e))?;
+        out.write(box_into_raw(ev_verification { inner }));
+        Ok(())
     })
 }
 

@@ -7,6 +7,9 @@
  * verdict) and core/tests/data/interop/DIFFERENCES.tsv, one check per line:
  *   CASE_DIR \t INPUT (file|sha256|sha384|sha512) \t GIVEN_HEX|- \t verified|rejected \t
  *   MATCHED (ALG_CODE:HEX)|-
+ * Each digest input of a case whose file verified is also checked from that verification
+ * (ev_verification_for_artifact_digest, a release's further artifacts), which must give the same
+ * code and matched digest as the whole verification; and a foreign digest must be denied.
  * Usage: interop_test MANIFEST CHECKS (the number of lines, as a guard against a short read)
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -102,13 +105,56 @@ static int trust_root_refused(uint32_t rc) {
   return rc >= EV_RESULT_TRUST_ROOT_MALFORMED_JSON && rc <= EV_RESULT_TRUST_ROOT_TOO_LARGE;
 }
 
+/* The same bundle for another artifact, from the verification of this case's file: the code
+ * and matched digest of the whole verification (rc, whole), and a foreign digest denied. */
+static void check_another_artifact(const struct ev_verification *first, uint32_t alg,
+                                   const uint8_t *digest, size_t digest_len, uint32_t rc,
+                                   const struct ev_verification *whole, const char *dir,
+                                   unsigned *wrong) {
+  struct ev_verification *again = NULL;
+  uint32_t rc_again = ev_verification_for_artifact_digest(first, alg, digest, digest_len, &again);
+  char a[256], b[256];
+  if (rc_again != rc) {
+    fprintf(stderr, "WRONG %s: for another artifact %u, whole verification %u\n", dir,
+            (unsigned)rc_again, (unsigned)rc);
+    (*wrong)++;
+  } else if (rc == EV_RESULT_OK) {
+    matched_text(again, a, sizeof a);
+    matched_text(whole, b, sizeof b);
+    if (strcmp(a, b) != 0) {
+      fprintf(stderr, "WRONG %s: for another artifact matched %s, whole %s\n", dir, a, b);
+      (*wrong)++;
+    }
+  }
+  ev_verification_free(again);
+  uint8_t foreign[EV_MAX_DIGEST_LEN];
+  memcpy(foreign, digest, digest_len);
+  foreign[0] ^= 1;
+  again = NULL;
+  rc_again = ev_verification_for_artifact_digest(first, alg, foreign, digest_len, &again);
+  if (rc_again == EV_RESULT_OK || !ev_result_is_denial(rc_again) || again != NULL) {
+    fprintf(stderr, "WRONG %s: a foreign digest gave %u\n", dir, (unsigned)rc_again);
+    (*wrong)++;
+  }
+  CHECK_RC(ev_verification_for_artifact_digest(first, 99, digest, digest_len, &again),
+           EV_RESULT_INVALID_PARAMETER);
+  CHECK_RC(ev_verification_for_artifact_digest(NULL, alg, digest, digest_len, &again),
+           EV_RESULT_NULL_PARAMETER);
+  CHECK_RC(ev_verification_for_artifact_digest(first, alg, digest, digest_len, NULL),
+           EV_RESULT_NULL_PARAMETER);
+  CHECK(again == NULL);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) FAIL("usage: %s MANIFEST CHECKS", argv[0]);
   unsigned expected_checks = (unsigned)strtoul(argv[2], NULL, 10);
   CHECK_RC(ev_trust_root_embedded(&production_root), EV_RESULT_OK);
   size_t manifest_len;
   char *manifest = (char *)must_read(argv[1], &manifest_len);
-  unsigned checks = 0, wrong = 0, contract_checked = 0;
+  unsigned checks = 0, wrong = 0, contract_checked = 0, release_checked = 0;
+  /* The verification of the current case's file, for its digest inputs. */
+  struct ev_verification *file_verified = NULL;
+  char file_dir[4096] = "";
   char *save_line = NULL;
   for (char *line = strtok_r(manifest, "\n", &save_line); line != NULL;
        line = strtok_r(NULL, "\n", &save_line)) {
@@ -164,6 +210,14 @@ int main(int argc, char **argv) {
     uint32_t rc;
     if (strcmp(input, "file") == 0) {
       rc = ev_verify_file(root, policy, artifact_path, bundle_path, &out);
+      ev_verification_free(file_verified);
+      file_verified = NULL;
+      if (rc == EV_RESULT_OK) {
+        /* A second verification to keep: `out` is released below. */
+        CHECK_RC(ev_verify_file(root, policy, artifact_path, bundle_path, &file_verified),
+                 EV_RESULT_OK);
+        JOIN(file_dir, "%s", dir);
+      }
     } else {
       uint8_t digest[EV_MAX_DIGEST_LEN];
       size_t digest_len = unhex(given, digest, sizeof digest);
@@ -175,6 +229,10 @@ int main(int argc, char **argv) {
       if (rc == EV_RESULT_OK && !contract_checked) {
         check_contract(root, policy, bundle, bundle_len, alg, digest, digest_len);
         contract_checked = 1;
+      }
+      if (file_verified != NULL && strcmp(file_dir, dir) == 0) {
+        check_another_artifact(file_verified, alg, digest, digest_len, rc, out, dir, &wrong);
+        release_checked++;
       }
       free(bundle);
     }
@@ -200,9 +258,12 @@ int main(int argc, char **argv) {
     ev_policy_free(policy);
     ev_trust_root_free(own_root);
   }
+  ev_verification_free(file_verified);
   free(manifest);
   ev_trust_root_free(production_root);
-  printf("interop_test: %u checks, %u wrong\n", checks, wrong);
+  printf("interop_test: %u checks (%u from a file's verification), %u wrong\n", checks,
+         release_checked, wrong);
+  if (release_checked < 40) FAIL("only %u digests checked from a file's verification", release_checked);
   if (!contract_checked) FAIL("no verified digest input to check the API contract on");
   if (checks != expected_checks || checks < 40)
     FAIL("%u checks, the manifest has %u", checks, expected_checks);
