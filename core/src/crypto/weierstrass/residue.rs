@@ -132,12 +132,59 @@ pub(crate) fn add_limbs<L: Copy + Default + AsRef<[u64]> + AsMut<[u64]>>(
     (out, carry != 0)
 }
 
-/// One Montgomery-domain residue type over a fiat-crypto module with `$n` 64-bit limbs,
-/// implementing [`Residue`].
+/// The word fiat-crypto's module computes with: `u64` (its `_64` modules) or `u32` (its `_32`
+/// modules). Residues always keep little-endian 64-bit limbs; these convert at each call.
+pub(crate) trait Word: Copy + Default {
+    /// `limbs` as words, low first (`words.len() * size_of::<Self>() == 8 * limbs.len()`).
+    fn from_limbs(limbs: &[u64], words: &mut [Self]);
+    /// The inverse of [`Word::from_limbs`].
+    fn to_limbs(words: &[Self], limbs: &mut [u64]);
+}
+
+impl Word for u64 {
+    #[inline(always)]
+    fn from_limbs(limbs: &[u64], words: &mut [Self]) {
+        words.copy_from_slice(limbs);
+    }
+
+    #[inline(always)]
+    fn to_limbs(words: &[Self], limbs: &mut [u64]) {
+        limbs.copy_from_slice(words);
+    }
+}
+
+impl Word for u32 {
+    #[inline(always)]
+    fn from_limbs(limbs: &[u64], words: &mut [Self]) {
+        for (limb, pair) in limbs.iter().zip(words.chunks_exact_mut(2)) {
+            if let [low, high] = pair {
+                // Truncation intended: the low and the high half of the limb.
+                *low = *limb as u32;
+                *high = (*limb >> 32) as u32;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn to_limbs(words: &[Self], limbs: &mut [u64]) {
+        for (limb, pair) in limbs.iter_mut().zip(words.chunks_exact(2)) {
+            if let [low, high] = pair {
+                *limb = u64::from(*low) | (u64::from(*high) << 32);
+            }
+        }
+    }
+}
+
+/// One Montgomery-domain residue type over a fiat-crypto module, implementing [`Residue`]
+/// with `$n` 64-bit limbs. The module computes with `word` ([`Word`]): a `_64` module with
+/// `u64`, or a `_32` one with `u32`, which the caller may pick for 32-bit targets (where a
+/// 64-bit limb product is a u128 multiplication emulated in software). Both compute in the
+/// same Montgomery domain (R = 2^(64·n) = 2^(32·2n)), so values, tables and results are
+/// identical whichever is used.
 macro_rules! montgomery_residue {
     (
         $(#[$doc:meta])*
-        $name:ident, limbs: $n:literal, modulus: $modulus:expr, one: $one:expr,
+        $name:ident, limbs: $n:literal, word: $word:ty, modulus: $modulus:expr, one: $one:expr,
         $mont:path, $nonmont:path,
         mul: $mul:path, square: $square:path, add: $add:path, sub: $sub:path, opp: $opp:path,
         to_mont: $to_mont:path, from_mont: $from_mont:path
@@ -153,6 +200,26 @@ macro_rules! montgomery_residue {
             pub(crate) const fn from_montgomery_limbs(limbs: [u64; $n]) -> Self {
                 Self(limbs)
             }
+
+            /// The limbs as the fiat-crypto module takes them.
+            #[inline(always)]
+            fn words(limbs: [u64; $n]) -> [$word; $n * 8 / core::mem::size_of::<$word>()] {
+                let mut words = [<$word>::default(); $n * 8 / core::mem::size_of::<$word>()];
+                <$word as $crate::crypto::weierstrass::residue::Word>::from_limbs(
+                    &limbs, &mut words,
+                );
+                words
+            }
+
+            /// Back from [`Self::words`].
+            #[inline(always)]
+            fn limbs(words: [$word; $n * 8 / core::mem::size_of::<$word>()]) -> [u64; $n] {
+                let mut limbs = [0; $n];
+                <$word as $crate::crypto::weierstrass::residue::Word>::to_limbs(
+                    &words, &mut limbs,
+                );
+                limbs
+            }
         }
 
         impl $crate::crypto::weierstrass::Residue for $name {
@@ -165,15 +232,15 @@ macro_rules! montgomery_residue {
                 if !$crate::crypto::weierstrass::residue::limbs_less_than(limbs, &Self::MODULUS) {
                     return None;
                 }
-                let mut out = $mont([0; $n]);
-                $to_mont(&mut out, &$nonmont(*limbs));
-                Some(Self(out.0))
+                let mut out = $mont(Default::default());
+                $to_mont(&mut out, &$nonmont(Self::words(*limbs)));
+                Some(Self(Self::limbs(out.0)))
             }
 
             fn to_canonical_limbs(self) -> [u64; $n] {
-                let mut out = $nonmont([0; $n]);
-                $from_mont(&mut out, &$mont(self.0));
-                out.0
+                let mut out = $nonmont(Default::default());
+                $from_mont(&mut out, &$mont(Self::words(self.0)));
+                Self::limbs(out.0)
             }
 
             fn montgomery_limbs(&self) -> &[u64; $n] {
@@ -181,33 +248,33 @@ macro_rules! montgomery_residue {
             }
 
             fn mul(&self, rhs: &Self) -> Self {
-                let mut out = $mont([0; $n]);
-                $mul(&mut out, &$mont(self.0), &$mont(rhs.0));
-                Self(out.0)
+                let mut out = $mont(Default::default());
+                $mul(&mut out, &$mont(Self::words(self.0)), &$mont(Self::words(rhs.0)));
+                Self(Self::limbs(out.0))
             }
 
             fn square(&self) -> Self {
-                let mut out = $mont([0; $n]);
-                $square(&mut out, &$mont(self.0));
-                Self(out.0)
+                let mut out = $mont(Default::default());
+                $square(&mut out, &$mont(Self::words(self.0)));
+                Self(Self::limbs(out.0))
             }
 
             fn add(&self, rhs: &Self) -> Self {
-                let mut out = $mont([0; $n]);
-                $add(&mut out, &$mont(self.0), &$mont(rhs.0));
-                Self(out.0)
+                let mut out = $mont(Default::default());
+                $add(&mut out, &$mont(Self::words(self.0)), &$mont(Self::words(rhs.0)));
+                Self(Self::limbs(out.0))
             }
 
             fn sub(&self, rhs: &Self) -> Self {
-                let mut out = $mont([0; $n]);
-                $sub(&mut out, &$mont(self.0), &$mont(rhs.0));
-                Self(out.0)
+                let mut out = $mont(Default::default());
+                $sub(&mut out, &$mont(Self::words(self.0)), &$mont(Self::words(rhs.0)));
+                Self(Self::limbs(out.0))
             }
 
             fn neg(&self) -> Self {
-                let mut out = $mont([0; $n]);
-                $opp(&mut out, &$mont(self.0));
-                Self(out.0)
+                let mut out = $mont(Default::default());
+                $opp(&mut out, &$mont(Self::words(self.0)));
+                Self(Self::limbs(out.0))
             }
         }
     };
