@@ -159,8 +159,8 @@ impl Word for u32 {
         for (limb, pair) in limbs.iter().zip(words.chunks_exact_mut(2)) {
             if let [low, high] = pair {
                 // Truncation intended: the low and the high half of the limb.
-                *low = *limb as u32;
-                *high = (*limb >> 32) as u32;
+                *low = *limb as Self;
+                *high = (*limb >> 32) as Self;
             }
         }
     }
