@@ -57,9 +57,20 @@ for T in "${TARGETS[@]}"; do
   fi
   echo "== [$T] std=$mode runner='$runner': cargo test --target $T ${zflags[*]} ${EXTRA[*]}"
   t0=$(date +%s)
-  env "${envs[@]}" timeout "${CROSS_TIMEOUT:-1800}" \
-    "$CROSS_CARGO" test --target "$T" --target-dir "$TD/$mode" "${zflags[@]}" "${EXTRA[@]}"
+  # Build first, without a time limit (compile time depends on the machine's load); the limit
+  # (CROSS_TIMEOUT, default 1800 s) guards the test run against a hang under emulation.
+  cargo_args=()
+  for a in "${EXTRA[@]}"; do [ "$a" = -- ] && break; cargo_args+=("$a"); done
+  env "${envs[@]}" "$CROSS_CARGO" test --target "$T" --target-dir "$TD/$mode" "${zflags[@]}" \
+    "${cargo_args[@]}" --no-run
   rc=$?
+  if [ $rc -eq 0 ]; then
+    t1=$(date +%s)
+    echo "== [$T] built in $((t1 - t0)) s; running the tests under ${runner:-the host}"
+    env "${envs[@]}" timeout "${CROSS_TIMEOUT:-1800}" \
+      "$CROSS_CARGO" test --target "$T" --target-dir "$TD/$mode" "${zflags[@]}" "${EXTRA[@]}"
+    rc=$?
+  fi
   RESULT[$T]="rc=$rc ($(( $(date +%s) - t0 )) s, std=$mode)"
   [ $rc -ne 0 ] && rc_all=1
 done
