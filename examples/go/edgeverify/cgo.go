@@ -10,6 +10,8 @@ package edgeverify
 import "C"
 
 import (
+	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -131,6 +133,71 @@ func (v *Verifier) VerifyBundleArtifactDigest(bundle []byte, d Digest, p Policy)
 		return C.ev_verify_bundle_artifact_digest(root, policy, bPtr, bLen,
 			C.uint32_t(d.Algorithm), dPtr, dLen, out)
 	})
+}
+
+// VerifyRelease verifies one bundle for several artifacts known by their digests (a release:
+// one provenance for keadm, edgecore, …). The bundle is verified once, for artifacts[0]; each
+// further artifact repeats only the steps that depend on it (the in-toto subject match, and
+// the SLSA policy), with the verdict VerifyBundleArtifactDigest would give it. It returns one
+// Verification per artifact, in order, or the first artifact's error (its index in the
+// Error's Detail); nothing is returned for the artifacts before a failure.
+func (v *Verifier) VerifyRelease(bundle []byte, artifacts []Digest, p Policy) ([]*Verification, error) {
+	if len(artifacts) == 0 {
+		return nil, &Error{Code: CodeInvalidParameter, Detail: "artifacts: at least one digest is required"}
+	}
+	policy, err := p.build()
+	if err != nil {
+		return nil, err
+	}
+	defer C.ev_policy_free(policy)
+	bPtr, bLen := bytesArg(bundle)
+	var results []*Verification
+	err = v.with(func(root *C.struct_ev_trust_root) error {
+		var first *C.struct_ev_verification
+		d := artifacts[0]
+		dPtr, dLen := bytesArg(d.Value)
+		if err := call(func() C.uint32_t {
+			return C.ev_verify_bundle_artifact_digest(root, policy, bPtr, bLen,
+				C.uint32_t(d.Algorithm), dPtr, dLen, &first)
+		}); err != nil {
+			return withArtifactIndex(err, 0)
+		}
+		defer C.ev_verification_free(first)
+		for i, d := range artifacts {
+			out := first
+			if i > 0 {
+				dPtr, dLen := bytesArg(d.Value)
+				var again *C.struct_ev_verification
+				if err := call(func() C.uint32_t {
+					return C.ev_verification_for_artifact_digest(first, C.uint32_t(d.Algorithm),
+						dPtr, dLen, &again)
+				}); err != nil {
+					return withArtifactIndex(err, i)
+				}
+				defer C.ev_verification_free(again)
+				out = again
+			}
+			r, err := extract(out)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// withArtifactIndex says which artifact of a release an error is about.
+func withArtifactIndex(err error, i int) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Detail = fmt.Sprintf("artifact %d: %s", i, e.Detail)
+	}
+	return err
 }
 
 // VerifyImageLayout verifies the container image whose manifest (or index) digest is image

@@ -457,3 +457,52 @@ func TestCodes(t *testing.T) {
 		t.Errorf("embedded trust root sha256 %x, %v", sum, err)
 	}
 }
+
+// A release: one provenance, several artifacts by digest. Each gets its verification (the same
+// facts as VerifyBundleArtifactDigest gives), and a foreign digest among them is the denial
+// VerifyBundleArtifactDigest gives it, naming its index.
+func TestVerifyRelease(t *testing.T) {
+	bundle, err := os.ReadFile(exampleProvenance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := ParseDigest("sha256:" + exampleSHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := ParseDigest("sha256:" + strings.Repeat("ab", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := NewVerifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer verifier.Close()
+	policy := SLSAPolicy("github.com/slsa-framework/example-package", "", generatorIdentity)
+	whole, err := verifier.VerifyBundleArtifactDigest(bundle, own, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := verifier.VerifyRelease(bundle, []Digest{own, own, own}, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d verifications", len(got))
+	}
+	for _, v := range got {
+		if v.Identity != whole.Identity || v.LogIndex != whole.LogIndex ||
+			v.MatchedDigest.String() != whole.MatchedDigest.String() || !bytes.Equal(v.Provenance, whole.Provenance) {
+			t.Errorf("release verification %+v differs from %+v", v, whole)
+		}
+	}
+	_, wholeErr := verifier.VerifyBundleArtifactDigest(bundle, foreign, policy)
+	wantCode := asError(t, wholeErr, CodeArtifactDigestMismatch, true).Code
+	_, err = verifier.VerifyRelease(bundle, []Digest{own, foreign, own}, policy)
+	if e := asError(t, err, wantCode, true); !strings.HasPrefix(e.Detail, "artifact 1: ") {
+		t.Errorf("detail %q", e.Detail)
+	}
+	_, err = verifier.VerifyRelease(bundle, nil, policy)
+	asError(t, err, CodeInvalidParameter, false)
+}

@@ -46,6 +46,11 @@ func (*Verifier) VerifyBundleDigest([]byte, [32]byte, Policy) (*Verification, er
 	return nil, ErrUnavailable
 }
 
+// VerifyRelease returns ErrUnavailable without cgo.
+func (*Verifier) VerifyRelease([]byte, []Digest, Policy) ([]*Verification, error) {
+	return nil, ErrUnavailable
+}
+
 // VerifyImageLayout returns ErrUnavailable without cgo.
 func (*Verifier) VerifyImageLayout(string, Digest, string, Policy) (*Verification, error) {
 	return nil, ErrUnavailable
