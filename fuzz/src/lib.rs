@@ -239,3 +239,5 @@ pub fn first_subject_sha256(statement: &[u8]) -> Option<[u8; 32]> {
     // Exactly two hex digits per byte (core's parser; `u8::from_str_radix` takes a sign).
     edgeverify_core::hex_decode(hex)?.try_into().ok()
 }
+
+pub mod ecdsa;
