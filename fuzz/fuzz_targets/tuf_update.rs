@@ -10,16 +10,28 @@ use libfuzzer_sys::fuzz_target;
 
 macro_rules! vector {
     ($rel:literal) => {
-        include_bytes!(concat!("../../core/tests/data/tuf/sigstore-production/", $rel))
+        include_bytes!(concat!(
+            "../../core/tests/data/tuf/sigstore-production/",
+            $rel
+        ))
     };
 }
 const FILES: [(&str, &[u8]); 7] = [
-    ("timestamp.json", vector!("2026-08-21/metadata/timestamp.json")),
-    ("snapshot.json", vector!("2026-08-21/metadata/snapshot.json")),
+    (
+        "timestamp.json",
+        vector!("2026-08-21/metadata/timestamp.json"),
+    ),
+    (
+        "snapshot.json",
+        vector!("2026-08-21/metadata/snapshot.json"),
+    ),
     ("targets.json", vector!("2026-08-21/metadata/targets.json")),
     ("14.root.json", vector!("root_history/14.root.json")),
     ("root.json", vector!("2026-08-21/metadata/root.json")),
-    ("targets/trusted_root.json", vector!("2026-08-21/targets/trusted_root.json")),
+    (
+        "targets/trusted_root.json",
+        vector!("2026-08-21/targets/trusted_root.json"),
+    ),
     ("15.root.json", vector!("root_history/15.root.json")),
 ];
 const ROOT_13: &[u8] = vector!("root_history/13.root.json");
@@ -43,16 +55,24 @@ fuzz_target!(|data: &[u8]| {
     // Selectors 6 and 7 fuzz the starting state; the directory is then the real one.
     let replaced = usize::from(selector % 8);
     let mut source = |name: &str, _max_len: usize| -> Result<Option<Vec<u8>>, ReadFailed> {
-        Ok(FILES.iter().enumerate().find(|(_, (n, _))| *n == name).map(|(i, (_, bytes))| {
-            if i == replaced && replaced < 6 {
-                input.to_vec()
-            } else {
-                bytes.to_vec()
-            }
-        }))
+        Ok(FILES
+            .iter()
+            .enumerate()
+            .find(|(_, (n, _))| *n == name)
+            .map(|(i, (_, bytes))| {
+                if i == replaced && replaced < 6 {
+                    input.to_vec()
+                } else {
+                    bytes.to_vec()
+                }
+            }))
     };
     if let Ok(update) = verify_update(&state, &mut source, TimePolicy::DangerSkipExpiryChecks) {
-        assert_eq!(update.target(), TARGET, "a fuzzed file changed the verified target");
+        assert_eq!(
+            update.target(),
+            TARGET,
+            "a fuzzed file changed the verified target"
+        );
         TufState::from_json(&update.state().to_json()).expect("a returned state loads again");
     }
 });
