@@ -6,9 +6,8 @@
 #![no_main]
 
 use edgeverify_core::__bench::p256_bench;
-use edgeverify_fuzz::ecdsa::{self, Curve, Signed};
+use edgeverify_fuzz::ecdsa::{self, Curve};
 use libfuzzer_sys::fuzz_target;
-use p256::ecdsa::signature::hazmat::PrehashSigner as _;
 
 const N: [u8; 32] = [
     0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -21,25 +20,6 @@ const EMBEDDED_KEYS: [&str; 3] = [
     "0488f4a5162d029854df123094a85f47b8211c61734a01a61a948266059f32c9eccf8d3aa1c6b281a4c9daa1c56d2c9048d5e337b979d0cd018025d27882cf45cb",
 ];
 
-fn sign(secret: &[u8], digest: &[u8]) -> Option<Signed> {
-    let key = p256::ecdsa::SigningKey::from_slice(secret).ok()?;
-    let sig: p256::ecdsa::Signature = key.sign_prehash(digest).ok()?;
-    let (r, s) = sig.split_bytes();
-    let negated = -*key.verifying_key().as_affine();
-    Some(Signed {
-        point: key
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec(),
-        negated_point: p256::EncodedPoint::from(p256::AffinePoint::from(negated))
-            .as_bytes()
-            .to_vec(),
-        r: r.to_vec(),
-        s: s.to_vec(),
-    })
-}
-
 const CURVE: Curve = Curve {
     len: 32,
     order: &N,
@@ -49,7 +29,7 @@ const CURVE: Curve = Curve {
     verify_with_table: |point, digest, signature| {
         p256_bench::Table::new(point).map(|t| t.verify(point, digest, signature))
     },
-    sign,
+    sign: edgeverify_fuzz::rustcrypto_signer!(p256),
     embedded_keys: &EMBEDDED_KEYS,
 };
 

@@ -4,34 +4,14 @@
 #![no_main]
 
 use edgeverify_core::__bench::p384_bench;
-use edgeverify_fuzz::ecdsa::{self, Curve, Signed};
+use edgeverify_fuzz::ecdsa::{self, Curve};
 use libfuzzer_sys::fuzz_target;
-use p384::ecdsa::signature::hazmat::PrehashSigner as _;
 
 const N: [u8; 48] = [
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
     0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
 ];
-
-fn sign(secret: &[u8], digest: &[u8]) -> Option<Signed> {
-    let key = p384::ecdsa::SigningKey::from_slice(secret).ok()?;
-    let sig: p384::ecdsa::Signature = key.sign_prehash(digest).ok()?;
-    let (r, s) = sig.split_bytes();
-    let negated = -*key.verifying_key().as_affine();
-    Some(Signed {
-        point: key
-            .verifying_key()
-            .to_encoded_point(false)
-            .as_bytes()
-            .to_vec(),
-        negated_point: p384::EncodedPoint::from(p384::AffinePoint::from(negated))
-            .as_bytes()
-            .to_vec(),
-        r: r.to_vec(),
-        s: s.to_vec(),
-    })
-}
 
 const CURVE: Curve = Curve {
     len: 48,
@@ -42,7 +22,7 @@ const CURVE: Curve = Curve {
     verify_with_table: |point, digest, signature| {
         p384_bench::Table::new(point).map(|t| t.verify(point, digest, signature))
     },
-    sign,
+    sign: edgeverify_fuzz::rustcrypto_signer!(p384),
     embedded_keys: &[],
 };
 

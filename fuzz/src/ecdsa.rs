@@ -51,6 +51,34 @@ pub struct Signed {
     pub s: Vec<u8>,
 }
 
+/// [`Curve::sign`] for a RustCrypto curve crate (`p256`, `p384`): RFC 6979 signatures over a
+/// prehashed digest, and the key's negation for the "y negated" mutation.
+#[macro_export]
+macro_rules! rustcrypto_signer {
+    ($curve:ident) => {{
+        fn sign(secret: &[u8], digest: &[u8]) -> Option<$crate::ecdsa::Signed> {
+            use $curve::ecdsa::signature::hazmat::PrehashSigner as _;
+            let key = $curve::ecdsa::SigningKey::from_slice(secret).ok()?;
+            let signature: $curve::ecdsa::Signature = key.sign_prehash(digest).ok()?;
+            let (r, s) = signature.split_bytes();
+            let negated = -*key.verifying_key().as_affine();
+            Some($crate::ecdsa::Signed {
+                point: key
+                    .verifying_key()
+                    .to_encoded_point(false)
+                    .as_bytes()
+                    .to_vec(),
+                negated_point: $curve::EncodedPoint::from($curve::AffinePoint::from(negated))
+                    .as_bytes()
+                    .to_vec(),
+                r: r.to_vec(),
+                s: s.to_vec(),
+            })
+        }
+        sign
+    }};
+}
+
 /// One fuzz input (see the module documentation).
 pub fn run(curve: &Curve, data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
