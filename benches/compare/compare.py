@@ -25,7 +25,9 @@ ap.add_argument("--native-only", action="store_true",
                 help="edgeverify and sigstore-rust only (skip the Python and Node peers)")
 args = ap.parse_args()
 W = Path(args.work)
-EV = ROOT / "target/dist/edgeverify"
+# EDGEVERIFY_BIN: another build of the CLI to measure, e.g. the static musl one
+# (`bash tools/cross/build.sh x86_64-unknown-linux-musl` prints its path).
+EV = Path(os.environ.get("EDGEVERIFY_BIN", ROOT / "target/dist/edgeverify"))
 
 
 def case_args(dir_name):

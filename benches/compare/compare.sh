@@ -2,7 +2,8 @@
 # benches/compare/compare.sh — edgeverify beside the verifiers a user would otherwise pick,
 # offline, on the same conformance cases, same machine, same run.
 #
-#   bash benches/compare/compare.sh [--quick] [--native-only]   (COMPARE_DIR=DIR reuses a work folder)
+#   bash benches/compare/compare.sh [--quick] [--native-only]   (COMPARE_DIR=DIR reuses a work folder;
+#   EDGEVERIFY_BIN=PATH measures another build of the CLI, e.g. the static musl one)
 #
 # --native-only: edgeverify and sigstore-rust only (no Python venv or npm install).
 #
