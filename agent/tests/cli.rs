@@ -270,3 +270,307 @@ fn compiled_cbor_trust_root_is_accepted_wherever_json_is() {
     assert!(!dir.join("x.cbor").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every subcommand's `--help` (exit 0, stdout) names each of its flags; `help COMMAND` and
+/// `COMMAND -h` say the same.
+#[test]
+fn every_subcommand_help_lists_its_flags() {
+    let signer = [
+        "--certificate-identity",
+        "--certificate-identity-regexp",
+        "--certificate-oidc-issuer",
+        "--certificate-oidc-issuer-regexp",
+        "--key",
+    ];
+    let source = [
+        "--source-tag",
+        "--source-branch",
+        "--source-versioned-tag",
+        "--builder-id",
+    ];
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["verify-bundle"],
+            [
+                &["--bundle", "--trusted-root", "--json", "<FILE_OR_DIGEST>"][..],
+                &signer,
+            ]
+            .concat(),
+        ),
+        (
+            vec!["verify-artifact"],
+            [
+                &[
+                    "--provenance-path",
+                    "--source-uri",
+                    "--trusted-root",
+                    "--print-provenance",
+                    "--json",
+                    "<ARTIFACT>...",
+                ][..],
+                &source,
+            ]
+            .concat(),
+        ),
+        (
+            vec!["verify-image"],
+            [
+                &[
+                    "--layout",
+                    "--source-uri",
+                    "--print-provenance",
+                    "--type",
+                    "--trusted-root",
+                    "--json",
+                    "<IMAGE>",
+                ][..],
+                &source,
+                &signer,
+            ]
+            .concat(),
+        ),
+        (
+            vec!["trust-root", "compile"],
+            vec!["<IN.json>", "<OUT.cbor>"],
+        ),
+        (
+            vec!["trust-root", "update"],
+            vec![
+                "--from",
+                "--trusted-root-path",
+                "--cbor-path",
+                "--state",
+                "--tuf-root",
+                "--now",
+                "--trust-system-clock",
+                "--danger-skip-expiry-checks",
+            ],
+        ),
+        (
+            vec!["trust-root", "show"],
+            vec!["--state", "--json", "[FILE]"],
+        ),
+        (
+            vec!["exec"],
+            vec![
+                "--policy",
+                "--audit-log",
+                "--insecure-exec-in-place",
+                "<PROGRAM [ARGS]>...",
+            ],
+        ),
+        (
+            vec!["serve"],
+            vec![
+                "--policy",
+                "--socket",
+                "--socket-mode",
+                "--socket-group",
+                "--cache-file",
+                "--audit-log",
+                "--audit-max-bytes",
+                "--audit-keep",
+                "--client-rate",
+                "--allow-empty-policy",
+            ],
+        ),
+        (vec!["check"], vec!["--socket", "--json", "<PATH>..."]),
+        (vec!["policy", "check"], vec!["<FILE>"]),
+    ];
+    for (command, flags) in cases {
+        let mut with_help = command.clone();
+        with_help.push("--help");
+        let out = edgeverify(&with_help);
+        assert_eq!(out.status.code(), Some(0), "{with_help:?}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        for flag in &flags {
+            assert!(
+                help.contains(flag),
+                "{command:?} --help lacks {flag}:\n{help}"
+            );
+        }
+        let mut short = command.clone();
+        short.push("-h");
+        assert_eq!(edgeverify(&short).stdout, help.as_bytes(), "{short:?}");
+        if command.len() == 1 {
+            let out = edgeverify(&["help", command[0]]);
+            assert_eq!(out.stdout, help.as_bytes(), "help {command:?}");
+        }
+    }
+    // The top level lists every command.
+    let top = String::from_utf8(edgeverify(&["--help"]).stdout).unwrap();
+    for c in [
+        "verify-bundle",
+        "verify-artifact",
+        "verify-image",
+        "trust-root",
+        "exec",
+        "serve",
+        "check",
+        "policy",
+        "containerd-verifier",
+    ] {
+        assert!(top.contains(c), "--help lacks {c}:\n{top}");
+    }
+    let version = String::from_utf8(edgeverify(&["--version"]).stdout).unwrap();
+    assert!(version.starts_with("edgeverify "), "{version}");
+}
+
+/// Command lines that are wrong exit 2 before anything is read, with a message on stderr that
+/// names the argument at fault (and nothing on stdout).
+#[test]
+fn usage_errors_exit_2_naming_the_argument() {
+    let bundle = "examples/artifacts/binary-linux-amd64.intoto.jsonl";
+    let artifact = "examples/artifacts/binary-linux-amd64";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["verify-bundle", "--bundle", bundle, "--nope", artifact],
+            "'--nope'",
+        ),
+        (
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle,
+                "--certificate-identity",
+            ],
+            "--certificate-identity <ID>",
+        ),
+        (
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle,
+                "--key",
+                "k.pem",
+                "--certificate-identity",
+                "x",
+                artifact,
+            ],
+            "'--key <PEM>' cannot be used with '--certificate-identity <ID>'",
+        ),
+        (
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle,
+                "--certificate-oidc-issuer",
+                "x",
+                artifact,
+            ],
+            "--certificate-identity <ID>|--certificate-identity-regexp <REGEX>|--key <PEM>",
+        ),
+        (
+            &["verify-bundle", "--certificate-identity", "x", artifact],
+            "--bundle <FILE>",
+        ),
+        (
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle,
+                "--bundle",
+                bundle,
+                "--key",
+                "k",
+                artifact,
+            ],
+            "'--bundle <FILE>' cannot be used multiple times",
+        ),
+        (
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle,
+                "--key",
+                "k",
+                artifact,
+                "extra",
+            ],
+            "'extra'",
+        ),
+        (&["verify-bundle", "--json=yes"], "'--json'"),
+        (
+            &["verify-artifact", "--provenance-path", bundle, artifact],
+            "--source-uri <URI>",
+        ),
+        (
+            &[
+                "verify-artifact",
+                "--provenance-path",
+                bundle,
+                "--source-uri",
+                "u",
+            ],
+            "<ARTIFACT>",
+        ),
+        (
+            &[
+                "verify-artifact",
+                "--provenance-path",
+                bundle,
+                "--source-uri",
+                "u",
+                "--source-tag",
+                "v1",
+                "--source-versioned-tag",
+                "v1",
+                artifact,
+            ],
+            "'--source-tag <TAG>' cannot be used with '--source-versioned-tag <VERSION>'",
+        ),
+        (
+            &["serve", "--policy", "p", "--socket-mode", "999"],
+            "'999' for '--socket-mode <OCTAL>'",
+        ),
+        (
+            &["serve", "--policy", "p", "--audit-keep", "many"],
+            "'many' for '--audit-keep <N>'",
+        ),
+        (&["serve"], "--policy <FILE>"),
+        (&["exec", "--policy", "p"], "<PROGRAM [ARGS]>"),
+        (&["check"], "<PATH>"),
+        (&["trust-root"], "subcommand"),
+        (&["trust-root", "compile", "in.json"], "<OUT.cbor>"),
+        (
+            &[
+                "trust-root",
+                "update",
+                "--from",
+                "d",
+                "--now",
+                "2026-01-01T00:00:00Z",
+                "--trust-system-clock",
+            ],
+            "'--now <RFC3339>' cannot be used with '--trust-system-clock'",
+        ),
+        (&["policy", "lint"], "'lint'"),
+        (&["no-such-command"], "'no-such-command'"),
+        (&[], "subcommand"),
+    ];
+    for (args, says) in cases {
+        let out = edgeverify(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(says),
+            "{args:?}: expected {says:?} in\n{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // exec: what follows the program is the program's, even when it looks like a flag.
+    let out = edgeverify(&[
+        "exec",
+        "--policy",
+        "/nonexistent.toml",
+        "/bin/true",
+        "--policy",
+        "-x",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("nonexistent.toml"),
+        "the policy is read, not a usage error: {stderr}"
+    );
+}

@@ -7,13 +7,14 @@
 //! missing answer): "could not ask" is never read as "allowed".
 
 use core::time::Duration;
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 
-use clap::Parser;
 use serde_json::Value;
 
+use super::cli::{Command, Opt, Positional, Stop};
 use super::serve::{DEFAULT_SOCKET, MAX_REQUEST_LINE_BYTES};
 use super::Outcome;
 use crate::gate::printable;
@@ -27,19 +28,50 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long sending a request may block (the daemon reads each line within 5 s).
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-#[derive(Parser)]
 /// Arguments of `edgeverify check`.
 pub struct Args {
-    /// The daemon's socket.
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_SOCKET)]
     socket: PathBuf,
-    /// Print each answer as one JSON object per line on stdout (the daemon's answer plus the
-    /// `path` asked about).
-    #[arg(long)]
     json: bool,
-    /// The programs to ask about: absolute paths, as the daemon resolves them itself.
-    #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
+}
+
+/// `edgeverify check`'s command line.
+pub static COMMAND: Command = Command {
+    name: "check",
+    about: "Ask a running `serve` whether programs may run (exit 0 all allowed, 1 one denied, 2 \
+            could not ask).",
+    options: &[&[
+        Opt {
+            long: "socket",
+            value: Some("PATH"),
+            help: "The daemon's socket. [default: /run/edgeverify/edgeverify.sock]",
+        },
+        Opt {
+            long: "json",
+            value: None,
+            help: "Print each answer as one JSON object per line on stdout (the daemon's answer \
+                   plus the `path` asked about).",
+        },
+    ]],
+    positionals: &[Positional::many(
+        "PATH",
+        "The programs to ask about: absolute paths, as the daemon resolves them itself.",
+    )],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `check`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        Ok(Self {
+            socket: m
+                .path("socket")
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET)),
+            json: m.switch("json"),
+            paths: m.positionals().into_iter().map(PathBuf::from).collect(),
+        })
+    }
 }
 
 /// Runs `edgeverify check`.

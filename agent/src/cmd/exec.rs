@@ -39,37 +39,65 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
-
+use super::cli::{Command, Opt, Positional, Stop};
 use super::Outcome;
 use crate::config::{self, Rule};
 use crate::gate::audit::{self, Settings, Writer};
 use crate::gate::{self, printable, Decision, Options};
 use crate::{failpoint, sys};
 
-#[derive(Parser)]
 /// Arguments of `edgeverify exec`.
 pub struct Args {
-    /// The policy file (TOML; see `edgeverify policy check`).
-    #[arg(long, value_name = "FILE")]
     policy: PathBuf,
-    /// Append the decision to this audit log (JSON lines, fsynced) before running.
-    #[arg(long, value_name = "FILE")]
     audit_log: Option<PathBuf>,
-    /// Where a sealed memory copy cannot be made (no memfd, or vm.memfd_noexec = 2), execute
-    /// the verified file itself: someone able to write it in place could then change what
-    /// runs after the check. Without this flag such systems run nothing.
-    #[arg(long)]
     insecure_exec_in_place: bool,
-    /// The program (a path, or a name looked up in PATH) and its arguments.
-    #[arg(
-        value_name = "PROGRAM [ARGS]",
-        required = true,
-        num_args = 1..,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
     command: Vec<OsString>,
+}
+
+/// `edgeverify exec`'s command line.
+pub static COMMAND: Command = Command {
+    name: "exec",
+    about: "Run a program only if its evidence satisfies the policy (executes the verified file \
+            descriptor itself).",
+    options: &[&[
+        Opt {
+            long: "policy",
+            value: Some("FILE"),
+            help: "The policy file (TOML; see `edgeverify policy check`).",
+        },
+        Opt {
+            long: "audit-log",
+            value: Some("FILE"),
+            help: "Append the decision to this audit log (JSON lines, fsynced) before running.",
+        },
+        Opt {
+            long: "insecure-exec-in-place",
+            value: None,
+            help: "Where a sealed memory copy cannot be made (no memfd, or vm.memfd_noexec = 2), \
+                   execute the verified file itself: someone able to write it in place could \
+                   then change what runs after the check. Without this flag such systems run \
+                   nothing.",
+        },
+    ]],
+    positionals: &[Positional::many(
+        "PROGRAM [ARGS]",
+        "The program (a path, or a name looked up in PATH) and its arguments.",
+    )],
+    trailing: true,
+};
+
+impl Args {
+    /// Parses what follows `exec`: options, then the program and its arguments, taken as they
+    /// are (an argument of the program that looks like an option is the program's).
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        Ok(Self {
+            policy: m.required_path("policy")?,
+            audit_log: m.path("audit-log"),
+            insecure_exec_in_place: m.switch("insecure-exec-in-place"),
+            command: m.positionals(),
+        })
+    }
 }
 
 /// Runs `edgeverify exec`: returns only when the program was not executed.

@@ -4,30 +4,56 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
 use edgeverify_core::slsa::SlsaPolicy;
 use edgeverify_core::{AnchoredRegex, CertificateIdentity, Error, Matcher, Policy, PublicKey};
 
+use super::cli::{Matches, Opt, Stop};
 use crate::files::read_bounded;
 
 /// slsa-verifier's requirements beyond `--source-uri`.
-#[derive(Args)]
 pub struct SourceFlags {
-    /// SLSA: expected source tag (exact).
-    #[arg(long, value_name = "TAG", conflicts_with = "source_versioned_tag")]
     pub(crate) source_tag: Option<String>,
-    /// SLSA: expected source branch.
-    #[arg(long, value_name = "BRANCH")]
     pub(crate) source_branch: Option<String>,
-    /// SLSA: expected semantic-version tag prefix (`v1`, `v1.2`, `v1.2.3`).
-    #[arg(long, value_name = "VERSION")]
     pub(crate) source_versioned_tag: Option<String>,
-    /// SLSA: expected builder, `NAME[@VERSION]`.
-    #[arg(long, value_name = "ID")]
     pub(crate) builder_id: Option<String>,
 }
 
+/// The options of [`SourceFlags`].
+pub const SOURCE_OPTIONS: &[Opt] = &[
+    Opt {
+        long: "source-tag",
+        value: Some("TAG"),
+        help: "SLSA: expected source tag (exact).",
+    },
+    Opt {
+        long: "source-branch",
+        value: Some("BRANCH"),
+        help: "SLSA: expected source branch.",
+    },
+    Opt {
+        long: "source-versioned-tag",
+        value: Some("VERSION"),
+        help: "SLSA: expected semantic-version tag prefix (`v1`, `v1.2`, `v1.2.3`).",
+    },
+    Opt {
+        long: "builder-id",
+        value: Some("ID"),
+        help: "SLSA: expected builder, `NAME[@VERSION]`.",
+    },
+];
+
 impl SourceFlags {
+    /// Takes them from a parsed command line.
+    pub(crate) fn take(m: &Matches) -> Result<Self, Stop> {
+        m.conflict("source-tag", &["source-versioned-tag"])?;
+        Ok(Self {
+            source_tag: m.string("source-tag")?,
+            source_branch: m.string("source-branch")?,
+            source_versioned_tag: m.string("source-versioned-tag")?,
+            builder_id: m.string("builder-id")?,
+        })
+    }
+
     /// Whether any of them was given.
     pub(crate) fn any(&self) -> bool {
         self.source_tag.is_some()
@@ -61,37 +87,88 @@ impl SourceFlags {
 
 /// cosign's signer flags: a certificate identity and issuer (exact or regular expression), or a
 /// self-managed key.
-#[derive(Args)]
 pub struct SignerFlags {
-    /// Expected certificate identity (SAN: URI or e-mail), exact.
-    #[arg(
-        long,
-        value_name = "ID",
-        conflicts_with = "certificate_identity_regexp"
-    )]
     pub(crate) certificate_identity: Option<String>,
-    /// Expected certificate identity as a regular expression that must match the whole SAN
-    /// (anchored, unlike cosign: `^https://github.com/org/` matches only that exact text; add
-    /// `.*` to accept what follows).
-    #[arg(long, value_name = "REGEX")]
     pub(crate) certificate_identity_regexp: Option<String>,
-    /// Expected OIDC issuer, exact.
-    #[arg(
-        long,
-        value_name = "URL",
-        conflicts_with = "certificate_oidc_issuer_regexp"
-    )]
     pub(crate) certificate_oidc_issuer: Option<String>,
-    /// Expected OIDC issuer as a regular expression that must match the whole issuer
-    /// (anchored, as --certificate-identity-regexp).
-    #[arg(long, value_name = "REGEX")]
     pub(crate) certificate_oidc_issuer_regexp: Option<String>,
-    /// Verify with this PEM public key (self-managed key) instead of a certificate identity.
-    #[arg(long, value_name = "PEM", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp"])]
     pub(crate) key: Option<PathBuf>,
 }
 
+/// `--trusted-root`, as every verifying command takes it.
+pub const TRUSTED_ROOT_OPTION: &[Opt] = &[Opt {
+    long: "trusted-root",
+    value: Some("FILE"),
+    help: "Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); \
+           default: the embedded Sigstore public-good root.",
+}];
+
+/// `--json` of the commands that print one verdict.
+pub const JSON_VERDICT_OPTION: &[Opt] = &[Opt {
+    long: "json",
+    value: None,
+    help: "Print the verdict as one JSON object on stdout.",
+}];
+
+/// The options of [`SignerFlags`].
+pub const SIGNER_OPTIONS: &[Opt] = &[
+    Opt {
+        long: "certificate-identity",
+        value: Some("ID"),
+        help: "Expected certificate identity (SAN: URI or e-mail), exact.",
+    },
+    Opt {
+        long: "certificate-identity-regexp",
+        value: Some("REGEX"),
+        help: "Expected certificate identity as a regular expression that must match the whole \
+               SAN (anchored, unlike cosign: `^https://github.com/org/` matches only that exact \
+               text; add `.*` to accept what follows).",
+    },
+    Opt {
+        long: "certificate-oidc-issuer",
+        value: Some("URL"),
+        help: "Expected OIDC issuer, exact.",
+    },
+    Opt {
+        long: "certificate-oidc-issuer-regexp",
+        value: Some("REGEX"),
+        help: "Expected OIDC issuer as a regular expression that must match the whole issuer \
+               (anchored, as --certificate-identity-regexp).",
+    },
+    Opt {
+        long: "key",
+        value: Some("PEM"),
+        help: "Verify with this PEM public key (self-managed key) instead of a certificate \
+               identity.",
+    },
+];
+
 impl SignerFlags {
+    /// Takes them from a parsed command line.
+    pub(crate) fn take(m: &Matches) -> Result<Self, Stop> {
+        m.conflict("certificate-identity", &["certificate-identity-regexp"])?;
+        m.conflict(
+            "certificate-oidc-issuer",
+            &["certificate-oidc-issuer-regexp"],
+        )?;
+        m.conflict(
+            "key",
+            &[
+                "certificate-identity",
+                "certificate-identity-regexp",
+                "certificate-oidc-issuer",
+                "certificate-oidc-issuer-regexp",
+            ],
+        )?;
+        Ok(Self {
+            certificate_identity: m.string("certificate-identity")?,
+            certificate_identity_regexp: m.string("certificate-identity-regexp")?,
+            certificate_oidc_issuer: m.string("certificate-oidc-issuer")?,
+            certificate_oidc_issuer_regexp: m.string("certificate-oidc-issuer-regexp")?,
+            key: m.path("key"),
+        })
+    }
+
     /// Whether any of them was given.
     pub(crate) fn any(&self) -> bool {
         self.certificate_identity.is_some()

@@ -1,11 +1,12 @@
 //! One module per subcommand of `edgeverify`, each with its own arguments (`Args`, parsed
-//! by clap) and a `run` that does the work and says how it ended ([`Outcome`]).
+//! from its [`cli::Command`] table) and a `run` that does the work and says how it ended ([`Outcome`]).
 
 use std::process::ExitCode;
 
 use edgeverify_core::{Error, ErrorClass};
 
 pub mod check;
+pub mod cli;
 pub mod containerd_verifier;
 pub mod exec;
 pub mod flags;

@@ -1,22 +1,50 @@
 //! `edgeverify policy check FILE`: validate a policy file for `exec` and `serve` and say what
 //! it contains.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use edgeverify_core::{ImageEvidence, Policy};
 
+use super::cli::{Command, Positional, Stop, Subcommands};
 use super::Outcome;
 use crate::config::glob::Glob;
 use crate::config::{self, Mode};
 
 /// `edgeverify policy` subcommands.
-#[derive(clap::Subcommand)]
 pub enum PolicyCommand {
-    /// Validate a policy file (syntax, globs, regexes, trust root and pin) without running.
+    /// `check FILE`.
     Check {
         /// The policy file (TOML).
         file: PathBuf,
     },
+}
+
+/// `edgeverify policy`'s subcommands.
+pub static SUBCOMMANDS: Subcommands = Subcommands {
+    name: "policy",
+    about: "Policy files for `exec` and `serve`.",
+    list: &[("check", CHECK.about)],
+    after: "",
+};
+
+static CHECK: Command = Command {
+    name: "policy check",
+    about: "Validate a policy file (syntax, globs, regexes, trust root and pin) without running.",
+    options: &[],
+    positionals: &[Positional::one("FILE", "The policy file (TOML).")],
+    trailing: false,
+};
+
+impl PolicyCommand {
+    /// Parses what follows `policy`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let (_, rest) = SUBCOMMANDS.choose(args)?;
+        let mut m = CHECK.parse(rest)?;
+        Ok(Self::Check {
+            file: m.next_positional("FILE")?.into(),
+        })
+    }
 }
 
 /// Runs `edgeverify policy …`.

@@ -26,6 +26,7 @@
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
 use std::os::fd::AsRawFd;
@@ -35,9 +36,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Instant;
 
-use clap::Parser;
 use serde::{Deserialize, Serialize};
 
+use super::cli::{Command, Opt, Stop};
 use super::Outcome;
 use crate::config::{self, Config, ConfigError};
 use crate::files::read_bounded;
@@ -72,42 +73,111 @@ pub(crate) const MAX_CONCURRENT_VERIFICATIONS: usize = 4;
 /// Default requests per second per uid (root and the daemon's own uid are not limited).
 pub(crate) const DEFAULT_CLIENT_RATE: u32 = 100;
 
-#[derive(Parser)]
 /// Arguments of `edgeverify serve`.
 pub struct Args {
-    /// The policy file (TOML; see `edgeverify policy check`). Re-read on SIGHUP.
-    #[arg(long, value_name = "FILE")]
     policy: PathBuf,
-    /// The Unix socket to listen on (created; a stale socket there is replaced).
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_SOCKET)]
     socket: PathBuf,
-    /// Permissions of the socket, octal. Connecting needs write permission.
-    #[arg(long, value_name = "OCTAL", default_value = "0600", value_parser = parse_mode)]
     socket_mode: u32,
-    /// Group owning the socket (name or number); use with --socket-mode 0660.
-    #[arg(long, value_name = "GROUP")]
     socket_group: Option<String>,
-    /// Persist the verdict cache here (CBOR, authenticated; written atomically). The
-    /// directory must be writable by the daemon's user only. Default: memory only.
-    #[arg(long, value_name = "FILE")]
     cache_file: Option<PathBuf>,
-    /// Append one JSON line per decision here.
-    #[arg(long, value_name = "FILE")]
     audit_log: Option<PathBuf>,
-    /// Rotate the audit log when it would exceed this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = audit::DEFAULT_MAX_BYTES)]
     audit_max_bytes: u64,
-    /// Rotated audit logs kept (FILE.1 … FILE.N).
-    #[arg(long, value_name = "N", default_value_t = audit::DEFAULT_KEEP)]
     audit_keep: u32,
-    /// Requests per second each uid may make (root and the daemon's own uid: unlimited;
-    /// 0: no limit). Requests beyond it are refused and counted, not logged one by one.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CLIENT_RATE)]
     client_rate: u32,
-    /// Start (and accept reloads) even when the policy has no rules, so that every request
-    /// is denied. Without it such a policy is refused as the likely mistake it is.
-    #[arg(long)]
     allow_empty_policy: bool,
+}
+
+/// `edgeverify serve`'s command line (the defaults written in the help are checked against
+/// the constants by a test).
+pub static COMMAND: Command = Command {
+    name: "serve",
+    about: "Answer \"may this program run?\" for local processes over a Unix socket.",
+    options: &[&[
+        Opt {
+            long: "policy",
+            value: Some("FILE"),
+            help: "The policy file (TOML; see `edgeverify policy check`). Re-read on SIGHUP.",
+        },
+        Opt {
+            long: "socket",
+            value: Some("PATH"),
+            help: "The Unix socket to listen on (created; a stale socket there is replaced). \
+                   [default: /run/edgeverify/edgeverify.sock]",
+        },
+        Opt {
+            long: "socket-mode",
+            value: Some("OCTAL"),
+            help: "Permissions of the socket, octal. Connecting needs write permission. \
+                   [default: 0600]",
+        },
+        Opt {
+            long: "socket-group",
+            value: Some("GROUP"),
+            help: "Group owning the socket (name or number); use with --socket-mode 0660.",
+        },
+        Opt {
+            long: "cache-file",
+            value: Some("FILE"),
+            help: "Persist the verdict cache here (CBOR, authenticated; written atomically). The \
+                   directory must be writable by the daemon's user only. Default: memory only.",
+        },
+        Opt {
+            long: "audit-log",
+            value: Some("FILE"),
+            help: "Append one JSON line per decision here.",
+        },
+        Opt {
+            long: "audit-max-bytes",
+            value: Some("BYTES"),
+            help: "Rotate the audit log when it would exceed this many bytes. [default: 10485760]",
+        },
+        Opt {
+            long: "audit-keep",
+            value: Some("N"),
+            help: "Rotated audit logs kept (FILE.1 … FILE.N). [default: 3]",
+        },
+        Opt {
+            long: "client-rate",
+            value: Some("N"),
+            help: "Requests per second each uid may make (root and the daemon's own uid: \
+                   unlimited; 0: no limit). Requests beyond it are refused and counted, not \
+                   logged one by one. [default: 100]",
+        },
+        Opt {
+            long: "allow-empty-policy",
+            value: None,
+            help: "Start (and accept reloads) even when the policy has no rules, so that every \
+                   request is denied. Without it such a policy is refused as the likely mistake \
+                   it is.",
+        },
+    ]],
+    positionals: &[],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `serve`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let m = COMMAND.parse(args)?;
+        let socket_mode = match m.string("socket-mode")? {
+            None => 0o600,
+            Some(text) => parse_mode(&text).map_err(|why| m.invalid("socket-mode", &text, &why))?,
+        };
+        Ok(Self {
+            policy: m.required_path("policy")?,
+            socket: m
+                .path("socket")
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET)),
+            socket_mode,
+            socket_group: m.string("socket-group")?,
+            cache_file: m.path("cache-file"),
+            audit_log: m.path("audit-log"),
+            audit_max_bytes: m.parsed("audit-max-bytes", audit::DEFAULT_MAX_BYTES)?,
+            audit_keep: m.parsed("audit-keep", audit::DEFAULT_KEEP)?,
+            client_rate: m.parsed("client-rate", DEFAULT_CLIENT_RATE)?,
+            allow_empty_policy: m.switch("allow-empty-policy"),
+        })
+    }
 }
 
 fn parse_mode(s: &str) -> Result<u32, String> {
@@ -786,6 +856,31 @@ fn fail(message: &str) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The defaults the help text states are the ones used.
+    #[test]
+    fn help_states_the_defaults() {
+        let help = COMMAND.help().replace('\n', " ");
+        let collapsed = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for default in [
+            DEFAULT_SOCKET.to_string(),
+            audit::DEFAULT_MAX_BYTES.to_string(),
+            audit::DEFAULT_KEEP.to_string(),
+            DEFAULT_CLIENT_RATE.to_string(),
+            "0600".to_string(),
+        ] {
+            assert!(
+                collapsed.contains(&format!("[default: {default}]")),
+                "{default}: {help}"
+            );
+        }
+        let args = Args::parse(vec!["--policy".into(), "p.toml".into()]).unwrap();
+        assert_eq!(args.socket, PathBuf::from(DEFAULT_SOCKET));
+        assert_eq!(args.socket_mode, 0o600);
+        assert_eq!(args.audit_max_bytes, audit::DEFAULT_MAX_BYTES);
+        assert_eq!(args.audit_keep, audit::DEFAULT_KEEP);
+        assert_eq!(args.client_rate, DEFAULT_CLIENT_RATE);
+    }
 
     #[test]
     fn modes_parse_as_octal() {

@@ -4,11 +4,12 @@
 //! `update` applies an offline TUF update (`trust_root/update.rs`); `show` prints what a trust root
 //! trusts (`trust_root/show.rs`).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
 use edgeverify_core::{hex_encode, limits, TrustRoot, UnixTime};
 
+use super::cli::{Command, Positional, Stop, Subcommands};
 use super::Outcome;
 use crate::files::{read_bounded, write_atomically};
 use crate::gate::artifact::sha256;
@@ -25,39 +26,65 @@ pub const DEFAULT_STATE_DIR: &str = "/var/lib/edgeverify/tuf";
 /// The state file inside it (core's `TufState::to_json`).
 pub const STATE_FILE: &str = "tuf-state.json";
 
-#[derive(Parser)]
-/// Arguments of `edgeverify trust-root`.
-pub struct Args {
-    #[command(subcommand)]
-    command: Command,
+/// Arguments of `edgeverify trust-root`: one of its subcommands.
+pub struct Args(Subcommand);
+
+enum Subcommand {
+    Compile { input: PathBuf, output: PathBuf },
+    Update(update::UpdateArgs),
+    Show(show::ShowArgs),
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Compile a trusted_root.json into the compact CBOR form (only what verification uses)
-    /// and print the SHA-256 to pin it by.
-    Compile {
-        /// The trusted_root.json to compile.
-        #[arg(value_name = "IN.json")]
-        input: PathBuf,
-        /// Where to write the CBOR form (replaced atomically; never the input itself).
-        #[arg(value_name = "OUT.cbor")]
-        output: PathBuf,
-    },
-    /// Apply an offline trust-root update: verify the TUF metadata in --from DIR against the
-    /// device's TUF state, then install the verified trusted_root.json and record the state
-    /// (each replaced atomically). Exit 0 installed, 1 refused, 2 not applied (usage, I/O,
-    /// incomplete directory, unusable time).
-    Update(update::UpdateArgs),
-    /// Print what a trust root trusts (logs, CAs, CT logs, TSAs with validity windows), where
-    /// it came from and its SHA-256; without FILE, the embedded one.
-    Show(show::ShowArgs),
+/// `edgeverify trust-root`'s subcommands.
+pub static SUBCOMMANDS: Subcommands = Subcommands {
+    name: "trust-root",
+    about: "Trust-root tools: `trust-root compile IN.json OUT.cbor` writes the compact CBOR form.",
+    list: &[
+        ("compile", COMPILE.about),
+        ("update", update::COMMAND.about),
+        ("show", show::COMMAND.about),
+    ],
+    after: "",
+};
+
+/// `edgeverify trust-root compile`'s command line.
+static COMPILE: Command = Command {
+    name: "trust-root compile",
+    about: "Compile a trusted_root.json into the compact CBOR form (only what verification uses) \
+            and print the SHA-256 to pin it by.",
+    options: &[],
+    positionals: &[
+        Positional::one("IN.json", "The trusted_root.json to compile."),
+        Positional::one(
+            "OUT.cbor",
+            "Where to write the CBOR form (replaced atomically; never the input itself).",
+        ),
+    ],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `trust-root`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let (name, rest) = SUBCOMMANDS.choose(args)?;
+        match name {
+            "compile" => {
+                let mut m = COMPILE.parse(rest)?;
+                Ok(Self(Subcommand::Compile {
+                    input: m.next_positional("IN.json")?.into(),
+                    output: m.next_positional("OUT.cbor")?.into(),
+                }))
+            }
+            "update" => update::UpdateArgs::parse(rest).map(|a| Self(Subcommand::Update(a))),
+            _ => show::ShowArgs::parse(rest).map(|a| Self(Subcommand::Show(a))),
+        }
+    }
 }
 
 /// Runs `edgeverify trust-root …`.
 pub fn run(args: &Args) -> Outcome {
-    match &args.command {
-        Command::Compile { input, output } => match compile(input, output) {
+    match &args.0 {
+        Subcommand::Compile { input, output } => match compile(input, output) {
             Ok(message) => {
                 println!("{message}");
                 Outcome::Verified
@@ -67,8 +94,8 @@ pub fn run(args: &Args) -> Outcome {
                 Outcome::Unusable
             }
         },
-        Command::Update(args) => report(update::run(args)),
-        Command::Show(args) => report(show::run(args)),
+        Subcommand::Update(args) => report(update::run(args)),
+        Subcommand::Show(args) => report(show::run(args)),
     }
 }
 

@@ -1,49 +1,91 @@
 //! `edgeverify verify-artifact`: SLSA provenance with `slsa-verifier verify-artifact`
 //! semantics, offline, against the pinned trust root.
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clap::Parser;
 use edgeverify_core::slsa::{self, SlsaPolicy};
 use edgeverify_core::{
     hex_encode, limits, verify, Artifact, Bundle, Error, HashAlgorithm, Policy, VerifiedBundle,
 };
 
-use super::flags::SourceFlags;
+use super::cli::{Command, Opt, Positional, Stop};
+use super::flags::{SourceFlags, SOURCE_OPTIONS, TRUSTED_ROOT_OPTION};
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::{is_stdin, read_bounded};
 use crate::gate::artifact;
 use crate::gate::evidence::{is_legacy_envelope, not_a_bundle};
 
-#[derive(Parser)]
 /// Arguments of `edgeverify verify-artifact`.
 pub struct Args {
-    /// The provenance: a Sigstore bundle holding a DSSE in-toto statement (for example the
-    /// `multiple.intoto.jsonl` of slsa-github-generator ≥ v2.1.0).
-    #[arg(long, value_name = "FILE")]
     provenance_path: PathBuf,
-    /// Expected source repository, `github.com/ORG/REPO`.
-    #[arg(long, value_name = "URI")]
     source_uri: String,
-    #[command(flatten)]
     source: SourceFlags,
-    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
-    /// the embedded Sigstore public-good root.
-    #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
-    /// After verification, print the verified in-toto statement (JSON) on stdout.
-    #[arg(long)]
     print_provenance: bool,
-    /// Print one JSON object per artifact on stdout; a failure before any artifact (I/O,
-    /// legacy format, policy) prints one object with `"artifact": null`.
-    #[arg(long)]
     json: bool,
-    /// The artifacts; each is verified against the provenance independently. `-` reads one
-    /// from standard input.
-    #[arg(value_name = "ARTIFACT", required = true)]
     artifacts: Vec<PathBuf>,
+}
+
+/// `edgeverify verify-artifact`'s command line.
+pub static COMMAND: Command = Command {
+    name: "verify-artifact",
+    about: "Verify artifacts against SLSA provenance (slsa-verifier `verify-artifact` semantics).",
+    options: &[
+        &[
+            Opt {
+                long: "provenance-path",
+                value: Some("FILE"),
+                help: "The provenance: a Sigstore bundle holding a DSSE in-toto statement (for \
+                       example the `multiple.intoto.jsonl` of slsa-github-generator ≥ v2.1.0).",
+            },
+            Opt {
+                long: "source-uri",
+                value: Some("URI"),
+                help: "Expected source repository, `github.com/ORG/REPO`.",
+            },
+        ],
+        SOURCE_OPTIONS,
+        TRUSTED_ROOT_OPTION,
+        &[
+            Opt {
+                long: "print-provenance",
+                value: None,
+                help: "After verification, print the verified in-toto statement (JSON) on stdout.",
+            },
+            Opt {
+                long: "json",
+                value: None,
+                help: "Print one JSON object per artifact on stdout; a failure before any \
+                       artifact (I/O, legacy format, policy) prints one object with \
+                       `\"artifact\": null`.",
+            },
+        ],
+    ],
+    positionals: &[Positional::many(
+        "ARTIFACT",
+        "The artifacts; each is verified against the provenance (the bundle once, then \
+         each artifact's subject and SLSA checks). `-` reads one from standard input.",
+    )],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `verify-artifact`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        Ok(Self {
+            provenance_path: m.required_path("provenance-path")?,
+            source_uri: m.required_string("source-uri")?,
+            source: SourceFlags::take(&m)?,
+            trusted_root: m.path("trusted-root"),
+            print_provenance: m.switch("print-provenance"),
+            json: m.switch("json"),
+            artifacts: m.positionals().into_iter().map(PathBuf::from).collect(),
+        })
+    }
 }
 
 /// Why an artifact was not verified.

@@ -1,40 +1,76 @@
 //! `edgeverify verify-bundle`: the sigstore-conformance client protocol, offline.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::{ArgGroup, Parser};
 use edgeverify_core::{
     artifact_hash_algorithms, hex_decode, hex_encode, limits, verify, Artifact, Bundle, Digest,
     Error, HashAlgorithm, KeyType, Policy, Stage, VerifiedBundle,
 };
 
-use super::flags::SignerFlags;
+use super::cli::{Command, Opt, Positional, Stop};
+use super::flags::{SignerFlags, JSON_VERDICT_OPTION, SIGNER_OPTIONS, TRUSTED_ROOT_OPTION};
 use super::Outcome;
 use crate::config::trust_root;
 use crate::files::read_bounded;
 use crate::gate::artifact::{self, ReadArtifact};
 use crate::gate::evidence::not_a_bundle;
 
-#[derive(Parser)]
-#[command(group(ArgGroup::new("signer").required(true).args(["certificate_identity", "certificate_identity_regexp", "key"])))]
 /// Arguments of `edgeverify verify-bundle`.
 pub struct Args {
-    /// The Sigstore bundle (JSON).
-    #[arg(long, value_name = "FILE")]
     bundle: PathBuf,
-    #[command(flatten)]
     signer: SignerFlags,
-    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
-    /// the embedded Sigstore public-good root.
-    #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
-    /// Print the verdict as one JSON object on stdout.
-    #[arg(long)]
     json: bool,
-    /// The artifact path (`-`: standard input), or its digest: `sha256:<64 hex>`,
-    /// `sha384:<96 hex>` or `sha512:<128 hex>`.
-    #[arg(value_name = "FILE_OR_DIGEST")]
     artifact: String,
+}
+
+/// `edgeverify verify-bundle`'s command line.
+pub static COMMAND: Command = Command {
+    name: "verify-bundle",
+    about: "Verify a Sigstore bundle for a file or a `sha256:<hex>` digest (sigstore-conformance \
+            client protocol).",
+    options: &[
+        &[Opt {
+            long: "bundle",
+            value: Some("FILE"),
+            help: "The Sigstore bundle (JSON).",
+        }],
+        SIGNER_OPTIONS,
+        TRUSTED_ROOT_OPTION,
+        JSON_VERDICT_OPTION,
+    ],
+    positionals: &[Positional::one(
+        "FILE_OR_DIGEST",
+        "The artifact path (`-`: standard input), or its digest: `sha256:<64 hex>`, \
+         `sha384:<96 hex>` or `sha512:<128 hex>`.",
+    )],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `verify-bundle`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        let signer = SignerFlags::take(&m)?;
+        if signer.certificate_identity.is_none()
+            && signer.certificate_identity_regexp.is_none()
+            && signer.key.is_none()
+        {
+            return Err(m.required(&[
+                "certificate-identity",
+                "certificate-identity-regexp",
+                "key",
+            ]));
+        }
+        Ok(Self {
+            bundle: m.required_path("bundle")?,
+            signer,
+            trusted_root: m.path("trusted-root"),
+            json: m.switch("json"),
+            artifact: m.required_positional("FILE_OR_DIGEST")?,
+        })
+    }
 }
 
 /// Runs `edgeverify verify-bundle`.

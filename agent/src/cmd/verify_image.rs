@@ -2,55 +2,100 @@
 //! `verify` / `verify-attestation` identity checks) or its SLSA provenance (`slsa-verifier
 //! verify-image` flags and semantics), offline, from an OCI image layout.
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clap::Parser;
 use edgeverify_core::oci::{digest_string, parse_digest};
 use edgeverify_core::slsa;
 use edgeverify_core::{
     verify_image, Digest, Error, ErrorClass, HashAlgorithm, ImageEvidence, Policy, VerifiedImage,
 };
 
-use super::flags::{SignerFlags, SourceFlags};
+use super::cli::{Command, Opt, Positional, Stop};
+use super::flags::{
+    SignerFlags, SourceFlags, JSON_VERDICT_OPTION, SIGNER_OPTIONS, SOURCE_OPTIONS,
+    TRUSTED_ROOT_OPTION,
+};
 use super::Outcome;
 use crate::config::trust_root;
 use crate::oci_dir::OciDir;
 
-#[derive(Parser)]
 /// Arguments of `edgeverify verify-image`.
 pub struct Args {
-    /// The OCI image layout holding the image's signatures or attestations (a `cosign save`
-    /// directory, or `skopeo copy … oci:DIR`).
-    #[arg(long, value_name = "DIR")]
     layout: PathBuf,
-    /// SLSA: expected source repository, `github.com/ORG/REPO` (selects `slsa-verifier
-    /// verify-image` semantics).
-    #[arg(long, value_name = "URI")]
     source_uri: Option<String>,
-    #[command(flatten)]
     source: SourceFlags,
-    /// SLSA: after verification, print the verified in-toto statement (JSON) on stdout.
-    #[arg(long)]
     print_provenance: bool,
-    #[command(flatten)]
     signer: SignerFlags,
-    /// Verify attestations (cosign `verify-attestation`) of this predicate type instead of
-    /// signatures: `slsaprovenance`, `slsaprovenance02`, `slsaprovenance1`, `spdx`, `spdxjson`,
-    /// `cyclonedx`, `link`, `vuln`, `openvex`, `custom`, or a predicate type URI; `any` for
-    /// every type.
-    #[arg(long = "type", value_name = "TYPE")]
     predicate_type: Option<String>,
-    /// Trust root: trusted_root.json or its compact CBOR form (`trust-root compile`); default:
-    /// the embedded Sigstore public-good root.
-    #[arg(long, value_name = "FILE")]
     trusted_root: Option<PathBuf>,
-    /// Print the verdict as one JSON object on stdout.
-    #[arg(long)]
     json: bool,
-    /// The image: `NAME@sha256:<hex>` or `sha256:<hex>` (a tag alone is mutable).
-    #[arg(value_name = "IMAGE")]
     image: String,
+}
+
+/// `edgeverify verify-image`'s command line.
+pub static COMMAND: Command = Command {
+    name: "verify-image",
+    about: "Verify a container image from an OCI image layout: cosign signatures or attestations \
+            (identity or key), or SLSA provenance (slsa-verifier `verify-image` semantics).",
+    options: &[
+        &[
+            Opt {
+                long: "layout",
+                value: Some("DIR"),
+                help: "The OCI image layout holding the image's signatures or attestations (a \
+                       `cosign save` directory, or `skopeo copy … oci:DIR`).",
+            },
+            Opt {
+                long: "source-uri",
+                value: Some("URI"),
+                help: "SLSA: expected source repository, `github.com/ORG/REPO` (selects \
+                       `slsa-verifier verify-image` semantics).",
+            },
+        ],
+        SOURCE_OPTIONS,
+        &[Opt {
+            long: "print-provenance",
+            value: None,
+            help:
+                "SLSA: after verification, print the verified in-toto statement (JSON) on stdout.",
+        }],
+        SIGNER_OPTIONS,
+        &[Opt {
+            long: "type",
+            value: Some("TYPE"),
+            help: "Verify attestations (cosign `verify-attestation`) of this predicate type \
+                   instead of signatures: `slsaprovenance`, `slsaprovenance02`, \
+                   `slsaprovenance1`, `spdx`, `spdxjson`, `cyclonedx`, `link`, `vuln`, `openvex`, \
+                   `custom`, or a predicate type URI; `any` for every type.",
+        }],
+        TRUSTED_ROOT_OPTION,
+        JSON_VERDICT_OPTION,
+    ],
+    positionals: &[Positional::one(
+        "IMAGE",
+        "The image: `NAME@sha256:<hex>` or `sha256:<hex>` (a tag alone is mutable).",
+    )],
+    trailing: false,
+};
+
+impl Args {
+    /// Parses what follows `verify-image`.
+    pub fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        Ok(Self {
+            layout: m.required_path("layout")?,
+            source_uri: m.string("source-uri")?,
+            source: SourceFlags::take(&m)?,
+            print_provenance: m.switch("print-provenance"),
+            signer: SignerFlags::take(&m)?,
+            predicate_type: m.string("type")?,
+            trusted_root: m.path("trusted-root"),
+            json: m.switch("json"),
+            image: m.required_positional("IMAGE")?,
+        })
+    }
 }
 
 /// Runs `edgeverify verify-image`.

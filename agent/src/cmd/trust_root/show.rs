@@ -2,30 +2,62 @@
 //! transparency log, certificate authority, CT log and timestamping authority with its
 //! validity window — where it came from (embedded, a file, a TUF update), and its SHA-256.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Args as ClapArgs;
 use edgeverify_core::{hex_encode, limits, ServiceKind, TrustRoot, TufState};
 use serde_json::{json, Value};
 
 use super::{format_time, DEFAULT_STATE_DIR, STATE_FILE};
+use crate::cmd::cli::{Command, Opt, Positional, Stop};
 use crate::cmd::Outcome;
 use crate::files::{read_bounded, read_optional};
 
 /// Arguments of `edgeverify trust-root show`.
-#[derive(ClapArgs)]
 pub(super) struct ShowArgs {
-    /// The trust root to show (trusted_root.json or its compact CBOR form); without it, the
-    /// one embedded in edgeverify.
-    #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
-    /// The TUF state directory `trust-root update` keeps: tells whether FILE is the target
-    /// the last update verified.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_STATE_DIR)]
     state: PathBuf,
-    /// Print JSON instead of text.
-    #[arg(long)]
     json: bool,
+}
+
+/// `edgeverify trust-root show`'s command line.
+pub(super) static COMMAND: Command = Command {
+    name: "trust-root show",
+    about: "Print what a trust root trusts (logs, CAs, CT logs, TSAs with validity windows), \
+            where it came from and its SHA-256; without FILE, the embedded one.",
+    options: &[&[
+        Opt {
+            long: "state",
+            value: Some("DIR"),
+            help: "The TUF state directory `trust-root update` keeps: tells whether FILE is the \
+                   target the last update verified. [default: /var/lib/edgeverify/tuf]",
+        },
+        Opt {
+            long: "json",
+            value: None,
+            help: "Print JSON instead of text.",
+        },
+    ]],
+    positionals: &[Positional::optional(
+        "FILE",
+        "The trust root to show (trusted_root.json or its compact CBOR form); without it, \
+         the one embedded in edgeverify.",
+    )],
+    trailing: false,
+};
+
+impl ShowArgs {
+    /// Parses what follows `trust-root show`.
+    pub(super) fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let mut m = COMMAND.parse(args)?;
+        Ok(Self {
+            file: m.positionals().pop().map(PathBuf::from),
+            state: m
+                .path("state")
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_DIR)),
+            json: m.switch("json"),
+        })
+    }
 }
 
 /// Runs `show`; `Ok` is what to print.

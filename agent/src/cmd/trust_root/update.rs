@@ -9,54 +9,118 @@
 //! equal to the floors are accepted). The reverse order could leave a new root with old floors,
 //! which an older, validly signed repository state could then roll back.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::Args as ClapArgs;
 use edgeverify_core::{
     hex_encode, limits, verify_update, Error, ReadFailed, TimePolicy, TrustRoot, TufError,
     TufState, UnixTime,
 };
 
 use super::{format_time, DEFAULT_STATE_DIR, DEFAULT_TRUSTED_ROOT_PATH, STATE_FILE};
+use crate::cmd::cli::{Command, Opt, Stop};
 use crate::cmd::Outcome;
 use crate::files::{read_bounded, read_optional, write_atomically};
 use crate::gate::artifact::sha256;
 
 /// Arguments of `edgeverify trust-root update`.
-#[derive(ClapArgs)]
 pub(super) struct UpdateArgs {
-    /// The update directory: TUF metadata (`N.root.json` for each root version after the
-    /// device's, `timestamp.json`, `snapshot.json` or `V.snapshot.json`, `targets.json` or
-    /// `V.targets.json`) and `targets/trusted_root.json` (or `targets/HASH.trusted_root.json`).
-    #[arg(long, value_name = "DIR")]
     from: PathBuf,
-    /// Where the verified trusted_root.json is installed (replaced atomically).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_TRUSTED_ROOT_PATH)]
     trusted_root_path: PathBuf,
-    /// Also install the compact CBOR form (`trust-root compile`) at FILE, for devices that
-    /// load that form.
-    #[arg(long, value_name = "FILE")]
     cbor_path: Option<PathBuf>,
-    /// The device's TUF state directory (the trusted TUF root, rollback floors, newest
-    /// verified time, verified target). Created on first use.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_STATE_DIR)]
     state: PathBuf,
-    /// First update only (no state yet): start from this TUF root.json (a private Sigstore
-    /// instance) instead of the embedded Sigstore TUF root v15.
-    #[arg(long, value_name = "FILE")]
     tuf_root: Option<PathBuf>,
-    /// Check expiry against this time (RFC 3339), which the operator vouches is now.
-    #[arg(long, value_name = "RFC3339", conflicts_with_all = ["trust_system_clock", "danger_skip_expiry_checks"])]
     now: Option<String>,
-    /// Check expiry against this device's clock (only if it is trustworthy: synchronised, or
-    /// battery-backed and checked).
-    #[arg(long, conflicts_with = "danger_skip_expiry_checks")]
     trust_system_clock: bool,
-    /// DANGER: check no expiry at all. A replay of any old, validly signed repository state
-    /// newer than the device's is accepted (a freeze attack goes undetected). Signatures,
-    /// versions, floors and hashes are still checked.
-    #[arg(long)]
     danger_skip_expiry_checks: bool,
+}
+
+/// `edgeverify trust-root update`'s command line.
+pub(super) static COMMAND: Command = Command {
+    name: "trust-root update",
+    about: "Apply an offline trust-root update: verify the TUF metadata in --from DIR against the \
+            device's TUF state, then install the verified trusted_root.json and record the state \
+            (each replaced atomically). Exit 0 installed, 1 refused, 2 not applied (usage, I/O, \
+            incomplete directory, unusable time).",
+    options: &[&[
+        Opt {
+            long: "from",
+            value: Some("DIR"),
+            help: "The update directory: TUF metadata (`N.root.json` for each root version after \
+                   the device's, `timestamp.json`, `snapshot.json` or `V.snapshot.json`, \
+                   `targets.json` or `V.targets.json`) and `targets/trusted_root.json` (or \
+                   `targets/HASH.trusted_root.json`).",
+        },
+        Opt {
+            long: "trusted-root-path",
+            value: Some("FILE"),
+            help: "Where the verified trusted_root.json is installed (replaced atomically). \
+                   [default: /etc/edgeverify/trusted_root.json]",
+        },
+        Opt {
+            long: "cbor-path",
+            value: Some("FILE"),
+            help: "Also install the compact CBOR form (`trust-root compile`) at FILE, for devices \
+                   that load that form.",
+        },
+        Opt {
+            long: "state",
+            value: Some("DIR"),
+            help:
+                "The device's TUF state directory (the trusted TUF root, rollback floors, newest \
+                 verified time, verified target). Created on first use. \
+                 [default: /var/lib/edgeverify/tuf]",
+        },
+        Opt {
+            long: "tuf-root",
+            value: Some("FILE"),
+            help: "First update only (no state yet): start from this TUF root.json (a private \
+                   Sigstore instance) instead of the embedded Sigstore TUF root v15.",
+        },
+        Opt {
+            long: "now",
+            value: Some("RFC3339"),
+            help: "Check expiry against this time (RFC 3339), which the operator vouches is now.",
+        },
+        Opt {
+            long: "trust-system-clock",
+            value: None,
+            help: "Check expiry against this device's clock (only if it is trustworthy: \
+                   synchronised, or battery-backed and checked).",
+        },
+        Opt {
+            long: "danger-skip-expiry-checks",
+            value: None,
+            help: "DANGER: check no expiry at all. A replay of any old, validly signed repository \
+                   state newer than the device's is accepted (a freeze attack goes undetected). \
+                   Signatures, versions, floors and hashes are still checked.",
+        },
+    ]],
+    positionals: &[],
+    trailing: false,
+};
+
+impl UpdateArgs {
+    /// Parses what follows `trust-root update`.
+    pub(super) fn parse(args: Vec<OsString>) -> Result<Self, Stop> {
+        let m = COMMAND.parse(args)?;
+        m.conflict("now", &["trust-system-clock", "danger-skip-expiry-checks"])?;
+        m.conflict("trust-system-clock", &["danger-skip-expiry-checks"])?;
+        Ok(Self {
+            from: m.required_path("from")?,
+            trusted_root_path: m
+                .path("trusted-root-path")
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_TRUSTED_ROOT_PATH)),
+            cbor_path: m.path("cbor-path"),
+            state: m
+                .path("state")
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE_DIR)),
+            tuf_root: m.path("tuf-root"),
+            now: m.string("now")?,
+            trust_system_clock: m.switch("trust-system-clock"),
+            danger_skip_expiry_checks: m.switch("danger-skip-expiry-checks"),
+        })
+    }
 }
 
 /// Runs the update; `Ok` is the report for stdout.
