@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Size budget: stripped dist `edgeverify` ≤ 2.2 MiB on x86_64 and aarch64 (fails above).
+# Size budget: stripped dist `edgeverify` ≤ 2 MiB on x86_64 and aarch64 (fails above).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$SECONDS
