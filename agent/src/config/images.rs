@@ -23,10 +23,7 @@ use edgeverify_core::{ImageEvidence, Policy};
 
 use super::glob::Glob;
 use super::toml_subset::Table;
-use super::{
-    glob_list, identity_policy, rule_mode, rule_name, slsa_policy, Fields, Mode, IDENTITY_KEYS,
-    SLSA_OPTIONAL_KEYS,
-};
+use super::{glob_list, rule_mode, rule_name, rule_policy, Fields, Mode, RuleKind};
 
 /// Most `[[image_rule]]` tables in one policy.
 pub(crate) const MAX_IMAGE_RULES: usize = 1024;
@@ -173,36 +170,9 @@ pub(super) fn rule(table: &Table, earlier: &[ImageRule]) -> Result<ImageRule, (u
         },
     };
 
-    let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
-        if let Some(e) = IDENTITY_KEYS.iter().chain(&["type"]).find_map(|k| f.get(k)) {
-            return Err(in_rule((
-                e.line,
-                "an image rule is either an SLSA rule (source_uri) or a signature rule \
-                 (certificate_identity…, type), not both"
-                    .into(),
-            )));
-        }
-        match slsa_policy(&f, &uri).map_err(in_rule)? {
-            Policy::Slsa(p) => Policy::Slsa(p.for_images()),
-            other => other,
-        }
-    } else {
-        if let Some(e) = SLSA_OPTIONAL_KEYS.iter().find_map(|k| f.get(k)) {
-            return Err(in_rule((
-                e.line,
-                "source_tag, source_branch, source_versioned_tag and builder_id need source_uri"
-                    .into(),
-            )));
-        }
-        if IDENTITY_KEYS.iter().all(|k| f.get(k).is_none()) {
-            return Err(in_rule((
-                name_line,
-                "image rule has neither an SLSA requirement (source_uri) nor a signature \
-                 requirement (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])"
-                    .into(),
-            )));
-        }
-        identity_policy(&f, name_line).map_err(in_rule)?
+    let policy = match rule_policy(&f, name_line, &RuleKind::IMAGE).map_err(in_rule)? {
+        Policy::Slsa(p) => Policy::Slsa(p.for_images()),
+        other => other,
     };
 
     Ok(ImageRule {

@@ -475,34 +475,7 @@ fn rule(table: &Table, earlier: &[Rule]) -> Result<Rule, (usize, String)> {
 
     let mode = rule_mode(&f).map_err(in_rule)?;
 
-    let policy = if let Some(uri) = f.string("source_uri").map_err(in_rule)? {
-        if let Some(e) = IDENTITY_KEYS.iter().find_map(|k| f.get(k)) {
-            return Err(in_rule((
-                e.line,
-                "a rule is either an SLSA rule (source_uri) or a signature rule \
-                 (certificate_identity…), not both"
-                    .into(),
-            )));
-        }
-        slsa_policy(&f, &uri).map_err(in_rule)?
-    } else {
-        if let Some(e) = SLSA_OPTIONAL_KEYS.iter().find_map(|k| f.get(k)) {
-            return Err(in_rule((
-                e.line,
-                "source_tag, source_branch, source_versioned_tag and builder_id need source_uri"
-                    .into(),
-            )));
-        }
-        if IDENTITY_KEYS.iter().all(|k| f.get(k).is_none()) {
-            return Err(in_rule((
-                name_line,
-                "rule has neither an SLSA requirement (source_uri) nor a signature \
-                 requirement (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])"
-                    .into(),
-            )));
-        }
-        identity_policy(&f, name_line).map_err(in_rule)?
-    };
+    let policy = rule_policy(&f, name_line, &RuleKind::PROGRAM).map_err(in_rule)?;
 
     let mut expected = Vec::new();
     for key in ["source_uri"]
@@ -618,6 +591,65 @@ pub fn shadowed_globs(cfg: &Config) -> Vec<String> {
         }
     }
     warnings
+}
+
+/// What differs between program rules and image rules in choosing their policy.
+struct RuleKind {
+    /// Keys of a signature rule besides the identity ones (an image rule's `type`).
+    signature_keys: &'static [&'static str],
+    /// The message for a rule with both an SLSA and a signature requirement.
+    both: &'static str,
+    /// The message for a rule with neither.
+    neither: &'static str,
+}
+
+impl RuleKind {
+    /// `[[rule]]`: programs.
+    const PROGRAM: Self = Self {
+        signature_keys: &[],
+        both: "a rule is either an SLSA rule (source_uri) or a signature rule \
+               (certificate_identity…), not both",
+        neither: "rule has neither an SLSA requirement (source_uri) nor a signature requirement \
+                  (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])",
+    };
+
+    /// `[[image_rule]]`: container images.
+    const IMAGE: Self = Self {
+        signature_keys: &["type"],
+        both: "an image rule is either an SLSA rule (source_uri) or a signature rule \
+               (certificate_identity…, type), not both",
+        neither: "image rule has neither an SLSA requirement (source_uri) nor a signature \
+                  requirement (certificate_identity[_regexp] + certificate_oidc_issuer[_regexp])",
+    };
+}
+
+/// A rule's policy: SLSA when it names `source_uri` (and then no signature key), otherwise a
+/// signer identity (and then no SLSA key).
+fn rule_policy(
+    f: &Fields<'_>,
+    name_line: usize,
+    kind: &RuleKind,
+) -> Result<Policy, (usize, String)> {
+    if let Some(uri) = f.string("source_uri")? {
+        if let Some(e) = IDENTITY_KEYS
+            .iter()
+            .chain(kind.signature_keys)
+            .find_map(|k| f.get(k))
+        {
+            return Err((e.line, kind.both.into()));
+        }
+        return slsa_policy(f, &uri);
+    }
+    if let Some(e) = SLSA_OPTIONAL_KEYS.iter().find_map(|k| f.get(k)) {
+        return Err((
+            e.line,
+            "source_tag, source_branch, source_versioned_tag and builder_id need source_uri".into(),
+        ));
+    }
+    if IDENTITY_KEYS.iter().all(|k| f.get(k).is_none()) {
+        return Err((name_line, kind.neither.into()));
+    }
+    identity_policy(f, name_line)
 }
 
 fn slsa_policy(f: &Fields<'_>, uri: &At) -> Result<Policy, (usize, String)> {
