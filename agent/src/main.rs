@@ -70,6 +70,9 @@ fn run(args: Vec<OsString>) -> Result<Outcome, Stop> {
         "exec" => exec::run(&exec::Args::parse(rest)?),
         "serve" => serve::run(serve::Args::parse(rest)?),
         "check" => check::run(&check::Args::parse(rest)?),
-        _ => policy::run(&policy::PolicyCommand::parse(rest)?),
+        "policy" => policy::run(&policy::PolicyCommand::parse(rest)?),
+        // `choose` returns only names in the list; a name added there without a branch here is
+        // refused, never run as another command.
+        other => return Err(COMMANDS.unknown(other)),
     })
 }

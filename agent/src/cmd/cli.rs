@@ -95,7 +95,8 @@ pub enum Stop {
 }
 
 impl Stop {
-    /// Prints the text where it belongs and says how the process ends.
+    /// Prints the text where it belongs and says how the process ends (help: success, exit 0;
+    /// a usage error: exit 2).
     pub fn finish(self) -> super::Outcome {
         match self {
             Self::Help(text) => {
@@ -432,17 +433,8 @@ impl Matches {
     /// The first positional argument as text (UTF-8); a usage error naming `<name>` if there
     /// is none.
     pub fn required_positional(&mut self, name: &str) -> Result<String, Stop> {
-        self.positional_string(name)?
-            .ok_or_else(|| self.command.missing(&[format!("<{name}>")]))
-    }
-
-    /// The first positional argument as text (UTF-8), if given.
-    pub fn positional_string(&mut self, name: &str) -> Result<Option<String>, Stop> {
-        if self.positionals.is_empty() {
-            return Ok(None);
-        }
-        let first = self.positionals.remove(0);
-        first.into_string().map(Some).map_err(|v| {
+        let first = self.next_positional(name)?;
+        first.into_string().map_err(|v| {
             self.error(&format!(
                 "invalid UTF-8 was detected in the value '{}' of <{name}>",
                 v.to_string_lossy()
@@ -521,7 +513,8 @@ impl Subcommands {
         }
     }
 
-    fn unknown(&self, word: &str) -> Stop {
+    /// The usage error for a word that names none of these subcommands.
+    pub fn unknown(&self, word: &str) -> Stop {
         let prefix = if self.name.is_empty() {
             PROGRAM.to_string()
         } else {
@@ -588,7 +581,7 @@ mod tests {
         assert_eq!(m.path("bundle"), Some(PathBuf::from("b.json")));
         assert!(m.switch("json"));
         assert_eq!(m.string("other").unwrap().as_deref(), Some("-x"));
-        assert_eq!(m.positional_string("FILE").unwrap().as_deref(), Some("f"));
+        assert_eq!(m.required_positional("FILE").unwrap(), "f");
         let m = CMD.parse(args(&["--", "--bundle"])).unwrap();
         assert!(!m.has("bundle"), "after --, a value");
     }

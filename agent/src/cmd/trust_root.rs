@@ -76,7 +76,9 @@ impl Args {
                 }))
             }
             "update" => update::UpdateArgs::parse(rest).map(|a| Self(Subcommand::Update(a))),
-            _ => show::ShowArgs::parse(rest).map(|a| Self(Subcommand::Show(a))),
+            "show" => show::ShowArgs::parse(rest).map(|a| Self(Subcommand::Show(a))),
+            // `choose` returns only listed names; an unlisted one is refused, never run.
+            other => Err(SUBCOMMANDS.unknown(other)),
         }
     }
 }
