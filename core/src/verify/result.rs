@@ -97,12 +97,12 @@ impl VerifiedBundle {
         if self.provenance_check.is_some() {
             require_sha256_for_slsa(&digests).map_err(|e| e.at(Stage::Input))?;
         }
-        let matched_digest = if let Some((_, statement)) = &self.payload {
+        let matched_digest = if let Some((payload_type, statement)) = &self.payload {
             let matched =
                 match_subjects(&self.subjects, &digests).map_err(|e| e.at(Stage::Signature))?;
             if let Some(check) = &self.provenance_check {
                 let provenance = check
-                    .run(statement, &digests)
+                    .run(payload_type, statement, &digests)
                     .map_err(|e| e.at(Stage::Provenance))?;
                 return Ok(Self {
                     artifact_sha256: sha256_of(&digests),

@@ -269,27 +269,28 @@ pub(super) fn provenance(
         });
     };
     let check = ProvenanceCheck {
-        payload_type: env.payload_type.clone(),
         claims: CertificateClaims::from_certificate(leaf.first_uri.as_deref(), &leaf.extensions),
         policy: policy.clone(),
     };
-    let verified = check.run(&env.payload, digests)?;
+    let verified = check.run(&env.payload_type, &env.payload, digests)?;
     Ok((verified, check))
 }
 
-/// What the SLSA stage judges besides the artifact, kept so that the same provenance can be
-/// judged for another artifact of the release (`VerifiedBundle::for_another_artifact`).
+/// What the SLSA stage judges besides the artifact and the envelope (which the verified bundle
+/// keeps), so that the same provenance can be judged for another artifact of the release
+/// (`VerifiedBundle::for_another_artifact`).
 #[derive(Clone, Debug)]
 pub(super) struct ProvenanceCheck {
-    payload_type: String,
     claims: CertificateClaims,
     policy: SlsaPolicy,
 }
 
 impl ProvenanceCheck {
-    /// slsa-verifier's policy stage for the artifact with these digests (its SHA-256).
+    /// slsa-verifier's policy stage for the envelope's statement and the artifact with these
+    /// digests (its SHA-256).
     pub(super) fn run(
         &self,
+        payload_type: &str,
         statement: &[u8],
         digests: &[Digest],
     ) -> Result<VerifiedProvenance, Error> {
@@ -300,14 +301,8 @@ impl ProvenanceCheck {
             .ok_or(Error::InvalidInput {
                 reason: "SLSA verification needs the artifact's SHA-256",
             })?;
-        slsa::verify_provenance(
-            &self.payload_type,
-            statement,
-            &self.claims,
-            sha256,
-            &self.policy,
-        )
-        .map_err(Error::Provenance)
+        slsa::verify_provenance(payload_type, statement, &self.claims, sha256, &self.policy)
+            .map_err(Error::Provenance)
     }
 }
 
