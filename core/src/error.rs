@@ -5,7 +5,7 @@
 //! from it: the CLI's exit codes 1 and 2, the daemon's verdicts, the C result classes
 //! (`ev_result_is_denial`) and Go's `errors.Is(err, ErrDenied)`.
 //!
-//! [`Error::stage`] names the pipeline stage the failure arose in. [`crate::verify`] attaches it
+//! [`Error::stage`] names the pipeline stage the failure arose in. [`crate::verify()`] attaches it
 //! to each stage's error as it runs the stage, as sigstore-go wraps each stage's error, so a
 //! variant that can arise in several stages (an artifact digest that does not match, say) is
 //! reported where it actually happened.
@@ -160,7 +160,7 @@ impl SignerKind {
 ///
 /// # Matching
 ///
-/// Errors from [`crate::verify`], [`crate::Bundle::from_json`] and the [`crate::TrustRoot`]
+/// Errors from [`crate::verify()`], [`crate::Bundle::from_json`] and the [`crate::TrustRoot`]
 /// constructors come wrapped in [`Error::StageFailed`]; match on [`Error::cause`].
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //!
 //! One function, [`verify_image`], in stages: the layout is opened and every piece of evidence
 //! of the wanted sort is located ([`Stage::Image`]); each is read into a bundle and verified by
-//! the bundle pipeline ([`crate::verify`]) — every check is shared, nothing is verified twice
+//! the bundle pipeline ([`crate::verify()`]) — every check is shared, nothing is verified twice
 //! or a second way — with the image manifest digest as the artifact; a simple-signing payload
 //! must then name this image. The image is verified when one piece of evidence passes
 //! (cosign's and slsa-verifier's rule).

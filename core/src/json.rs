@@ -8,9 +8,10 @@
 //!   collections are [`Bounded`] / [`BoundedMap`]: a collection that grows past its element
 //!   budget stops storing elements and records that it did, and the model turns that into
 //!   [`Error::LimitExceeded`] naming the field.
-//! * Free-form documents (an SLSA provenance statement, whose predicate has no fixed schema) are
-//!   read into a [`Value`] tree by [`parse_tree`], within a size, depth, value-count and
-//!   string-length budget.
+//! * Free-form documents (an SLSA provenance statement, whose predicate has no fixed schema, log
+//!   entry bodies and image evidence read field by field) and TUF metadata (whose signature
+//!   covers the canonical form of the tree) are read into a [`Value`] tree by [`parse_tree`],
+//!   within a [`TreeBudget`]: size, depth, value count, string length, object members.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -210,66 +211,142 @@ impl<'de, const N: usize> Deserialize<'de> for BoundedMap<N> {
     }
 }
 
-/// A parsed JSON value of a free-form document. Objects keep document order; duplicate keys are
-/// refused while parsing, so a lookup has exactly one answer. Scalars carry no payload (the
-/// documents read this way mostly judge their type), except a number that is a `u64`.
-#[derive(Debug, PartialEq)]
+/// A parsed JSON value. Objects hold their members sorted by key bytes (UTF-8 byte order is
+/// code point order, the order of OLPC canonical JSON, python-tuf and go-tuf) and unique:
+/// duplicate keys are refused while parsing, so a lookup has exactly one answer, and the
+/// canonical form needs no separate sort.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
     Null,
-    Bool,
-    /// A number; its value when it is an integer that fits a `u64`.
-    Number(Option<u64>),
+    Bool(bool),
+    /// A non-negative integer that fits a `u64`.
+    Unsigned(u64),
+    /// A negative integer that fits an `i64`.
+    Negative(i64),
+    /// Any other number (a fraction, an exponent, an integer beyond 64 bits). Never in a tree
+    /// parsed with [`TreeBudget::integers_only`].
+    Float(f64),
     String(String),
     Array(Vec<Self>),
     Object(Vec<(String, Self)>),
 }
 
+impl Value {
+    /// The member `key` of an object (`None` for other values or a missing key).
+    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Self::Object(members) => members
+                .binary_search_by(|(k, _)| k.as_str().cmp(key))
+                .ok()
+                .and_then(|i| members.get(i))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string this value holds.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The `u64` this value holds.
+    pub(crate) fn as_u64(&self) -> Option<u64> {
+        match self {
+            Self::Unsigned(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// What one [`parse_tree`] may consume. Depth is always bounded by [`limits::MAX_JSON_DEPTH`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TreeBudget {
+    /// Size of the document.
+    pub(crate) max_bytes: usize,
+    /// Values of any kind, nested ones included (an array or object counts as one).
+    pub(crate) max_values: usize,
+    /// Bytes of one string or object key.
+    pub(crate) max_string_bytes: usize,
+    /// Members of one object.
+    pub(crate) max_object_members: usize,
+    /// Refuse numbers that are not 64-bit integers (OLPC canonical JSON has no floats).
+    pub(crate) integers_only: bool,
+}
+
+impl TreeBudget {
+    /// A free-form document of at most `max_bytes` (an SLSA statement, a log entry body, image
+    /// evidence): the value and string budgets of [`limits`], which also bound any object.
+    pub(crate) const fn free_form(max_bytes: usize) -> Self {
+        Self {
+            max_bytes,
+            max_values: limits::MAX_JSON_VALUES,
+            max_string_bytes: limits::MAX_JSON_STRING_BYTES,
+            max_object_members: limits::MAX_JSON_VALUES,
+            integers_only: false,
+        }
+    }
+}
+
 /// Why [`parse_tree`] stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TreeError {
-    /// More bytes than the caller's bound.
+    /// More bytes than [`TreeBudget::max_bytes`].
     TooLarge,
     /// Arrays or objects nested deeper than [`limits::MAX_JSON_DEPTH`].
     TooDeep,
-    /// More than [`limits::MAX_JSON_VALUES`] values.
+    /// More than [`TreeBudget::max_values`] values.
     TooManyValues,
-    /// A string or key longer than [`limits::MAX_JSON_STRING_BYTES`].
+    /// An object with more than [`TreeBudget::max_object_members`] members.
+    TooManyMembers,
+    /// A string or key longer than [`TreeBudget::max_string_bytes`].
     StringTooLong,
     /// An object repeats a key.
     DuplicateKey,
-    /// Not JSON: bad syntax or UTF-8, trailing data, a number out of range.
-    Malformed,
+    /// A number that is not a 64-bit integer under [`TreeBudget::integers_only`].
+    NotAnInteger,
+    /// Not JSON: bad syntax or UTF-8, trailing data. `line` and `column` are serde_json's.
+    Malformed { line: usize, column: usize },
 }
 
-/// Parses a free-form document of at most `max_bytes` into a [`Value`] tree within the value,
-/// depth and string budgets of [`limits`].
-pub(crate) fn parse_tree(bytes: &[u8], max_bytes: usize) -> Result<Value, TreeError> {
-    if bytes.len() > max_bytes {
+/// Parses a document into a [`Value`] tree within `budget` and [`limits::MAX_JSON_DEPTH`].
+/// Every budget is checked before what it bounds is stored or recursed into.
+pub(crate) fn parse_tree(bytes: &[u8], budget: TreeBudget) -> Result<Value, TreeError> {
+    if bytes.len() > budget.max_bytes {
         return Err(TreeError::TooLarge);
     }
-    let mut budget = Budget {
-        values_left: limits::MAX_JSON_VALUES,
+    let mut work = Work {
+        budget,
+        values_left: budget.max_values,
         failure: None,
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let seed = ValueSeed {
-        budget: &mut budget,
+        work: &mut work,
         depth: 0,
     };
     let parsed = seed
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value));
-    // serde only carries the budget's refusal as text: the budget itself says which it was.
-    parsed.map_err(|_| budget.failure.unwrap_or(TreeError::Malformed))
+    // serde carries our refusal only as text: `work` itself says which budget it was.
+    parsed.map_err(|e| {
+        work.failure.unwrap_or(TreeError::Malformed {
+            line: e.line(),
+            column: e.column(),
+        })
+    })
 }
 
-/// Work left for one [`parse_tree`]; records which budget stopped it.
-struct Budget {
+/// The budget left in one [`parse_tree`]; records which refusal stopped it.
+struct Work {
+    budget: TreeBudget,
     values_left: usize,
     failure: Option<TreeError>,
 }
 
-impl Budget {
+impl Work {
     fn fail<E: de::Error>(&mut self, failure: TreeError) -> E {
         self.failure = Some(failure);
         E::custom("JSON budget exceeded")
@@ -287,7 +364,7 @@ impl Budget {
 
     /// Checks the length before copying, so an oversized string is never allocated twice.
     fn take_string<E: de::Error>(&mut self, s: &str) -> Result<String, E> {
-        if s.len() > limits::MAX_JSON_STRING_BYTES {
+        if s.len() > self.budget.max_string_bytes {
             return Err(self.fail(TreeError::StringTooLong));
         }
         Ok(s.to_owned())
@@ -301,9 +378,9 @@ impl Budget {
     }
 }
 
-/// Deserializes one JSON value (and, recursively, its children) against a shared [`Budget`].
-struct ValueSeed<'b> {
-    budget: &'b mut Budget,
+/// Deserializes one JSON value (and, recursively, its children) against the shared [`Work`].
+struct ValueSeed<'w> {
+    work: &'w mut Work,
     depth: usize,
 }
 
@@ -323,42 +400,49 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        self.budget.take_value()?;
+        self.work.take_value()?;
         Ok(Value::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value, E> {
-        self.budget.take_value()?;
-        Ok(Value::Bool)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.work.take_value()?;
+        Ok(Value::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.budget.take_value()?;
-        Ok(Value::Number(u64::try_from(v).ok()))
+        self.work.take_value()?;
+        Ok(match u64::try_from(v) {
+            Ok(v) => Value::Unsigned(v),
+            Err(_) => Value::Negative(v),
+        })
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.budget.take_value()?;
-        Ok(Value::Number(Some(v)))
+        self.work.take_value()?;
+        Ok(Value::Unsigned(v))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
-        self.budget.take_value()?;
-        Ok(Value::Number(None))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // Also integers beyond 64 bits, which serde_json reads as floats.
+        if self.work.budget.integers_only {
+            return Err(self.work.fail(TreeError::NotAnInteger));
+        }
+        self.work.take_value()?;
+        Ok(Value::Float(v))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        self.budget.take_value()?;
-        Ok(Value::String(self.budget.take_string(s)?))
+        self.work.take_value()?;
+        Ok(Value::String(self.work.take_string(s)?))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let budget = self.budget;
-        let depth = budget.nest(self.depth)?;
-        budget.take_value()?;
+        let work = self.work;
+        let depth = work.nest(self.depth)?;
+        work.take_value()?;
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(ValueSeed {
-            budget: &mut *budget,
+            work: &mut *work,
             depth,
         })? {
             items.push(item);
@@ -367,29 +451,35 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let budget = self.budget;
-        let depth = budget.nest(self.depth)?;
-        budget.take_value()?;
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed {
-            budget: &mut *budget,
-        })? {
+        let work = self.work;
+        let depth = work.nest(self.depth)?;
+        work.take_value()?;
+        let mut members: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed { work: &mut *work })? {
+            if members.len() == work.budget.max_object_members {
+                return Err(work.fail(TreeError::TooManyMembers));
+            }
             let value = map.next_value_seed(ValueSeed {
-                budget: &mut *budget,
+                work: &mut *work,
                 depth,
             })?;
-            entries.push((key, value));
+            members.push((key, value));
         }
-        if has_duplicate_keys(&entries) {
-            return Err(budget.fail(TreeError::DuplicateKey));
+        // Sorted once the object is complete: O(n log n) whatever the member budget.
+        members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        if members
+            .windows(2)
+            .any(|pair| matches!(pair, [(a, _), (b, _)] if a == b))
+        {
+            return Err(work.fail(TreeError::DuplicateKey));
         }
-        Ok(Value::Object(entries))
+        Ok(Value::Object(members))
     }
 }
 
-/// Deserializes an object key within the [`Budget`]'s string limit.
-struct KeySeed<'b> {
-    budget: &'b mut Budget,
+/// Deserializes an object key within the string budget.
+struct KeySeed<'w> {
+    work: &'w mut Work,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -408,57 +498,33 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
-        self.budget.take_string(s)
+        self.work.take_string(s)
     }
 }
 
-fn has_duplicate_keys(entries: &[(String, Value)]) -> bool {
-    if entries.len() < 2 {
-        return false;
-    }
-    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|pair| matches!(pair, [a, b] if a == b))
-}
-
-/// A tree document's member `key`, when the value is an object.
-pub(crate) fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    match value {
-        Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-        _ => None,
-    }
-}
-
-/// The string `value` holds.
-pub(crate) fn string(value: &Value) -> Option<&str> {
-    match value {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// The `u64` `value` holds.
-pub(crate) fn unsigned(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => *n,
-        _ => None,
-    }
-}
-
-/// A free-form document of `document` parsed into a [`Value`] tree, its budgets' refusals
-/// typed as that document's errors.
+/// A free-form document of `document` parsed into a [`Value`] tree
+/// ([`TreeBudget::free_form`]), its budgets' refusals typed as that document's errors.
 pub(crate) fn parse_document(
     bytes: &[u8],
     document: Document,
     max_bytes: usize,
 ) -> Result<Value, Error> {
-    parse_tree(bytes, max_bytes).map_err(|e| {
+    parse_tree(bytes, TreeBudget::free_form(max_bytes)).map_err(|e| {
         let (what, limit) = match e {
             TreeError::TooLarge => ("document size", max_bytes),
             TreeError::TooDeep => ("JSON depth", limits::MAX_JSON_DEPTH),
-            TreeError::TooManyValues => ("JSON values", limits::MAX_JSON_VALUES),
+            TreeError::TooManyValues | TreeError::TooManyMembers => {
+                ("JSON values", limits::MAX_JSON_VALUES)
+            }
             TreeError::StringTooLong => ("JSON string length", limits::MAX_JSON_STRING_BYTES),
-            TreeError::DuplicateKey | TreeError::Malformed => {
+            TreeError::Malformed { line, column } => {
+                return Error::MalformedJson {
+                    document,
+                    line,
+                    column,
+                }
+            }
+            TreeError::DuplicateKey | TreeError::NotAnInteger => {
                 return Error::MalformedJson {
                     document,
                     line: 0,
@@ -560,24 +626,76 @@ mod tests {
 
     #[test]
     fn tree_budgets_are_typed() {
-        let tree = |s: &str| parse_tree(s.as_bytes(), 1 << 30);
+        let tree = |s: &str| parse_tree(s.as_bytes(), TreeBudget::free_form(1 << 30));
         assert_eq!(tree(&"[".repeat(100_000)), Err(TreeError::TooDeep));
-        assert_eq!(tree(r#"{"a":1,"a":2}"#), Err(TreeError::DuplicateKey));
-        assert_eq!(tree("{} x"), Err(TreeError::Malformed));
-        assert_eq!(parse_tree(b"[] ", 2), Err(TreeError::TooLarge));
         assert_eq!(
-            tree(r#"{"a":[null,true,1,-1,2.5,"s"]}"#),
-            Ok(Value::Object(alloc::vec![(
-                String::from("a"),
-                Value::Array(alloc::vec![
-                    Value::Null,
-                    Value::Bool,
-                    Value::Number(Some(1)),
-                    Value::Number(None),
-                    Value::Number(None),
-                    Value::String(String::from("s")),
-                ])
-            )]))
+            tree(r#"{"a":1,"b":{},"a":2}"#),
+            Err(TreeError::DuplicateKey)
         );
+        assert_eq!(
+            tree("{}\n x"),
+            Err(TreeError::Malformed { line: 2, column: 2 })
+        );
+        assert_eq!(
+            parse_tree(b"[] ", TreeBudget::free_form(2)),
+            Err(TreeError::TooLarge)
+        );
+        assert_eq!(
+            tree(r#"{"b":[null,true,1,-1,2.5,"s"],"a":false}"#),
+            Ok(Value::Object(alloc::vec![
+                (String::from("a"), Value::Bool(false)),
+                (
+                    String::from("b"),
+                    Value::Array(alloc::vec![
+                        Value::Null,
+                        Value::Bool(true),
+                        Value::Unsigned(1),
+                        Value::Negative(-1),
+                        Value::Float(2.5),
+                        Value::String(String::from("s")),
+                    ])
+                ),
+            ]))
+        );
+        let small = TreeBudget {
+            max_bytes: 1024,
+            max_values: 4,
+            max_string_bytes: 3,
+            max_object_members: 2,
+            integers_only: true,
+        };
+        let tree = |s: &str| parse_tree(s.as_bytes(), small);
+        assert!(tree(r#"[0,"abc",[]]"#).is_ok());
+        assert_eq!(tree("[0,1,2,3]"), Err(TreeError::TooManyValues));
+        assert_eq!(tree(r#"["abcd"]"#), Err(TreeError::StringTooLong));
+        assert_eq!(tree(r#"{"abcd":0}"#), Err(TreeError::StringTooLong));
+        assert_eq!(
+            tree(r#"{"a":0,"b":0,"c":0}"#),
+            Err(TreeError::TooManyMembers)
+        );
+        for float in ["1.5", "1e3", "18446744073709551616", "-9223372036854775809"] {
+            assert_eq!(tree(float), Err(TreeError::NotAnInteger), "{float}");
+        }
+        assert_eq!(tree("18446744073709551615"), Ok(Value::Unsigned(u64::MAX)));
+        assert_eq!(tree("-9223372036854775808"), Ok(Value::Negative(i64::MIN)));
+    }
+
+    #[test]
+    fn lookups_find_members_in_sorted_objects() {
+        let doc = parse_tree(
+            "{\"z\":\"last\",\"\u{FF61}\":1,\"a\":2,\"\u{1F600}\":3}".as_bytes(),
+            TreeBudget::free_form(1024),
+        )
+        .unwrap();
+        assert_eq!(doc.get("z").and_then(Value::as_str), Some("last"));
+        assert_eq!(doc.get("a").and_then(Value::as_u64), Some(2));
+        // Code point order: U+FF61 before U+1F600 (UTF-16 order would put it after).
+        let Value::Object(members) = &doc else {
+            panic!("not an object")
+        };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "z", "\u{FF61}", "\u{1F600}"]);
+        assert_eq!(doc.get("y"), None);
+        assert_eq!(Value::Null.get("a"), None);
     }
 }

@@ -19,7 +19,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The pipeline ([`verify`]) follows the Sigstore client specification: transparency-log
+//! The pipeline ([`verify()`]) follows the Sigstore client specification: transparency-log
 //! evidence (Rekor v1 SET, inclusion proof, checkpoint; Rekor v2 checkpoint and proof; entry
 //! body bound to the bundle), verified times (SET-backed integrated time, RFC 3161
 //! timestamps), the certificate chain at every verified time, embedded SCTs, the signature

@@ -259,7 +259,7 @@ impl TrustRoot {
     /// certificate-transparency log with such a key (the SCT). A self-managed key
     /// ([`Policy::PublicKey`]) needs no certificate authority. What is checked is only what
     /// no evidence can make up for; whether a given bundle verifies is still for
-    /// [`verify`](crate::verify) to say.
+    /// [`verify`](crate::verify()) to say.
     pub fn check_usable_for(&self, policy: &Policy) -> Result<(), Error> {
         let invalid = |reason| Err(Error::TrustRootInvalid { reason }.at(Stage::TrustRoot));
         if !self.tlogs.iter().any(|l| l.key.is_some()) {

@@ -91,7 +91,7 @@ mod error;
 mod keys;
 mod metadata;
 
-use canonical_json::Json;
+use crate::json::Value;
 pub use error::{TufError, TufRole};
 use keys::{count_signers, threshold_met};
 use metadata::{Envelope, MetaFile, Root};
@@ -193,7 +193,7 @@ struct Floors {
 pub struct TufState {
     root: Root,
     /// The whole root document (signatures and signed), persisted with the state.
-    root_document: Json,
+    root_document: Value,
     floors: Floors,
     newest_verified_time: Option<UnixTime>,
     /// The target the last update verified (what an installed copy must be), if any.
@@ -241,22 +241,22 @@ impl VerifiedTarget {
             && crypto::bytes_equal(&crypto::sha256(bytes), &self.sha256)
     }
 
-    fn to_json(&self) -> Json {
-        Json::Object(vec![
-            (String::from("length"), Json::Unsigned(self.length)),
-            (String::from("name"), Json::String(self.name.clone())),
+    fn to_json(&self) -> Value {
+        Value::Object(vec![
+            (String::from("length"), Value::Unsigned(self.length)),
+            (String::from("name"), Value::String(self.name.clone())),
             (
                 String::from("sha256"),
-                Json::String(crate::encoding::hex_encode(&self.sha256)),
+                Value::String(crate::encoding::hex_encode(&self.sha256)),
             ),
         ])
     }
 
-    fn from_json(json: &Json) -> Option<Self> {
-        let Json::Object(members) = json else {
+    fn from_json(json: &Value) -> Option<Self> {
+        let Value::Object(members) = json else {
             return None;
         };
-        let (Some(Json::Unsigned(length)), Some(Json::String(name)), Some(Json::String(hex))) =
+        let (Some(Value::Unsigned(length)), Some(Value::String(name)), Some(Value::String(hex))) =
             (json.get("length"), json.get("name"), json.get("sha256"))
         else {
             return None;
@@ -329,8 +329,9 @@ impl TufState {
             }
             .into());
         }
-        let doc = canonical_json::parse(json).map_err(|_| invalid("not JSON"))?;
-        let Json::Object(members) = &doc else {
+        let doc = canonical_json::parse(json, limits::MAX_TUF_STATE_BYTES, "TUF state size")
+            .map_err(|_| invalid("not JSON"))?;
+        let Value::Object(members) = &doc else {
             return Err(invalid("not a JSON object"));
         };
         const FIELDS: [&str; 7] = [
@@ -345,11 +346,11 @@ impl TufState {
         if members.len() != FIELDS.len() || !FIELDS.iter().all(|f| doc.get(f).is_some()) {
             return Err(invalid("fields are not exactly those of the state format"));
         }
-        if doc.get("format") != Some(&Json::String(String::from(STATE_FORMAT))) {
+        if doc.get("format") != Some(&Value::String(String::from(STATE_FORMAT))) {
             return Err(invalid("unknown state format"));
         }
         let version = |key| match doc.get(key) {
-            Some(Json::Unsigned(v)) => Ok(*v),
+            Some(Value::Unsigned(v)) => Ok(*v),
             _ => Err(invalid("a version is not a non-negative integer")),
         };
         let floors = Floors {
@@ -358,12 +359,12 @@ impl TufState {
             targets: version("targets_version")?,
         };
         let newest_verified_time = match doc.get("newest_verified_time_ms") {
-            Some(Json::Null) => None,
-            Some(Json::Unsigned(ms)) => Some(UnixTime::from_millis(*ms)),
+            Some(Value::Null) => None,
+            Some(Value::Unsigned(ms)) => Some(UnixTime::from_millis(*ms)),
             _ => return Err(invalid("newest_verified_time_ms is not an integer or null")),
         };
         let target = match doc.get("target") {
-            Some(Json::Null) => None,
+            Some(Value::Null) => None,
             Some(t) => Some(VerifiedTarget::from_json(t).ok_or_else(|| {
                 invalid("target is not null or {length, name, sha256 (lowercase hex)}")
             })?),
@@ -389,25 +390,25 @@ impl TufState {
     /// …}`).
     pub fn to_json(&self) -> Vec<u8> {
         let time = match self.newest_verified_time {
-            Some(t) => Json::Unsigned(t.as_millis()),
-            None => Json::Null,
+            Some(t) => Value::Unsigned(t.as_millis()),
+            None => Value::Null,
         };
         let field = |name: &str, value| (String::from(name), value);
-        Json::Object(vec![
-            field("format", Json::String(String::from(STATE_FORMAT))),
+        let state = Value::Object(vec![
+            field("format", Value::String(String::from(STATE_FORMAT))),
             field("newest_verified_time_ms", time),
             field("root", self.root_document.clone()),
-            field("snapshot_version", Json::Unsigned(self.floors.snapshot)),
+            field("snapshot_version", Value::Unsigned(self.floors.snapshot)),
             field(
                 "target",
                 self.target
                     .as_ref()
-                    .map_or(Json::Null, VerifiedTarget::to_json),
+                    .map_or(Value::Null, VerifiedTarget::to_json),
             ),
-            field("targets_version", Json::Unsigned(self.floors.targets)),
-            field("timestamp_version", Json::Unsigned(self.floors.timestamp)),
-        ])
-        .to_json()
+            field("targets_version", Value::Unsigned(self.floors.targets)),
+            field("timestamp_version", Value::Unsigned(self.floors.timestamp)),
+        ]);
+        canonical_json::to_json(&state)
     }
 
     /// The trusted TUF root's version.
@@ -596,7 +597,7 @@ fn check_threshold(
 }
 
 /// §5.3: walks root versions N+1, N+2, … as long as the directory has them.
-fn update_root(state: &TufState, source: &mut dyn UpdateSource) -> Result<(Root, Json), TufError> {
+fn update_root(state: &TufState, source: &mut dyn UpdateSource) -> Result<(Root, Value), TufError> {
     let mut current = state.root.clone();
     let mut current_document = state.root_document.clone();
     let mut rotations = 0;

@@ -12,7 +12,7 @@ use crate::bundle::TlogEntry;
 use crate::crypto::{self, HashAlgorithm};
 use crate::encoding::{base64_decode, hex_decode};
 use crate::error::{Document, Error};
-use crate::json::{self, member, string, Value};
+use crate::json::{self, Value};
 use crate::limits;
 use crate::tlog::{
     bind_artifact_digest, bind_payload_hash, dsse_content, mismatch, signer_matches_pem, Binding,
@@ -29,18 +29,18 @@ pub(crate) fn bind_intoto_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Resu
             "envelope hash (the logged envelope is not available)",
         ));
     }
-    let spec = member(&body, "spec");
+    let spec = body.get("spec");
     // The envelope hash itself is compared by `bind_stored_envelope`.
     if let Some(payload_hash) = spec
-        .and_then(|s| member(s, "content"))
-        .and_then(|c| member(c, "payloadHash"))
+        .and_then(|s| s.get("content"))
+        .and_then(|c| c.get("payloadHash"))
     {
         let (algorithm, value) = hex_hash(payload_hash).ok_or(mismatch("payload hash"))?;
         bind_payload_hash(envelope, algorithm, &value)?;
     }
     let key = spec
-        .and_then(|s| member(s, "publicKey"))
-        .and_then(string)
+        .and_then(|s| s.get("publicKey"))
+        .and_then(Value::as_str)
         .ok_or(mismatch("public key"))?;
     if !signer_matches_pem(key, binding.signer) {
         return Err(mismatch("public key"));
@@ -55,8 +55,8 @@ pub(crate) fn bind_rekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Resu
     let BoundContent::Message { digests, .. } = binding.content else {
         return Err(mismatch("entry kind (rekord for a DSSE envelope)"));
     };
-    let spec = member(&body, "spec");
-    let signature = spec.and_then(|s| member(s, "signature"));
+    let spec = body.get("spec");
+    let signature = spec.and_then(|s| s.get("signature"));
     if text(signature, "format") != Some("x509") {
         return Err(mismatch("signature format"));
     }
@@ -66,14 +66,14 @@ pub(crate) fn bind_rekord_v001(entry: &TlogEntry, binding: &Binding<'_>) -> Resu
     if !crypto::bytes_equal(&logged, binding.signature) {
         return Err(mismatch("signature"));
     }
-    let key = text(signature.and_then(|s| member(s, "publicKey")), "content")
+    let key = text(signature.and_then(|s| s.get("publicKey")), "content")
         .ok_or(mismatch("public key"))?;
     if !signer_matches_pem(key, binding.signer) {
         return Err(mismatch("public key"));
     }
     let (algorithm, value) = spec
-        .and_then(|s| member(s, "data"))
-        .and_then(|d| member(d, "hash"))
+        .and_then(|s| s.get("data"))
+        .and_then(|d| d.get("hash"))
         .and_then(hex_hash)
         .ok_or(mismatch("digest"))?;
     if algorithm != "sha256" {
@@ -95,11 +95,11 @@ pub(crate) fn bind_stored_envelope(entry: &TlogEntry, binding: &Binding<'_>) -> 
         return Ok(());
     };
     let body = body(entry)?;
-    let spec = member(&body, "spec");
-    let envelope_hash = spec.and_then(|s| member(s, "envelopeHash"));
+    let spec = body.get("spec");
+    let envelope_hash = spec.and_then(|s| s.get("envelopeHash"));
     let content_hash = spec
-        .and_then(|s| member(s, "content"))
-        .and_then(|c| member(c, "hash"));
+        .and_then(|s| s.get("content"))
+        .and_then(|c| c.get("hash"));
     let recorded = match (envelope_hash, content_hash) {
         (Some(h), None) | (None, Some(h)) => h,
         (None, None) => return Err(mismatch("envelope hash (not recorded)")),
@@ -117,7 +117,7 @@ pub(crate) fn bind_stored_envelope(entry: &TlogEntry, binding: &Binding<'_>) -> 
 }
 
 fn text<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a str> {
-    value.and_then(|v| member(v, key)).and_then(string)
+    value.and_then(|v| v.get(key)).and_then(Value::as_str)
 }
 
 /// The entry body as a bounded tree (Rekor canonicalises bodies; only the fields bound are
@@ -132,7 +132,7 @@ fn body(entry: &TlogEntry) -> Result<Value, Error> {
 
 /// A Rekor `{"algorithm": …, "value": <hex>}`.
 fn hex_hash(value: &Value) -> Option<(&str, Vec<u8>)> {
-    let algorithm = member(value, "algorithm").and_then(string)?;
-    let hex = member(value, "value").and_then(string)?;
+    let algorithm = value.get("algorithm").and_then(Value::as_str)?;
+    let hex = value.get("value").and_then(Value::as_str)?;
     Some((algorithm, hex_decode(hex)?))
 }

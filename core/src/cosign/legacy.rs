@@ -13,7 +13,7 @@ use crate::bundle::{
 };
 use crate::encoding::{base64_decode, hex_decode};
 use crate::error::{Document, Error};
-use crate::json::{self, member, string, unsigned, Value};
+use crate::json::{self, Value};
 use crate::limits;
 use crate::oci::Descriptor;
 use crate::pem;
@@ -76,10 +76,10 @@ fn stored_envelope(bytes: &[u8]) -> Result<Envelope, Error> {
     let malformed = || invalid("the attestation layer is not a DSSE envelope");
     let tree = json::parse_document(bytes, Document::Image, limits::MAX_EVIDENCE_LAYER_BYTES)?;
     exactly(&tree, &["payload", "payloadType", "signatures"]).ok_or_else(malformed)?;
-    let text = |key| member(&tree, key).and_then(string).ok_or_else(malformed);
+    let text = |key| tree.get(key).and_then(Value::as_str).ok_or_else(malformed);
     let payload_type = text("payloadType")?;
     let payload = base64_decode(text("payload")?).ok_or_else(malformed)?;
-    let signature = match member(&tree, "signatures") {
+    let signature = match tree.get("signatures") {
         Some(Value::Array(signatures)) => match signatures.as_slice() {
             [one] => one,
             _ => {
@@ -92,8 +92,9 @@ fn stored_envelope(bytes: &[u8]) -> Result<Envelope, Error> {
     };
     let keys_ok =
         exactly(signature, &["keyid", "sig"]).is_some() || exactly(signature, &["sig"]).is_some();
-    let signature = member(signature, "sig")
-        .and_then(string)
+    let signature = signature
+        .get("sig")
+        .and_then(Value::as_str)
         .and_then(base64_decode)
         .filter(|s| keys_ok && !s.is_empty())
         .ok_or_else(malformed)?;
@@ -116,8 +117,8 @@ fn bundle(layer: &Descriptor, content: Content) -> Result<Bundle, Error> {
             let ts =
                 json::parse_document(text.as_bytes(), Document::Image, limits::MAX_BUNDLE_BYTES)?;
             let token = exactly(&ts, &["SignedRFC3161Timestamp"])
-                .and_then(|_| member(&ts, "SignedRFC3161Timestamp"))
-                .and_then(string)
+                .and_then(|_| ts.get("SignedRFC3161Timestamp"))
+                .and_then(Value::as_str)
                 .and_then(base64_decode)
                 .filter(|t| !t.is_empty())
                 .ok_or(invalid("the RFC 3161 timestamp annotation is malformed"))?;
@@ -181,24 +182,27 @@ fn tlog_entry(annotation: &str) -> Result<TlogEntry, Error> {
         limits::MAX_BUNDLE_BYTES,
     )?;
     exactly(&rekor, &["SignedEntryTimestamp", "Payload"]).ok_or_else(malformed)?;
-    let set = member(&rekor, "SignedEntryTimestamp")
-        .and_then(string)
+    let set = rekor
+        .get("SignedEntryTimestamp")
+        .and_then(Value::as_str)
         .and_then(base64_decode)
         .ok_or_else(malformed)?;
-    let payload = member(&rekor, "Payload").ok_or_else(malformed)?;
+    let payload = rekor.get("Payload").ok_or_else(malformed)?;
     exactly(payload, &["body", "integratedTime", "logIndex", "logID"]).ok_or_else(malformed)?;
-    let field = |key| member(payload, key).ok_or_else(malformed);
-    let body = string(field("body")?)
+    let field = |key| payload.get(key).ok_or_else(malformed);
+    let body = field("body")?
+        .as_str()
         .and_then(base64_decode)
         .ok_or(invalid("the Rekor bundle body is not base64"))?;
-    let integrated_time = unsigned(field("integratedTime")?).ok_or_else(malformed)?;
-    let log_index = unsigned(field("logIndex")?).ok_or_else(malformed)?;
-    let log_id = string(field("logID")?)
+    let integrated_time = field("integratedTime")?.as_u64().ok_or_else(malformed)?;
+    let log_index = field("logIndex")?.as_u64().ok_or_else(malformed)?;
+    let log_id = field("logID")?
+        .as_str()
         .and_then(hex_decode)
         .filter(|id| !id.is_empty())
         .ok_or(invalid("the Rekor bundle logID is not hex"))?;
     let header = json::parse_document(&body, Document::EntryBody, limits::MAX_BUNDLE_BYTES)?;
-    let text = |key| member(&header, key).and_then(string).unwrap_or_default();
+    let text = |key| header.get(key).and_then(Value::as_str).unwrap_or_default();
     let kind = match (text("kind"), text("apiVersion")) {
         ("hashedrekord", "0.0.1") => EntryKind::HashedRekordV001,
         ("rekord", "0.0.1") => EntryKind::RekordV001,

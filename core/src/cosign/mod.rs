@@ -22,7 +22,7 @@ use crate::bundle::{Bundle, Content};
 use crate::crypto::Digest;
 use crate::encoding::hex_encode;
 use crate::error::{Document, Error, Stage};
-use crate::json::{self, member, string};
+use crate::json::{self, Value};
 use crate::limits;
 use crate::oci::{Descriptor, Layout, Manifest, OCI_MANIFEST};
 
@@ -287,8 +287,8 @@ fn content_wanted(bundle: &Bundle, kind: EvidenceKind, wanted: ImageEvidence<'_>
         )
         .ok()
         .and_then(|tree| {
-            member(&tree, "predicateType")
-                .and_then(string)
+            tree.get("predicateType")
+                .and_then(Value::as_str)
                 .map(String::from)
         }),
         Content::MessageSignature { .. } => None,

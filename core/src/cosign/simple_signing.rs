@@ -12,7 +12,7 @@ use alloc::string::String;
 
 use crate::crypto::Digest;
 use crate::error::{Document, Error};
-use crate::json::{self, member, string, Value};
+use crate::json::{self, Value};
 use crate::limits;
 use crate::oci::parse_digest;
 
@@ -41,24 +41,25 @@ impl SimpleSigning {
         if !only(&doc, &["critical", "optional"]) {
             return Err(invalid("simple-signing payload has unknown members"));
         }
-        let critical =
-            member(&doc, "critical").ok_or(invalid("simple-signing payload has no critical"))?;
-        let image = member(critical, "image");
-        let identity = member(critical, "identity");
+        let critical = doc
+            .get("critical")
+            .ok_or(invalid("simple-signing payload has no critical"))?;
+        let image = critical.get("image");
+        let identity = critical.get("identity");
         if !only(critical, &["identity", "image", "type"])
             || !image.is_some_and(|i| only(i, &["docker-manifest-digest"]))
             || !identity.is_none_or(|i| only(i, &["docker-reference"]))
         {
             return Err(invalid("simple-signing critical section is malformed"));
         }
-        if member(critical, "type").and_then(string) != Some(COSIGN_SIGNATURE_TYPE) {
+        if critical.get("type").and_then(Value::as_str) != Some(COSIGN_SIGNATURE_TYPE) {
             return Err(invalid(
                 "simple-signing type is not \"cosign container image signature\"",
             ));
         }
         let manifest_digest = image
-            .and_then(|i| member(i, "docker-manifest-digest"))
-            .and_then(string)
+            .and_then(|i| i.get("docker-manifest-digest"))
+            .and_then(Value::as_str)
             .and_then(parse_digest)
             .ok_or(invalid(
                 "simple-signing docker-manifest-digest is not a digest",
@@ -66,8 +67,8 @@ impl SimpleSigning {
         Ok(Self {
             manifest_digest,
             docker_reference: identity
-                .and_then(|i| member(i, "docker-reference"))
-                .and_then(string)
+                .and_then(|i| i.get("docker-reference"))
+                .and_then(Value::as_str)
                 .map(String::from),
         })
     }

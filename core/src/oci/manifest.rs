@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use super::{parse_digest, DOCKER_MANIFEST_LIST, OCI_INDEX};
 use crate::crypto::Digest;
 use crate::error::{Document, Error};
-use crate::json::{self, member, string, unsigned, Value};
+use crate::json::{self, Value};
 use crate::limits::{self, MAX_ANNOTATIONS, MAX_INDEX_MANIFESTS, MAX_MANIFEST_LAYERS};
 
 /// A content descriptor: what a blob is, its digest and size, and its annotations.
@@ -63,7 +63,7 @@ fn malformed(reason: &'static str) -> Error {
 
 /// An optional string member: absent or `null` is `None`; another type is refused.
 fn optional_string(value: &Value, key: &str) -> Result<Option<String>, Error> {
-    match member(value, key) {
+    match value.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(malformed("a manifest member is not a string")),
@@ -77,7 +77,7 @@ fn optional_array<'a>(
     max: usize,
     what: &'static str,
 ) -> Result<&'a [Value], Error> {
-    match member(value, key) {
+    match value.get(key) {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Array(items)) if items.len() > max => Err(Error::LimitExceeded {
             document: Document::Image,
@@ -96,7 +96,7 @@ impl Manifest {
         if !matches!(doc, Value::Object(_)) {
             return Err(malformed("a manifest is not a JSON object"));
         }
-        if member(&doc, "schemaVersion").and_then(unsigned) != Some(2) {
+        if doc.get("schemaVersion").and_then(Value::as_u64) != Some(2) {
             return Err(invalid("manifest schemaVersion is not 2"));
         }
         let descriptors = |key, max, what| {
@@ -105,7 +105,7 @@ impl Manifest {
                 .map(Descriptor::from_tree)
                 .collect::<Result<Vec<_>, Error>>()
         };
-        let single = |key| match member(&doc, key) {
+        let single = |key| match doc.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(d) => Descriptor::from_tree(d).map(Some),
         };
@@ -137,16 +137,17 @@ impl Descriptor {
     fn from_tree(value: &Value) -> Result<Self, Error> {
         let media_type = optional_string(value, "mediaType")?
             .ok_or(malformed("a descriptor has no mediaType"))?;
-        let digest = member(value, "digest")
-            .and_then(string)
+        let digest = value
+            .get("digest")
+            .and_then(Value::as_str)
             .and_then(parse_digest)
             .ok_or(invalid(
                 "a descriptor's digest is not sha256 or sha512 in lowercase hex",
             ))?;
-        let size = member(value, "size").and_then(unsigned).ok_or(malformed(
+        let size = value.get("size").and_then(Value::as_u64).ok_or(malformed(
             "a descriptor's size is not a non-negative integer",
         ))?;
-        let annotations = match member(value, "annotations") {
+        let annotations = match value.get("annotations") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(members)) if members.len() > MAX_ANNOTATIONS => {
                 return Err(Error::LimitExceeded {
@@ -158,7 +159,7 @@ impl Descriptor {
             Some(Value::Object(members)) => members
                 .iter()
                 .map(|(k, v)| {
-                    string(v)
+                    v.as_str()
                         .map(|v| (k.clone(), String::from(v)))
                         .ok_or(malformed("an annotation is not a string"))
                 })
@@ -182,7 +183,7 @@ fn annotation<'a>(list: &'a [(String, String)], key: &str) -> Option<&'a str> {
 /// `oci-layout` must announce layout version 1.0.0.
 pub(super) fn check_layout_marker(bytes: &[u8]) -> Result<(), Error> {
     let marker = json::parse_document(bytes, Document::Image, 1024)?;
-    if member(&marker, "imageLayoutVersion").and_then(string) != Some("1.0.0") {
+    if marker.get("imageLayoutVersion").and_then(Value::as_str) != Some("1.0.0") {
         return Err(invalid("unsupported imageLayoutVersion"));
     }
     Ok(())

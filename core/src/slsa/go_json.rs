@@ -4,7 +4,7 @@
 use alloc::string::String;
 
 use super::SlsaError;
-use crate::json::{self, TreeError, Value};
+use crate::json::{self, TreeBudget, TreeError, Value};
 use crate::limits::MAX_STATEMENT_BYTES;
 use crate::time::DateTime;
 
@@ -56,7 +56,7 @@ pub(super) fn go_string(value: Option<&Value>) -> Result<&str, SlsaError> {
 /// Go `bool`.
 pub(super) fn go_bool(value: Option<&Value>) -> Result<(), SlsaError> {
     match value {
-        None | Some(Value::Null | Value::Bool) => Ok(()),
+        None | Some(Value::Null | Value::Bool(_)) => Ok(()),
         Some(_) => Err(SlsaError::InvalidDssePayload("expected a JSON boolean")),
     }
 }
@@ -163,14 +163,18 @@ pub(super) fn is_std_base64(s: &str) -> bool {
 /// Parses the statement into a [`Value`] tree with core's bounded JSON reader. Invalid UTF-8,
 /// trailing data, duplicate keys and any exceeded budget are `ErrorInvalidDssePayload`.
 pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, SlsaError> {
-    json::parse_tree(bytes, MAX_STATEMENT_BYTES).map_err(|e| {
+    json::parse_tree(bytes, TreeBudget::free_form(MAX_STATEMENT_BYTES)).map_err(|e| {
         SlsaError::InvalidDssePayload(match e {
             TreeError::TooLarge => "statement is larger than MAX_STATEMENT_BYTES",
             TreeError::TooDeep => "statement nests deeper than MAX_JSON_DEPTH",
-            TreeError::TooManyValues => "statement has more than MAX_JSON_VALUES JSON values",
+            // Free-form budgets bound an object's members by the value count.
+            TreeError::TooManyValues | TreeError::TooManyMembers => {
+                "statement has more than MAX_JSON_VALUES JSON values"
+            }
             TreeError::StringTooLong => "statement has a string longer than MAX_JSON_STRING_BYTES",
             TreeError::DuplicateKey => "statement has a duplicate key in a JSON object",
-            TreeError::Malformed => "statement is not valid JSON",
+            // Not raised under free-form budgets, which keep every number.
+            TreeError::NotAnInteger | TreeError::Malformed { .. } => "statement is not valid JSON",
         })
     })
 }

@@ -22,7 +22,7 @@
 //! digest). Format 1 files are refused with a message saying to recompile them.
 //!
 //! Decoding is strict: definite lengths only, exact element counts, no trailing bytes, and the
-//! same limits as the JSON form ([`limits`](crate::limits)).
+//! same limits as the JSON form ([`limits`]).
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,5 +1,5 @@
 //! The TUF metadata models (root, timestamp, snapshot, targets with delegations), parsed
-//! strictly from the one [`Json`] tree whose canonical form the signatures cover.
+//! strictly from the one [`Value`] tree whose canonical form the signatures cover.
 //!
 //! Strict: required fields must be there with the right types, versions are ≥ 1, `_type` and
 //! `spec_version` (major 1) are checked, key IDs in a role are unique, thresholds are ≥ 1, and
@@ -9,11 +9,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::canonical_json::{self, Json};
+use super::canonical_json;
 use super::error::{TufError, TufRole};
 use super::keys::{KeyTable, RoleKeys, Signature, VerifyingKey};
 use crate::crypto::{bytes_equal, HashAlgorithm};
 use crate::encoding::hex_decode;
+use crate::json::Value;
 use crate::limits;
 use crate::time::UnixTime;
 
@@ -22,17 +23,17 @@ use crate::time::UnixTime;
 /// fields are parsed from it by [`Envelope::root`] and its siblings.
 #[derive(Clone, Debug)]
 pub(crate) struct Envelope {
-    pub(crate) document: Json,
+    pub(crate) document: Value,
     pub(crate) canonical: Vec<u8>,
     pub(crate) signatures: Vec<Signature>,
     role: TufRole,
 }
 
-static NULL: Json = Json::Null;
+static NULL: Value = Value::Null;
 
 impl Envelope {
     /// `signed`, an object (checked when the envelope was made).
-    fn signed(&self) -> &Json {
+    fn signed(&self) -> &Value {
         self.document.get("signed").unwrap_or(&NULL)
     }
 
@@ -148,31 +149,28 @@ pub(crate) fn check_hashes(data: &[u8], hashes: &[(String, Vec<u8>)]) -> Result<
 
 /// Parses a metadata file of `role` into its [`Envelope`].
 pub(crate) fn parse(bytes: &[u8], role: TufRole) -> Result<Envelope, TufError> {
-    if bytes.len() > limits::MAX_TUF_METADATA_BYTES {
-        return Err(TufError::LimitExceeded {
-            what: "TUF metadata size",
-            limit: limits::MAX_TUF_METADATA_BYTES,
-        });
-    }
-    let document = canonical_json::parse(bytes).map_err(|e| match e {
-        canonical_json::ParseError::Syntax { line, column } => {
-            TufError::MalformedJson { role, line, column }
-        }
-        canonical_json::ParseError::Limit { what, limit } => {
-            TufError::LimitExceeded { what, limit }
-        }
-    })?;
+    let document =
+        canonical_json::parse(bytes, limits::MAX_TUF_METADATA_BYTES, "TUF metadata size").map_err(
+            |e| match e {
+                canonical_json::ParseError::Syntax { line, column } => {
+                    TufError::MalformedJson { role, line, column }
+                }
+                canonical_json::ParseError::Limit { what, limit } => {
+                    TufError::LimitExceeded { what, limit }
+                }
+            },
+        )?;
     from_document(document, role)
 }
 
 /// [`parse`] from an already parsed document.
-pub(crate) fn from_document(document: Json, role: TufRole) -> Result<Envelope, TufError> {
+pub(crate) fn from_document(document: Value, role: TufRole) -> Result<Envelope, TufError> {
     let f = Fields { role };
-    if !matches!(document, Json::Object(_)) {
+    if !matches!(document, Value::Object(_)) {
         return Err(f.invalid("metadata is not a JSON object"));
     }
     let signed = f.field(&document, "signed", "no signed object")?;
-    if !matches!(signed, Json::Object(_)) {
+    if !matches!(signed, Value::Object(_)) {
         return Err(f.invalid("signed is not an object"));
     }
     let listed = f.array(
@@ -197,7 +195,7 @@ pub(crate) fn from_document(document: Json, role: TufRole) -> Result<Envelope, T
         role,
         reason: "spec_version is not a supported TUF 1.x version",
     })?;
-    let canonical = signed.canonical();
+    let canonical = canonical_json::canonical(signed);
     Ok(Envelope {
         document,
         canonical,
@@ -219,7 +217,7 @@ fn check_spec_version(text: &str) -> Option<()> {
     matches!(parts, 2 | 3).then_some(())
 }
 
-fn common(signed: &Json, f: &Fields) -> Result<Common, TufError> {
+fn common(signed: &Value, f: &Fields) -> Result<Common, TufError> {
     let version = f.u64(signed, "version")?;
     if version == 0 {
         return Err(f.invalid("version must be at least 1"));
@@ -231,16 +229,16 @@ fn common(signed: &Json, f: &Fields) -> Result<Common, TufError> {
     Ok(Common { version, expires })
 }
 
-fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
+fn root(signed: &Value, f: &Fields) -> Result<Root, TufError> {
     let common = common(signed, f)?;
     let consistent_snapshot = match signed.get("consistent_snapshot") {
         None => false,
-        Some(Json::Bool(b)) => *b,
+        Some(Value::Bool(b)) => *b,
         Some(_) => return Err(f.invalid("consistent_snapshot is not a boolean")),
     };
     let keys = key_table(f.field(signed, "keys", "no keys")?, f)?;
     let roles = f.field(signed, "roles", "no roles")?;
-    let Json::Object(members) = roles else {
+    let Value::Object(members) = roles else {
         return Err(f.invalid("roles is not an object"));
     };
     if members.len() != 4 {
@@ -266,7 +264,7 @@ fn root(signed: &Json, f: &Fields) -> Result<Root, TufError> {
     })
 }
 
-fn timestamp(signed: &Json, f: &Fields) -> Result<Timestamp, TufError> {
+fn timestamp(signed: &Value, f: &Fields) -> Result<Timestamp, TufError> {
     let common = common(signed, f)?;
     let meta = meta_files(signed, f)?;
     let snapshot = find(&meta, "snapshot.json")
@@ -275,7 +273,7 @@ fn timestamp(signed: &Json, f: &Fields) -> Result<Timestamp, TufError> {
     Ok(Timestamp { common, snapshot })
 }
 
-fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> {
+fn snapshot(signed: &Value, f: &Fields) -> Result<Snapshot, TufError> {
     let common = common(signed, f)?;
     let meta = meta_files(signed, f)?;
     let targets = find(&meta, "targets.json")
@@ -284,7 +282,7 @@ fn snapshot(signed: &Json, f: &Fields) -> Result<Snapshot, TufError> {
     Ok(Snapshot { common, targets })
 }
 
-fn targets(signed: &Json, f: &Fields) -> Result<Targets, TufError> {
+fn targets(signed: &Value, f: &Fields) -> Result<Targets, TufError> {
     let common = common(signed, f)?;
     let entries = f.object(signed, "targets")?;
     let mut targets = Vec::with_capacity(entries.len());
@@ -304,7 +302,7 @@ fn find<'a, T>(list: &'a [(String, T)], name: &str) -> Option<&'a T> {
     list.iter().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
-fn meta_files(signed: &Json, f: &Fields) -> Result<Vec<(String, MetaFile)>, TufError> {
+fn meta_files(signed: &Value, f: &Fields) -> Result<Vec<(String, MetaFile)>, TufError> {
     let entries = f.object(signed, "meta")?;
     let mut out = Vec::with_capacity(entries.len());
     for (name, entry) in entries {
@@ -332,8 +330,8 @@ fn meta_files(signed: &Json, f: &Fields) -> Result<Vec<(String, MetaFile)>, TufE
     Ok(out)
 }
 
-fn hashes(json: &Json, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
-    let Json::Object(members) = json else {
+fn hashes(json: &Value, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
+    let Value::Object(members) = json else {
         return Err(f.invalid("hashes is not an object"));
     };
     if members.is_empty() {
@@ -348,7 +346,7 @@ fn hashes(json: &Json, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
     let mut out = Vec::with_capacity(members.len());
     for (name, value) in members {
         let hash = match value {
-            Json::String(hex) => hex_decode(hex).filter(|h| !h.is_empty()),
+            Value::String(hex) => hex_decode(hex).filter(|h| !h.is_empty()),
             _ => None,
         };
         out.push((
@@ -359,8 +357,8 @@ fn hashes(json: &Json, f: &Fields) -> Result<Vec<(String, Vec<u8>)>, TufError> {
     Ok(out)
 }
 
-fn key_table(json: &Json, f: &Fields) -> Result<KeyTable, TufError> {
-    let Json::Object(members) = json else {
+fn key_table(json: &Value, f: &Fields) -> Result<KeyTable, TufError> {
+    let Value::Object(members) = json else {
         return Err(f.invalid("keys is not an object"));
     };
     if members.len() > limits::MAX_TUF_KEYS {
@@ -374,11 +372,11 @@ fn key_table(json: &Json, f: &Fields) -> Result<KeyTable, TufError> {
         let keytype = f.string(key, "keytype")?;
         let scheme = f.string(key, "scheme")?;
         let keyval = f.field(key, "keyval", "key without keyval")?;
-        if !matches!(keyval, Json::Object(_)) {
+        if !matches!(keyval, Value::Object(_)) {
             return Err(f.invalid("keyval is not an object"));
         }
         let verifying = match keyval.get("public") {
-            Some(Json::String(public)) => VerifyingKey::from_tuf(keytype, scheme, public),
+            Some(Value::String(public)) => VerifyingKey::from_tuf(keytype, scheme, public),
             _ => None,
         };
         table.keys.push((keyid.clone(), verifying));
@@ -386,11 +384,11 @@ fn key_table(json: &Json, f: &Fields) -> Result<KeyTable, TufError> {
     Ok(table)
 }
 
-fn role_keys(json: &Json, f: &Fields) -> Result<RoleKeys, TufError> {
+fn role_keys(json: &Value, f: &Fields) -> Result<RoleKeys, TufError> {
     let listed = f.array(json, "keyids", limits::MAX_TUF_KEYS, "TUF key IDs per role")?;
     let mut keyids: Vec<String> = Vec::with_capacity(listed.len());
     for id in listed {
-        let Json::String(id) = id else {
+        let Value::String(id) = id else {
             return Err(f.invalid("key ID is not a string"));
         };
         if keyids.contains(id) {
@@ -408,7 +406,7 @@ fn role_keys(json: &Json, f: &Fields) -> Result<RoleKeys, TufError> {
 /// Delegations are validated (shape, bounds, TUF's rules) but not followed: Sigstore publishes
 /// `trusted_root.json` in the top-level targets, and a target found only through a delegation
 /// is reported not found (fail closed). See the module documentation of `tuf`.
-fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
+fn check_delegations(json: &Value, f: &Fields) -> Result<(), TufError> {
     key_table(f.field(json, "keys", "delegations without keys")?, f)?;
     if json.get("roles").is_none() && json.get("succinct_roles").is_some() {
         // TAP 15 hash-bin delegations: tolerated, as an extension we do not follow.
@@ -428,7 +426,7 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
         }
         names.push(name);
         role_keys(role, f)?;
-        if !matches!(role.get("terminating"), Some(Json::Bool(_))) {
+        if !matches!(role.get("terminating"), Some(Value::Bool(_))) {
             return Err(f.invalid("delegated role without a boolean terminating"));
         }
         let key = match (role.get("paths"), role.get("path_hash_prefixes")) {
@@ -446,7 +444,7 @@ fn check_delegations(json: &Json, f: &Fields) -> Result<(), TufError> {
             limits::MAX_TUF_PATH_PATTERNS,
             "TUF delegated path patterns",
         )?;
-        if !patterns.iter().all(|p| matches!(p, Json::String(_))) {
+        if !patterns.iter().all(|p| matches!(p, Value::String(_))) {
             return Err(f.invalid("a delegated path pattern is not a string"));
         }
     }
@@ -468,24 +466,24 @@ impl Fields {
 
     fn field<'a>(
         &self,
-        json: &'a Json,
+        json: &'a Value,
         key: &str,
         missing: &'static str,
-    ) -> Result<&'a Json, TufError> {
+    ) -> Result<&'a Value, TufError> {
         json.get(key).ok_or(self.invalid(missing))
     }
 
-    fn string<'a>(&self, json: &'a Json, key: &'static str) -> Result<&'a str, TufError> {
+    fn string<'a>(&self, json: &'a Value, key: &'static str) -> Result<&'a str, TufError> {
         match json.get(key) {
-            Some(Json::String(s)) => Ok(s),
+            Some(Value::String(s)) => Ok(s),
             Some(_) => Err(self.invalid(type_reason(key))),
             None => Err(self.invalid(missing_reason(key))),
         }
     }
 
-    fn u64(&self, json: &Json, key: &'static str) -> Result<u64, TufError> {
+    fn u64(&self, json: &Value, key: &'static str) -> Result<u64, TufError> {
         match json.get(key) {
-            Some(Json::Unsigned(n)) => Ok(*n),
+            Some(Value::Unsigned(n)) => Ok(*n),
             Some(_) => Err(self.invalid(type_reason(key))),
             None => Err(self.invalid(missing_reason(key))),
         }
@@ -493,16 +491,16 @@ impl Fields {
 
     fn array<'a>(
         &self,
-        json: &'a Json,
+        json: &'a Value,
         key: &'static str,
         limit: usize,
         what: &'static str,
-    ) -> Result<&'a [Json], TufError> {
+    ) -> Result<&'a [Value], TufError> {
         match json.get(key) {
-            Some(Json::Array(items)) if items.len() > limit => {
+            Some(Value::Array(items)) if items.len() > limit => {
                 Err(TufError::LimitExceeded { what, limit })
             }
-            Some(Json::Array(items)) => Ok(items),
+            Some(Value::Array(items)) => Ok(items),
             Some(_) => Err(self.invalid(type_reason(key))),
             None => Err(self.invalid(missing_reason(key))),
         }
@@ -511,11 +509,11 @@ impl Fields {
     /// An object member (its size is bounded by the parser: `MAX_TUF_OBJECT_MEMBERS`).
     fn object<'a>(
         &self,
-        json: &'a Json,
+        json: &'a Value,
         key: &'static str,
-    ) -> Result<&'a [(String, Json)], TufError> {
+    ) -> Result<&'a [(String, Value)], TufError> {
         match json.get(key) {
-            Some(Json::Object(members)) => Ok(members),
+            Some(Value::Object(members)) => Ok(members),
             Some(_) => Err(self.invalid(type_reason(key))),
             None => Err(self.invalid(missing_reason(key))),
         }

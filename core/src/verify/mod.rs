@@ -2,7 +2,7 @@
 //! (`sigstore-offline-verification.md` §3; sigstore-go `signed_entity.go`), attaching to each
 //! stage's error the stage that ran, and returns a [`VerifiedBundle`] only when all of them pass.
 //!
-//! One function per stage: [`prepare`] reads what the stages check, then
+//! One function per stage: [`prepare()`] reads what the stages check, then
 //! `stages::transparency_log` (§5), `stages::timestamps` (§6), `stages::verified_times` (§4),
 //! `stages::log_key_validity` (§5 again, once times are known), `stages::certificate` (§7.1), `stages::certificate_transparency` (§8),
 //! `signature::verify_signature` (§9) and `stages::identity` (§7.4) or `stages::provenance`
