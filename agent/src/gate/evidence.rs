@@ -6,6 +6,7 @@ use std::io;
 use std::path::Path;
 
 use edgeverify_core::limits;
+use serde::Deserialize as _;
 
 use crate::config::{expand_template, Rule};
 use crate::files;
@@ -67,8 +68,8 @@ pub(crate) fn not_a_bundle(json: &[u8]) -> Option<&'static str> {
              bundle? The bundle is the .sigstore.json or .intoto.jsonl file)",
         );
     }
-    match serde_json::from_slice::<serde_json::Value>(json) {
-        Ok(serde_json::Value::Object(map)) if !map.contains_key("mediaType") => Some(
+    match TopLevelMembers::of(json) {
+        Some(members) if !members.media_type => Some(
             "not a Sigstore bundle: a JSON object without \"mediaType\" (a bundle has \
              \"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\" or an earlier \
              version)",
@@ -83,12 +84,65 @@ pub(crate) fn not_a_bundle(json: &[u8]) -> Option<&'static str> {
 pub(crate) fn is_legacy_envelope(json: &[u8]) -> bool {
     // The legacy `.intoto.jsonl` holds one envelope per line; the first decides.
     let first_line = json.split(|b| *b == b'\n').next().unwrap_or(json);
-    match serde_json::from_slice::<serde_json::Value>(first_line) {
-        Ok(serde_json::Value::Object(map)) => {
-            !map.contains_key("mediaType")
-                && map.contains_key("payloadType")
-                && map.contains_key("signatures")
+    TopLevelMembers::of(first_line).is_some_and(|m| !m.media_type && m.payload_type && m.signatures)
+}
+
+/// Which of the members that tell a bundle from its look-alikes a JSON object has. Read without
+/// building a tree (every value is skipped), so a hostile file of up to
+/// [`MAX_EVIDENCE_BYTES`] costs no memory beyond the parser's; a member counts even when `null`.
+#[derive(serde::Deserialize)]
+struct TopLevelMembers {
+    #[serde(rename = "mediaType", default, deserialize_with = "present")]
+    media_type: bool,
+    #[serde(rename = "payloadType", default, deserialize_with = "present")]
+    payload_type: bool,
+    #[serde(default, deserialize_with = "present")]
+    signatures: bool,
+}
+
+impl TopLevelMembers {
+    /// `None` unless `json` is one JSON object (serde would also read an array as a struct).
+    fn of(json: &[u8]) -> Option<Self> {
+        if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
         }
-        _ => false,
+        serde_json::from_slice(json).ok()
+    }
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(value).map(|_| true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alikes_are_told_apart_by_their_top_level_members() {
+        let envelope = br#"{"payloadType":"application/vnd.in-toto+json","payload":"","signatures":[{"sig":""}]}"#;
+        assert!(is_legacy_envelope(envelope));
+        let mut jsonl = envelope.to_vec();
+        jsonl.extend_from_slice(b"\nnot json\n");
+        assert!(is_legacy_envelope(&jsonl));
+        assert_eq!(not_a_bundle(&jsonl), Some(LEGACY_MESSAGE));
+        // A member counts even when null; nested members do not count.
+        assert!(!is_legacy_envelope(
+            br#"{"mediaType":null,"payloadType":"x","signatures":[]}"#
+        ));
+        assert!(!is_legacy_envelope(
+            br#"{"dsseEnvelope":{"payloadType":"x","signatures":[]}}"#
+        ));
+        // serde reads an array as a struct by position; only objects qualify.
+        assert!(!is_legacy_envelope(br#"[1, 2, 3]"#));
+        let without = not_a_bundle(br#"{"_type":"https://in-toto.io/Statement/v1"}"#);
+        assert!(without.is_some_and(|m| m.contains("without \"mediaType\"")));
+        assert_eq!(not_a_bundle(br#"{"mediaType":null}"#), None);
+        assert!(not_a_bundle(b"\x7fELF").is_some_and(|m| m.contains("not a JSON object")));
+        // Skipped values are walked without recursion (serde_json's `ignore_value`), so nesting
+        // past its recursion limit is still read; a broken object has nothing to say.
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(not_a_bundle(deep.as_bytes()).is_some_and(|m| m.contains("without")));
+        assert_eq!(not_a_bundle(b"{\"mediaType\""), None);
     }
 }
