@@ -215,7 +215,7 @@ impl<'de, const N: usize> Deserialize<'de> for BoundedMap<N> {
 /// code point order, the order of OLPC canonical JSON, python-tuf and go-tuf) and unique:
 /// duplicate keys are refused while parsing, so a lookup has exactly one answer, and the
 /// canonical form needs no separate sort.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Value {
     Null,
     Bool(bool),
@@ -223,9 +223,9 @@ pub(crate) enum Value {
     Unsigned(u64),
     /// A negative integer that fits an `i64`.
     Negative(i64),
-    /// Any other number (a fraction, an exponent, an integer beyond 64 bits). Never in a tree
-    /// parsed with [`TreeBudget::integers_only`].
-    Float(f64),
+    /// Any other number (a fraction, an exponent, an integer beyond 64 bits); its value is not
+    /// kept (no document reads one). Never in a tree parsed with [`TreeBudget::integers_only`].
+    Float,
     String(String),
     Array(Vec<Self>),
     Object(Vec<(String, Self)>),
@@ -422,13 +422,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(Value::Unsigned(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
         // Also integers beyond 64 bits, which serde_json reads as floats.
         if self.work.budget.integers_only {
             return Err(self.work.fail(TreeError::NotAnInteger));
         }
         self.work.take_value()?;
-        Ok(Value::Float(v))
+        Ok(Value::Float)
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
@@ -651,7 +651,7 @@ mod tests {
                         Value::Bool(true),
                         Value::Unsigned(1),
                         Value::Negative(-1),
-                        Value::Float(2.5),
+                        Value::Float,
                         Value::String(String::from("s")),
                     ])
                 ),

@@ -408,7 +408,9 @@ impl TufState {
             field("targets_version", Value::Unsigned(self.floors.targets)),
             field("timestamp_version", Value::Unsigned(self.floors.timestamp)),
         ]);
-        canonical_json::to_json(&state)
+        // Never `None`: the root document was parsed integers-only and every other member is
+        // a string or an integer; an empty file would be refused by `from_json` (fail closed).
+        canonical_json::to_json(&state).unwrap_or_default()
     }
 
     /// The trusted TUF root's version.

@@ -17,7 +17,6 @@
 //! [OLPC canonical JSON]: http://wiki.laptop.org/go/Canonical_JSON
 
 use alloc::vec::Vec;
-use core::fmt::Write as _;
 
 use crate::json::{self, TreeBudget, TreeError, Value};
 use crate::limits;
@@ -62,36 +61,30 @@ pub(crate) fn parse(
     })
 }
 
-/// The OLPC canonical form of `value` (what TUF signatures cover).
-pub(crate) fn canonical(value: &Value) -> Vec<u8> {
+/// The OLPC canonical form of `value` (what TUF signatures cover); `None` when it holds a
+/// [`Value::Float`], which canonical JSON cannot express (a tree from [`parse`] never does).
+pub(crate) fn canonical(value: &Value) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    write(value, &mut out, Escape::Canonical);
-    out
+    write(value, &mut out, Escape::Canonical)?;
+    Some(out)
 }
 
 /// Standard JSON (control characters escaped, keys sorted, no whitespace), for documents we
-/// store ourselves.
-pub(crate) fn to_json(value: &Value) -> Vec<u8> {
+/// store ourselves; `None` as for [`canonical`].
+pub(crate) fn to_json(value: &Value) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    write(value, &mut out, Escape::Json);
-    out
+    write(value, &mut out, Escape::Json)?;
+    Some(out)
 }
 
-fn write(value: &Value, out: &mut Vec<u8>, escape: Escape) {
+fn write(value: &Value, out: &mut Vec<u8>, escape: Escape) -> Option<()> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Unsigned(n) => write_decimal(out, *n, false),
         Value::Negative(n) => write_decimal(out, n.unsigned_abs(), true),
-        // Never in a tree parsed by `parse` (integers only) nor in one we build; written in
-        // Rust's shortest round-trip form, valid JSON though not canonical.
-        Value::Float(f) => {
-            let mut text = alloc::string::String::new();
-            // Writing to a String cannot fail.
-            let _ = write!(text, "{f:?}");
-            out.extend_from_slice(text.as_bytes());
-        }
+        Value::Float => return None,
         Value::String(s) => write_string(out, s, escape),
         Value::Array(items) => {
             out.push(b'[');
@@ -99,7 +92,7 @@ fn write(value: &Value, out: &mut Vec<u8>, escape: Escape) {
                 if i > 0 {
                     out.push(b',');
                 }
-                write(item, out, escape);
+                write(item, out, escape)?;
             }
             out.push(b']');
         }
@@ -112,11 +105,12 @@ fn write(value: &Value, out: &mut Vec<u8>, escape: Escape) {
                 }
                 write_string(out, key, escape);
                 out.push(b':');
-                write(value, out, escape);
+                write(value, out, escape)?;
             }
             out.push(b'}');
         }
     }
+    Some(())
 }
 
 #[derive(Clone, Copy)]
@@ -175,7 +169,7 @@ mod tests {
     }
 
     fn canonical_text(text: &str) -> String {
-        String::from_utf8(canonical(&tuf(text.as_bytes()).unwrap())).unwrap()
+        String::from_utf8(canonical(&tuf(text.as_bytes()).unwrap()).unwrap()).unwrap()
     }
 
     #[test]
@@ -203,7 +197,7 @@ mod tests {
             canonical_text(r#"["a\"b\\c\n\u00e9\/"]"#),
             "[\"a\\\"b\\\\c\n\u{e9}/\"]"
         );
-        let json = to_json(&tuf(br#"["\n"]"#).unwrap());
+        let json = to_json(&tuf(br#"["\n"]"#).unwrap()).unwrap();
         assert_eq!(json, br#"["\u000a"]"#);
     }
 
@@ -231,6 +225,10 @@ mod tests {
                 "{bad}"
             );
         }
+        // A float can only be in a tree built from a free-form parse: it has no canonical form.
+        let free_form = json::parse_tree(b"[1.5]", TreeBudget::free_form(16)).unwrap();
+        assert_eq!(canonical(&free_form), None);
+        assert_eq!(to_json(&free_form), None);
     }
 
     #[test]

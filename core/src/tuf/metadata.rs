@@ -195,7 +195,9 @@ pub(crate) fn from_document(document: Value, role: TufRole) -> Result<Envelope, 
         role,
         reason: "spec_version is not a supported TUF 1.x version",
     })?;
-    let canonical = canonical_json::canonical(signed);
+    // `parse` reads integers only; a tree built otherwise with a float has no canonical form.
+    let canonical = canonical_json::canonical(signed)
+        .ok_or(f.invalid("signed holds a number that is not an integer"))?;
     Ok(Envelope {
         document,
         canonical,
