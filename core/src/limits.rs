@@ -64,12 +64,13 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// ~10 KiB; a release event carrying a maximal 125,000-character release body stays far below.
 pub const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
 
-/// Most JSON values in one SLSA statement, which is parsed into a tree (its predicate is
-/// free-form). Bounds the tree's memory (tens of bytes per value) however compact the input
-/// text is; real statements hold a few hundred values.
+/// Most JSON values in one free-form document read as a tree (an SLSA statement, whose
+/// predicate has no fixed schema; a log entry body; image evidence). Bounds the tree's memory
+/// (tens of bytes per value) however compact the input text is; real statements hold a few
+/// hundred values.
 pub const MAX_JSON_VALUES: usize = 131_072;
 
-/// Longest single JSON string or key in an SLSA statement's tree, in bytes. The longest real
+/// Longest single JSON string or key in a free-form document's tree, in bytes. The longest real
 /// field (a release body) is under 512 KiB of UTF-8.
 pub const MAX_JSON_STRING_BYTES: usize = 1024 * 1024;
 
@@ -146,7 +147,7 @@ pub const MAX_TUF_SIGNATURES: usize = 64;
 
 /// Members of one JSON object in TUF metadata, counted while it is parsed: this bounds the
 /// files one targets or snapshot metadata lists (Sigstore lists 11 targets and 6 metadata
-/// files) and the cost of keeping members in canonical order as they arrive.
+/// files), and so the work each such list costs an update.
 pub const MAX_TUF_OBJECT_MEMBERS: usize = 1024;
 
 /// Path patterns (or hash prefixes) of one delegated targets role.
