@@ -41,9 +41,9 @@ target/release/edgeverify verify-bundle --trusted-root "$work/trusted_root.json"
 openssl_=$(median_of openssl dgst -sha256 "$work/artifact")
 sha256sum_=$(median_of sha256sum "$work/artifact")
 rows=("edgeverify verify-bundle|$ours" "openssl dgst -sha256|$openssl_" "sha256sum|$sha256sum_")
-peer=${COMPARE_DIR:-}/sigstore-rust/target/release/harness
+peer=${COMPARE_DIR:-}/sigstore-rust/target/release/sigstore-rust-harness
 if [ -n "${COMPARE_DIR:-}" ] && [ -x "$peer" ]; then
-  rows+=("sigstore-rust (sigstore-verify 0.15.1)|$(median_of "$peer" once "$work/trusted_root.json" \
+  rows+=("sigstore-rust (sigstore-verify 0.15.1)|$(median_of "$peer" once 1 "$work/trusted_root.json" \
     "$work/bundle.sigstore.json" "$work/artifact" "$id" "$iss")")
 fi
 base=${openssl_%% *}

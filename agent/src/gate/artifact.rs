@@ -8,8 +8,16 @@ use edgeverify_core::{Digest, HashAlgorithm, Hasher};
 
 use crate::files;
 
-/// Read buffer: large enough for SD-card throughput, small enough for any device.
-const READ_BUFFER_BYTES: usize = 256 * 1024;
+/// Read buffer for streaming an artifact. No larger than Linux's default readahead window
+/// (`read_ahead_kb` = 128): reads above it cost the kernel several times more (1 GiB from the
+/// page cache, x86_64: 0.40–0.52 s of system time with 160 KiB–1 MiB reads, 0.05–0.09 s with
+/// 64–128 KiB; BENCHMARKS.md), and the device's own readahead keeps an SD card streaming
+/// whatever the read size.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+/// Artifacts up to this size are read whole instead of streamed (see [`read_small_or_hash`]):
+/// no more memory than a verification holds anyway.
+const WHOLE_READ_MAX_BYTES: usize = 256 * 1024;
 
 /// Hashes an open file with every algorithm in `algorithms`, in one pass.
 pub(crate) fn hash_reader(
@@ -65,8 +73,8 @@ impl core::fmt::Display for HashError {
     }
 }
 
-/// Chunks between two `cancelled` questions (16 × 256 KiB = 4 MiB).
-const CHUNKS_PER_CANCEL_CHECK: u32 = 16;
+/// Chunks between two `cancelled` questions (64 × 64 KiB = 4 MiB).
+const CHUNKS_PER_CANCEL_CHECK: u32 = 64;
 
 /// [`hash_reader`] within `bounds`.
 pub(crate) fn hash_bounded(
@@ -109,14 +117,13 @@ pub(crate) fn hash_bounded(
     Ok(hashers.into_iter().map(Hasher::finish).collect())
 }
 
-/// An artifact read for verification: whole if it fits in one read buffer, else its digests.
+/// An artifact read for verification: whole if it is small, else its digests.
 pub(crate) enum ReadArtifact {
     Bytes(Vec<u8>),
     Digests(Vec<Digest>),
 }
 
-/// The file at `path` whole when it is at most one read buffer (256 KiB: no more memory than
-/// streaming takes), because verifying from the bytes lets ring check a P-256 signature (ring
+/// The file at `path` whole when it is at most [`WHOLE_READ_MAX_BYTES`], because verifying from the bytes lets ring check a P-256 signature (ring
 /// hashes the message itself), about 0.25 ms faster than the RustCrypto check from a digest
 /// (`BENCHMARKS.md`); larger files are streamed and hashed with every algorithm in
 /// `algorithms` ([`hash_reader`]). One open file either way.
@@ -130,15 +137,15 @@ pub(crate) fn read_small_or_hash(
     let (mut file, _) = files::open_regular(path)?;
     let small = file
         .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() <= READ_BUFFER_BYTES as u64);
+        .is_ok_and(|m| m.is_file() && m.len() <= WHOLE_READ_MAX_BYTES as u64);
     if !small {
         return hash_reader(file, algorithms).map(ReadArtifact::Digests);
     }
     let mut bytes = Vec::new();
     (&mut file)
-        .take(READ_BUFFER_BYTES as u64 + 1)
+        .take(WHOLE_READ_MAX_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
-    if bytes.len() <= READ_BUFFER_BYTES {
+    if bytes.len() <= WHOLE_READ_MAX_BYTES {
         return Ok(ReadArtifact::Bytes(bytes));
     }
     // It grew after the size check: hash what was read and the rest.
@@ -168,7 +175,7 @@ pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
 mod tests {
     use super::*;
 
-    /// Up to one read buffer comes back whole; one byte more is streamed, and its digests are
+    /// Up to the whole-read size comes back whole; one byte more is streamed, and its digests are
     /// those of the whole file.
     #[test]
     fn small_files_are_read_whole_and_larger_ones_hashed() {
@@ -178,20 +185,20 @@ mod tests {
         for len in [
             0,
             1,
-            READ_BUFFER_BYTES,
-            READ_BUFFER_BYTES + 1,
-            3 * READ_BUFFER_BYTES,
+            WHOLE_READ_MAX_BYTES,
+            WHOLE_READ_MAX_BYTES + 1,
+            3 * WHOLE_READ_MAX_BYTES,
         ] {
             let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let path = dir.join(format!("a{len}"));
             std::fs::write(&path, &data).unwrap();
             match read_small_or_hash(&path, &algs).unwrap() {
                 ReadArtifact::Bytes(bytes) => {
-                    assert!(len <= READ_BUFFER_BYTES, "{len} bytes read whole");
+                    assert!(len <= WHOLE_READ_MAX_BYTES, "{len} bytes read whole");
                     assert_eq!(bytes, data);
                 }
                 ReadArtifact::Digests(digests) => {
-                    assert!(len > READ_BUFFER_BYTES, "{len} bytes hashed");
+                    assert!(len > WHOLE_READ_MAX_BYTES, "{len} bytes hashed");
                     let expect: Vec<Digest> = algs.iter().map(|a| a.digest(&data)).collect();
                     assert_eq!(digests, expect);
                 }
