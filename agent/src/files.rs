@@ -126,9 +126,9 @@ pub(crate) fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String>
             .map_err(|e| format!("cannot read standard input: {e}"))?
             .ok_or_else(|| format!("standard input is larger than {limit} bytes"));
     }
-    let (file, _) =
+    let (file, meta) =
         open_regular(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    read_at_most(file, limit)
+    read_at_most_sized(file, limit, meta.len())
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         .ok_or_else(|| format!("{} is larger than {limit} bytes", path.display()))
 }
@@ -144,7 +144,7 @@ fn read_stable(path: &Path, limit: usize) -> Result<(Vec<u8>, Metadata), String>
     let shown = path.display();
     for _ in 0..5 {
         let (file, before) = open_regular(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
-        let data = read_at_most(&file, limit)
+        let data = read_at_most_sized(&file, limit, before.len())
             .map_err(|e| format!("cannot read {shown}: {e}"))?
             .ok_or_else(|| format!("{shown} is larger than {limit} bytes"))?;
         let after = file
