@@ -232,6 +232,14 @@ pub(crate) enum Value {
 }
 
 impl Value {
+    /// An object of `members` in key order, as the parser builds them, so that lookups and the
+    /// canonical form hold for objects built by hand too. The keys must differ.
+    pub(crate) fn object(mut members: Vec<(String, Self)>) -> Self {
+        sort_members(&mut members);
+        debug_assert!(!has_repeated_key(&members));
+        Self::Object(members)
+    }
+
     /// The member `key` of an object (`None` for other values or a missing key).
     pub(crate) fn get(&self, key: &str) -> Option<&Self> {
         match self {
@@ -466,15 +474,24 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             members.push((key, value));
         }
         // Sorted once the object is complete: O(n log n) whatever the member budget.
-        members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        if members
-            .windows(2)
-            .any(|pair| matches!(pair, [(a, _), (b, _)] if a == b))
-        {
+        sort_members(&mut members);
+        if has_repeated_key(&members) {
             return Err(work.fail(TreeError::DuplicateKey));
         }
         Ok(Value::Object(members))
     }
+}
+
+/// Puts an object's members in key-byte order (UTF-8 byte order is code point order).
+fn sort_members(members: &mut [(String, Value)]) {
+    members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+}
+
+/// Whether sorted `members` repeat a key.
+fn has_repeated_key(members: &[(String, Value)]) -> bool {
+    members
+        .windows(2)
+        .any(|pair| matches!(pair, [(a, _), (b, _)] if a == b))
 }
 
 /// Deserializes an object key within the string budget.
@@ -697,5 +714,13 @@ mod tests {
         assert_eq!(keys, ["a", "z", "\u{FF61}", "\u{1F600}"]);
         assert_eq!(doc.get("y"), None);
         assert_eq!(Value::Null.get("a"), None);
+        // Objects built by hand are put in the same order.
+        let built = Value::object(alloc::vec![
+            (String::from("z"), Value::String(String::from("last"))),
+            (String::from("\u{1F600}"), Value::Unsigned(3)),
+            (String::from("a"), Value::Unsigned(2)),
+            (String::from("\u{FF61}"), Value::Unsigned(1)),
+        ]);
+        assert_eq!(built, doc);
     }
 }

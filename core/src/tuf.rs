@@ -242,7 +242,7 @@ impl VerifiedTarget {
     }
 
     fn to_json(&self) -> Value {
-        Value::Object(vec![
+        Value::object(vec![
             (String::from("length"), Value::Unsigned(self.length)),
             (String::from("name"), Value::String(self.name.clone())),
             (
@@ -394,7 +394,7 @@ impl TufState {
             None => Value::Null,
         };
         let field = |name: &str, value| (String::from(name), value);
-        let state = Value::Object(vec![
+        let state = Value::object(vec![
             field("format", Value::String(String::from(STATE_FORMAT))),
             field("newest_verified_time_ms", time),
             field("root", self.root_document.clone()),
