@@ -23,13 +23,25 @@ const LENIENT_STANDARD: base64::engine::GeneralPurpose = base64::engine::General
 /// are skipped, as Go's decoder (and so sigstore-go) skips them: some producers wrap long
 /// base64 values.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let engine = &LENIENT_STANDARD;
-    if text.contains(['\r', '\n']) {
-        let compact: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
-        engine.decode(compact).ok()
+    // Byte searches and filters: `str::contains` with a char pattern, and collecting chars into
+    // a `String`, decode and encode every character (measured: ~0.4 M instructions per
+    // verification, mostly the trust root's certificates).
+    let bytes = text.as_bytes();
+    if memchr::memchr2(b'\r', b'\n', bytes).is_some() {
+        let compact: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !matches!(b, b'\r' | b'\n'))
+            .collect();
+        base64_decode_exact(&compact)
     } else {
-        engine.decode(text).ok()
+        base64_decode_exact(bytes)
     }
+}
+
+/// Standard base64 with padding, nothing skipped (callers that strip whitespace themselves).
+pub(crate) fn base64_decode_exact(bytes: &[u8]) -> Option<Vec<u8>> {
+    LENIENT_STANDARD.decode(bytes).ok()
 }
 
 /// Standard base64 with padding.

@@ -31,7 +31,7 @@ pub(crate) const OID_TIME_STAMPING: ObjectIdentifier =
 pub(crate) const OID_SCT_LIST: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11129.2.4.2");
 /// Fulcio's arc: 1.3.6.1.4.1.57264.1.N.
-const FULCIO_ARC: &str = "1.3.6.1.4.1.57264.1";
+const FULCIO_ARC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1");
 const OID_FULCIO_OTHERNAME_SAN: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
 
@@ -530,7 +530,7 @@ fn webpki_reason(e: &webpki::Error) -> &'static str {
 /// The last arc N of `1.3.6.1.4.1.57264.1.N`, if `oid` is a Fulcio extension OID.
 fn fulcio_arc(oid: &ObjectIdentifier) -> Option<u32> {
     let parent = oid.parent()?;
-    if parent != ObjectIdentifier::new_unwrap(FULCIO_ARC) {
+    if parent != FULCIO_ARC {
         return None;
     }
     oid.arcs().last()
