@@ -321,12 +321,24 @@ pub(crate) enum TreeError {
     TooManyMembers,
     /// A string or key longer than [`TreeBudget::max_string_bytes`].
     StringTooLong,
-    /// An object repeats a key.
-    DuplicateKey,
+    /// An object repeats a key (`line` and `column`, serde_json's, are where the object ends).
+    DuplicateKey { line: usize, column: usize },
     /// A number that is not a 64-bit integer under [`TreeBudget::integers_only`].
-    NotAnInteger,
+    NotAnInteger { line: usize, column: usize },
     /// Not JSON: bad syntax or UTF-8, trailing data. `line` and `column` are serde_json's.
     Malformed { line: usize, column: usize },
+}
+
+impl TreeError {
+    /// The refusal a [`Work`] recorded, placed where serde stopped (for the kinds that say
+    /// where; budgets are about the whole document).
+    fn at(self, line: usize, column: usize) -> Self {
+        match self {
+            Self::DuplicateKey { .. } => Self::DuplicateKey { line, column },
+            Self::NotAnInteger { .. } => Self::NotAnInteger { line, column },
+            other => other,
+        }
+    }
 }
 
 /// Parses a document into a [`Value`] tree within `budget` and [`limits::MAX_JSON_DEPTH`].
@@ -350,10 +362,11 @@ pub(crate) fn parse_tree(bytes: &[u8], budget: TreeBudget) -> Result<Value, Tree
         .and_then(|value| deserializer.end().map(|()| value));
     // serde carries our refusal only as text: `work` itself says which budget it was.
     parsed.map_err(|e| {
-        work.failure.unwrap_or(TreeError::Malformed {
-            line: e.line(),
-            column: e.column(),
-        })
+        let (line, column) = (e.line(), e.column());
+        match work.failure {
+            Some(failure) => failure.at(line, column),
+            None => TreeError::Malformed { line, column },
+        }
     })
 }
 
@@ -443,7 +456,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
         // Also integers beyond 64 bits, which serde_json reads as floats.
         if self.work.budget.integers_only {
-            return Err(self.work.fail(TreeError::NotAnInteger));
+            // Placed by `parse_tree` (`TreeError::at`).
+            return Err(self
+                .work
+                .fail(TreeError::NotAnInteger { line: 0, column: 0 }));
         }
         self.work.take_value()?;
         Ok(Value::Float)
@@ -486,7 +502,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         // Sorted once the object is complete: O(n log n) whatever the member budget.
         sort_members(&mut members);
         if has_repeated_key(&members) {
-            return Err(work.fail(TreeError::DuplicateKey));
+            // Placed by `parse_tree` (`TreeError::at`).
+            return Err(work.fail(TreeError::DuplicateKey { line: 0, column: 0 }));
         }
         Ok(Value::Object(members))
     }
@@ -544,18 +561,13 @@ pub(crate) fn parse_document(
                 ("JSON values", limits::MAX_JSON_VALUES)
             }
             TreeError::StringTooLong => ("JSON string length", limits::MAX_JSON_STRING_BYTES),
-            TreeError::Malformed { line, column } => {
+            TreeError::Malformed { line, column }
+            | TreeError::DuplicateKey { line, column }
+            | TreeError::NotAnInteger { line, column } => {
                 return Error::MalformedJson {
                     document,
                     line,
                     column,
-                }
-            }
-            TreeError::DuplicateKey | TreeError::NotAnInteger => {
-                return Error::MalformedJson {
-                    document,
-                    line: 0,
-                    column: 0,
                 }
             }
         };
@@ -710,8 +722,12 @@ mod tests {
         let tree = |s: &str| parse_tree(s.as_bytes(), TreeBudget::free_form(1 << 30));
         assert_eq!(tree(&"[".repeat(100_000)), Err(TreeError::TooDeep));
         assert_eq!(
-            tree(r#"{"a":1,"b":{},"a":2}"#),
-            Err(TreeError::DuplicateKey)
+            tree("[0,\n{\"a\":1,\"b\":{},\"a\":2}]"),
+            // Found once the object is read: its closing brace, line 2 column 20.
+            Err(TreeError::DuplicateKey {
+                line: 2,
+                column: 20
+            })
         );
         assert_eq!(
             tree("{}\n x"),
@@ -755,7 +771,15 @@ mod tests {
             Err(TreeError::TooManyMembers)
         );
         for float in ["1.5", "1e3", "18446744073709551616", "-9223372036854775809"] {
-            assert_eq!(tree(float), Err(TreeError::NotAnInteger), "{float}");
+            let at_its_end = float.len();
+            assert_eq!(
+                tree(float),
+                Err(TreeError::NotAnInteger {
+                    line: 1,
+                    column: at_its_end
+                }),
+                "{float}"
+            );
         }
         assert_eq!(tree("18446744073709551615"), Ok(Value::Unsigned(u64::MAX)));
         assert_eq!(tree("-9223372036854775808"), Ok(Value::Negative(i64::MIN)));

@@ -322,15 +322,13 @@ impl TufState {
     /// own keys (a corrupted state file is refused, never half-used).
     pub fn from_json(json: &[u8]) -> Result<Self, Error> {
         let invalid = |reason| Error::from(TufError::InvalidState { reason });
-        if json.len() > limits::MAX_TUF_STATE_BYTES {
-            return Err(TufError::LimitExceeded {
-                what: "TUF state size",
-                limit: limits::MAX_TUF_STATE_BYTES,
-            }
-            .into());
-        }
         let doc = canonical_json::parse(json, limits::MAX_TUF_STATE_BYTES, "TUF state size")
-            .map_err(|_| invalid("not JSON"))?;
+            .map_err(|e| match e {
+                canonical_json::ParseError::Limit { what, limit } => {
+                    Error::from(TufError::LimitExceeded { what, limit })
+                }
+                canonical_json::ParseError::Syntax { .. } => invalid("not JSON"),
+            })?;
         let Value::Object(members) = &doc else {
             return Err(invalid("not a JSON object"));
         };

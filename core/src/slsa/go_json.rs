@@ -172,9 +172,11 @@ pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, SlsaError> {
                 "statement has more than MAX_JSON_VALUES JSON values"
             }
             TreeError::StringTooLong => "statement has a string longer than MAX_JSON_STRING_BYTES",
-            TreeError::DuplicateKey => "statement has a duplicate key in a JSON object",
+            TreeError::DuplicateKey { .. } => "statement has a duplicate key in a JSON object",
             // Not raised under free-form budgets, which keep every number.
-            TreeError::NotAnInteger | TreeError::Malformed { .. } => "statement is not valid JSON",
+            TreeError::NotAnInteger { .. } | TreeError::Malformed { .. } => {
+                "statement is not valid JSON"
+            }
         })
     })
 }

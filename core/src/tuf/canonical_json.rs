@@ -52,9 +52,10 @@ pub(crate) fn parse(
             TreeError::TooManyMembers => {
                 ("TUF JSON object members", limits::MAX_TUF_OBJECT_MEMBERS)
             }
-            TreeError::Malformed { line, column } => return ParseError::Syntax { line, column },
-            TreeError::DuplicateKey | TreeError::NotAnInteger => {
-                return ParseError::Syntax { line: 0, column: 0 }
+            TreeError::Malformed { line, column }
+            | TreeError::DuplicateKey { line, column }
+            | TreeError::NotAnInteger { line, column } => {
+                return ParseError::Syntax { line, column }
             }
         };
         ParseError::Limit { what, limit }
@@ -225,6 +226,18 @@ mod tests {
                 "{bad}"
             );
         }
+        // Where: a repeated key at the end of its object, a float at its end.
+        assert_eq!(
+            tuf(br#"{"a":1,"a":1}"#),
+            Err(ParseError::Syntax {
+                line: 1,
+                column: 13
+            })
+        );
+        assert_eq!(
+            tuf(b"[0,\n1.5]"),
+            Err(ParseError::Syntax { line: 2, column: 3 })
+        );
         // A float can only be in a tree built from a free-form parse: it has no canonical form.
         let free_form = json::parse_tree(b"[1.5]", TreeBudget::free_form(16)).unwrap();
         assert_eq!(canonical(&free_form), None);
