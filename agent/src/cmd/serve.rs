@@ -242,6 +242,10 @@ struct Control {
     wake: UnixStream,
     /// Set once the daemon serves: before that, SIGTERM exits at once.
     shared: OnceLock<Arc<Shared>>,
+    /// A SIGHUP not yet acted on. Set before `shared` is looked at, taken after `shared` is
+    /// set, so a SIGHUP arriving anywhere in start-up (the policy may already have been read,
+    /// the socket may already accept) is reloaded exactly once, never dropped.
+    reload_pending: AtomicBool,
 }
 
 impl Shared {
@@ -275,6 +279,7 @@ pub fn run(args: Args) -> Outcome {
         stopping: AtomicBool::new(false),
         wake: wake_tx,
         shared: OnceLock::new(),
+        reload_pending: AtomicBool::new(false),
     });
     // SIGTERM works from here on, whatever start-up is doing.
     let signal_thread = {
@@ -362,6 +367,9 @@ pub fn run(args: Args) -> Outcome {
         reloading: Mutex::new(()),
     });
     let _ = control.shared.set(Arc::clone(&shared));
+    if control.reload_pending.swap(false, Ordering::SeqCst) {
+        spawn_reload(&shared);
+    }
 
     accept_loop(&shared, &listener, &wake_rx);
     let drained = drain(&shared);
@@ -482,19 +490,28 @@ fn drain(shared: &Shared) -> bool {
         .is_ok_and(|(c, _)| c.is_empty())
 }
 
+/// Reloads on its own thread: a slow reload never delays SIGTERM.
+fn spawn_reload(shared: &Arc<Shared>) {
+    let shared = Arc::clone(shared);
+    let _ = std::thread::Builder::new()
+        .name("reload".into())
+        .spawn(move || reload(&shared));
+}
+
 fn handle_signals(control: &Arc<Control>, signals: &SignalWaiter) {
     loop {
         match signals.wait() {
-            Ok(Signal::Hangup) => match control.shared.get() {
-                // On its own thread: a slow reload never delays SIGTERM.
-                Some(shared) => {
-                    let shared = Arc::clone(shared);
-                    let _ = std::thread::Builder::new()
-                        .name("reload".into())
-                        .spawn(move || reload(&shared));
+            Ok(Signal::Hangup) => {
+                control.reload_pending.store(true, Ordering::SeqCst);
+                match control.shared.get() {
+                    Some(shared) => {
+                        if control.reload_pending.swap(false, Ordering::SeqCst) {
+                            spawn_reload(shared);
+                        }
+                    }
+                    None => log("SIGHUP during start-up: reloading once the daemon serves"),
                 }
-                None => log("SIGHUP during start-up: the policy being loaded is the current one"),
-            },
+            }
             Ok(Signal::Terminate) => {
                 if control.shared.get().is_none() {
                     log("stopping during start-up");
